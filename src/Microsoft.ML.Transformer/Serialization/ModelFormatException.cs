@@ -1,0 +1,14 @@
+namespace Microsoft.ML.Transformer;
+
+/// <summary>
+/// A saved model (or one component inside an ML.NET model zip) is corrupt, truncated, from a newer library version,
+/// or does not match what the loading code expects. The message names the component, entry or tensor at fault.
+/// </summary>
+public sealed class ModelFormatException : FormatException
+{
+    /// <summary>Creates the exception with a message that says what is wrong.</summary>
+    public ModelFormatException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and the underlying cause.</summary>
+    public ModelFormatException(string message, Exception innerException) : base(message, innerException) { }
+}

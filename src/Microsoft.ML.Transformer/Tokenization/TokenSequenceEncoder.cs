@@ -1,0 +1,42 @@
+namespace Microsoft.ML.Transformer.Tokenization;
+
+/// <summary>
+/// Turns text into the sequence a Transformer sees: token ids, then the special tokens the options ask for
+/// ([CLS], [BOS] ... [EOS]), truncation to <see cref="TokenizerOptions.MaxLength"/> (specials are kept), and optional
+/// [PAD] padding. One instance per cursor: it reuses its buffers, so encoding a row allocates nothing of its own.
+/// </summary>
+internal sealed class TokenSequenceEncoder(TextTokenizer tokenizer, TokenizerOptions options)
+{
+    private readonly List<int> _content = [];
+    private readonly int[] _sequence = new int[options.MaxLength];
+    private int _size;
+
+    /// <summary>Number of rows whose content was cut by truncation.</summary>
+    public long TruncatedCount { get; private set; }
+
+    /// <summary>The last encoded sequence, padding included; valid until the next <see cref="Encode"/>.</summary>
+    public ReadOnlySpan<int> Sequence => _sequence.AsSpan(0, _size);
+
+    /// <summary>Encodes <paramref name="text"/> into <see cref="Sequence"/>; returns its length before padding.</summary>
+    public int Encode(ReadOnlySpan<char> text)
+    {
+        _content.Clear();
+        tokenizer.Encode(text, _content);
+
+        int budget = options.MaxLength - options.AddedSpecialTokenCount;
+        int keep = Math.Min(_content.Count, budget);
+        if (keep < _content.Count) TruncatedCount++;
+        int skip = options.Truncation == TruncationSide.Left ? _content.Count - keep : 0;
+
+        int length = keep + options.AddedSpecialTokenCount;
+        _size = options.PadToMaxLength ? options.MaxLength : length;
+        Span<int> output = _sequence;
+        int at = 0;
+        if (options.AddClassificationToken) output[at++] = SpecialTokens.Classification;
+        if (options.AddBeginOfSequence) output[at++] = SpecialTokens.BeginOfSequence;
+        for (int i = 0; i < keep; i++) output[at++] = _content[skip + i];
+        if (options.AddEndOfSequence) output[at++] = SpecialTokens.EndOfSequence;
+        output[at.._size].Clear(); // [PAD] = 0
+        return length;
+    }
+}
