@@ -1,0 +1,37 @@
+namespace Samples;
+
+/// <summary>Minimal "--name value" parsing; repeated options keep every value.</summary>
+internal static class CommandLine
+{
+    public static ILookup<string, string> Parse(IEnumerable<string> args)
+    {
+        var pairs = new List<(string, string)>();
+        string? name = null;
+        foreach (string arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (name is not null) pairs.Add((name, "true"));
+                name = arg[2..];
+            }
+            else if (name is not null)
+            {
+                pairs.Add((name, arg));
+                name = null;
+            }
+            else throw new ArgumentException($"unexpected argument '{arg}'");
+        }
+        if (name is not null) pairs.Add((name, "true"));
+        return pairs.ToLookup(p => p.Item1, p => p.Item2);
+    }
+
+    public static string? Value(this ILookup<string, string> options, string name) => options[name].LastOrDefault();
+
+    public static int Usage(string problem)
+    {
+        Console.Error.WriteLine($"error: {problem}");
+        Console.Error.WriteLine("usage: Samples imdb [--data <imdb folder>] [--out <model.zip>]");
+        Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");
+        return 2;
+    }
+}

@@ -1,0 +1,22 @@
+// MLTransformer samples. Usage:
+//   dotnet run --project src/Samples -c Release -- imdb [--data <folder with train.tsv.gz, test.tsv.gz>] [--out <model.zip>]
+//   dotnet run --project src/Samples -c Release -- inspect --model <model.zip> [--text "some text"]...
+using Samples;
+
+string command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "imdb";
+var options = CommandLine.Parse(args.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal)));
+
+try
+{
+    return command switch
+    {
+        "imdb" => ImdbTokenizerSample.Run(options),
+        "inspect" => InspectModelSample.Run(options),
+        _ => CommandLine.Usage($"unknown command '{command}'"),
+    };
+}
+catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
