@@ -64,8 +64,8 @@ public abstract class TextTokenizer
                     throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"Token id {ids[i]} is outside the vocabulary [0, {VocabularySize}).");
                 continue;
             }
-            if (i > runStart) AppendDecoded(ids[runStart..i], text);
-            if (!atEnd && !skipSpecialTokens) text.Append(SpecialTokens.Names[ids[i]]);
+            if (i > runStart) AppendDecoded(ids[runStart..i], AppendSeparator(text));
+            if (!atEnd && !skipSpecialTokens) AppendSeparator(text).Append(SpecialTokens.Names[ids[i]]);
             runStart = i + 1;
         }
         return text.ToString();
@@ -81,6 +81,11 @@ public abstract class TextTokenizer
             throw new ArgumentOutOfRangeException(nameof(id), id, $"Token id {id} is outside the vocabulary [0, {VocabularySize}).");
         return SpecialTokens.IsSpecial(id) ? SpecialTokens.Names[id] : OrdinaryToken(id);
     }
+
+    /// <summary>Written between decoded pieces: empty for kinds whose tokens carry their own spacing.</summary>
+    private protected virtual string TokenSeparator => "";
+
+    private StringBuilder AppendSeparator(StringBuilder text) => text.Length > 0 ? text.Append(TokenSeparator) : text;
 
     /// <summary>Encodes already-normalized, non-empty text, appending ordinary-token ids.</summary>
     private protected abstract void EncodeNormalized(ReadOnlySpan<char> text, List<int> ids);

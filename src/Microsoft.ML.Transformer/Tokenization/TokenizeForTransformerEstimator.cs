@@ -68,7 +68,8 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
             throw _host.ExceptSchemaMismatch(nameof(inputSchema), "input", _inputColumnName, "String", input.GetTypeString());
 
         var columns = inputSchema.ToDictionary(c => c.Name);
-        DataViewType itemType = _options.OutputAsKeys ? new KeyDataViewType(typeof(uint), 1) : NumberDataViewType.Int32;
+        // ML.NET describes key columns in a SchemaShape by their raw type plus IsKey.
+        DataViewType itemType = _options.OutputAsKeys ? NumberDataViewType.UInt32 : NumberDataViewType.Int32;
         SchemaShape.Column.VectorKind kind = _options.PadToMaxLength ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector;
         columns[_outputColumnName] = new SchemaShape.Column(_outputColumnName, kind, itemType, isKey: _options.OutputAsKeys);
         if (_options.LengthColumnName is { } lengthName)

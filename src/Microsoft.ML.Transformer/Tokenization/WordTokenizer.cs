@@ -35,12 +35,14 @@ public sealed class WordTokenizer : TextTokenizer
             ids.Add(_lookup.TryGetValue(text.Slice(match.Index, match.Length), out int id) ? id : SpecialTokens.Unknown);
     }
 
+    private protected override string TokenSeparator => " ";
+
     private protected override void AppendDecoded(ReadOnlySpan<int> ids, StringBuilder text)
     {
-        foreach (int id in ids)
+        for (int i = 0; i < ids.Length; i++)
         {
-            if (text.Length > 0) text.Append(' ');
-            text.Append(OrdinaryToken(id));
+            if (i > 0) text.Append(TokenSeparator);
+            text.Append(OrdinaryToken(ids[i]));
         }
     }
 

@@ -1,0 +1,29 @@
+namespace Microsoft.ML.Transformer.Tests;
+
+/// <summary>Locations of the repository and build outputs as seen from the test assembly.</summary>
+internal static class TestPaths
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>"Debug" or "Release": the configuration these tests were built in.</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    public static string SamplesDll => Path.Combine(RepoRoot, "src", "Samples", "bin", Configuration, "net10.0", "Samples.dll");
+
+    public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    public static string NewTempDirectory()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlt-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MLTransformer.sln"))) return dir.FullName;
+        throw new InvalidOperationException("MLTransformer.sln not found above " + AppContext.BaseDirectory);
+    }
+}
