@@ -2,7 +2,8 @@
 //
 // Writes copies of the given assemblies in which every internal type and member is public and every
 // `private protected` member is `protected` (so C# accepts `protected override` of ML.NET's abstract members).
-// Private members stay private (making them public would create ambiguities). Assembly identity is unchanged.
+// Nested types of any visibility become public; private methods and fields stay private (making them public would
+// create ambiguities). Assembly identity is unchanged.
 // The copies are for the compiler only; at run time the real assemblies load, and the library's
 // [IgnoresAccessChecksTo] attributes tell the CLR to allow the access.
 using Mono.Cecil;

@@ -77,7 +77,7 @@ internal static class ComponentArchive
         int version = Read<int>(envelope, "formatVersion", where);
         if (version > format.CurrentVersion)
             throw new ModelFormatException(
-                $"{where} was saved in format version {version} by {LibraryName} {Read<string>(envelope, "libraryVersion", where)}; " +
+                $"{where} was saved in format version {version} by {LibraryName} {envelope["libraryVersion"]?.ToString() ?? "(unknown version)"}; " +
                 $"this is {LibraryName} {LibraryVersion}, which reads {format.Kind} format versions up to {format.CurrentVersion}. " +
                 "Upgrade the Microsoft.ML.Transformer package to load this model.");
         if (version < 1) throw new ModelFormatException($"{where}: formatVersion {version} is invalid.");

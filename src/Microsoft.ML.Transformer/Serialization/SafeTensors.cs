@@ -63,7 +63,9 @@ internal static class SafeTensors
                 if (!names.Add(property.Name)) throw Corrupt(source, $"tensor '{property.Name}' appears twice");
                 if (property.Name == MetadataKey)
                 {
-                    foreach (JsonProperty m in property.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
+                    if (property.Value.ValueKind != JsonValueKind.Object) throw Corrupt(source, "its __metadata__ is not an object");
+                    foreach (JsonProperty m in property.Value.EnumerateObject())
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Corrupt(source, $"metadata '{m.Name}' is not a string");
                     continue;
                 }
                 entries.Add(ParseEntry(property, source));

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Transformer.Tokenization;
 internal static class BpeTrainer
 {
     public static List<(int Left, int Right)> LearnMerges(
-        IEnumerable<KeyValuePair<string, long>> pieceCounts, int maxMerges, int minFrequency, CancellationToken cancel = default)
+        IEnumerable<KeyValuePair<string, long>> pieceCounts, int maxMerges, int minFrequency, Action? checkAlive = null)
     {
         var words = new List<int[]>();
         var lengths = new List<int>();
@@ -44,7 +44,7 @@ internal static class BpeTrainer
                 continue;
             }
             if (current < minFrequency) break;
-            cancel.ThrowIfCancellationRequested();
+            if (merges.Count % 64 == 0) checkAlive?.Invoke(); // MLContext.CancelExecution()
 
             var (left, right) = Unpack(best);
             int newSymbol = 256 + merges.Count;

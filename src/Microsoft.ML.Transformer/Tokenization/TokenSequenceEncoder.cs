@@ -8,7 +8,7 @@ namespace Microsoft.ML.Transformer.Tokenization;
 internal sealed class TokenSequenceEncoder(TextTokenizer tokenizer, TokenizerOptions options)
 {
     private readonly List<int> _content = [];
-    private readonly int[] _sequence = new int[options.MaxLength];
+    private int[] _sequence = [];
     private int _size;
 
     /// <summary>Number of rows whose content was cut by truncation.</summary>
@@ -30,6 +30,7 @@ internal sealed class TokenSequenceEncoder(TextTokenizer tokenizer, TokenizerOpt
 
         int length = keep + options.AddedSpecialTokenCount;
         _size = options.PadToMaxLength ? options.MaxLength : length;
+        if (_sequence.Length < _size) Array.Resize(ref _sequence, Math.Max(_size, 2 * _sequence.Length));
         Span<int> output = _sequence;
         int at = 0;
         if (options.AddClassificationToken) output[at++] = SpecialTokens.Classification;

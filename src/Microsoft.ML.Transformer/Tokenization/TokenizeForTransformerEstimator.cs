@@ -52,7 +52,7 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
                 throw _host.Except($"Cannot fit a {_options.Kind} tokenizer: column '{_inputColumnName}' has no non-empty text in {rows} row(s).");
             channel.Info($"Tokenizer: read {rows} rows ({trainer.TextCount} with text); building the {_options.Kind} vocabulary.");
         }
-        TextTokenizer tokenizer = trainer.Build();
+        TextTokenizer tokenizer = trainer.Build(_host.CheckAlive);
         _host.Check(tokenizer.VocabularySize > SpecialTokens.Count || !_options.IsTrainable,
             $"No token of column '{_inputColumnName}' occurs at least {_options.MinimumFrequency} times; lower MinimumFrequency.");
         return new TokenizerTransformer(_host, _outputColumnName, _inputColumnName, _options, tokenizer);

@@ -52,13 +52,21 @@ internal sealed record TokenizerConfig
         try { Options.Validate(); }
         catch (ArgumentException e) { throw new ModelFormatException($"{where}: saved tokenizer options are invalid ({e.Message}).", e); }
         bool lower = Options.LowerCase, html = Options.StripHtmlTags;
-        TextTokenizer tokenizer = Options.Kind switch
+        TextTokenizer tokenizer;
+        try
         {
-            TokenizerKind.BytePairEncoding => new ByteLevelBpeTokenizer(ReadMerges(tensors), lower, html),
-            TokenizerKind.Word => new WordTokenizer(RequireVocabulary(where), lower, html),
-            TokenizerKind.Character => new CharacterTokenizer(RequireVocabulary(where), lower, html),
-            _ => new PretrainedTokenizer(Options.Kind, lower, html),
-        };
+            tokenizer = Options.Kind switch
+            {
+                TokenizerKind.BytePairEncoding => new ByteLevelBpeTokenizer(ReadMerges(tensors), lower, html),
+                TokenizerKind.Word => new WordTokenizer(RequireVocabulary(where), lower, html),
+                TokenizerKind.Character => new CharacterTokenizer(RequireVocabulary(where), lower, html),
+                _ => new PretrainedTokenizer(Options.Kind, lower, html),
+            };
+        }
+        catch (ModelFormatException e) when (!e.Message.StartsWith(where, StringComparison.Ordinal))
+        {
+            throw new ModelFormatException($"{where}: {e.Message}", e);
+        }
         tensors.EnsureAllTaken();
         if (tokenizer.VocabularySize != VocabularySize)
             throw new ModelFormatException($"{where}: the saved vocabulary has {tokenizer.VocabularySize} tokens but the config says {VocabularySize}.");

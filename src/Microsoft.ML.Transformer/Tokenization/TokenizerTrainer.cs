@@ -38,14 +38,14 @@ internal sealed class TokenizerTrainer
                 _codePoints![rune.Value] = _codePoints.GetValueOrDefault(rune.Value) + 1;
     }
 
-    public TextTokenizer Build(CancellationToken cancel = default)
+    public TextTokenizer Build(Action? checkAlive = null)
     {
         int ordinary = _options.VocabularySize - SpecialTokens.Count;
         bool lower = _options.LowerCase, html = _options.StripHtmlTags;
         return _options.Kind switch
         {
             TokenizerKind.BytePairEncoding => new ByteLevelBpeTokenizer(
-                BpeTrainer.LearnMerges(_pieces!.Counts, maxMerges: ordinary - 256, _options.MinimumFrequency, cancel), lower, html),
+                BpeTrainer.LearnMerges(_pieces!.Counts, maxMerges: ordinary - 256, _options.MinimumFrequency, checkAlive), lower, html),
             TokenizerKind.Word => new WordTokenizer(
                 FrequencyVocabulary.Select(_pieces!.Counts, w => w, ordinary, _options.MinimumFrequency), lower, html),
             TokenizerKind.Character => new CharacterTokenizer(

@@ -1,0 +1,50 @@
+using Microsoft.ML.Transformer.Benchmarks;
+
+// Timed harnesses that need real data files (BenchmarkDotNet suits micro-benchmarks; these are end-to-end runs).
+//   dotnet run --project bench/Microsoft.ML.Transformer.Benchmarks -c Release -- <benchmark> [options]
+// Each benchmark prints human-readable lines, then one JSON line as its last line of output.
+
+var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> Run)>(StringComparer.Ordinal)
+{
+    ["tokenizer"] = (TokenizerBenchmark.Usage, TokenizerBenchmark.Run),
+};
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    PrintUsage(Console.Out);
+    return args.Length == 0 ? 2 : 0;
+}
+if (!benchmarks.TryGetValue(args[0], out var benchmark))
+{
+    Console.Error.WriteLine($"Unknown benchmark '{args[0]}'.");
+    PrintUsage(Console.Error);
+    return 2;
+}
+if (args.Skip(1).Any(a => a is "-h" or "--help"))
+{
+    Console.WriteLine(benchmark.Usage);
+    return 0;
+}
+
+try
+{
+    return benchmark.Run(BenchmarkArgs.Parse(args.AsSpan(1)));
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(benchmark.Usage);
+    return 2;
+}
+catch (BenchmarkFailedException e)
+{
+    Console.Error.WriteLine($"FAIL: {e.Message}");
+    return 1;
+}
+
+void PrintUsage(TextWriter writer)
+{
+    writer.WriteLine("Usage: Microsoft.ML.Transformer.Benchmarks <benchmark> [options]   (<benchmark> --help for its options)");
+    writer.WriteLine();
+    foreach (var (name, (usage, _)) in benchmarks) writer.WriteLine(usage);
+}
