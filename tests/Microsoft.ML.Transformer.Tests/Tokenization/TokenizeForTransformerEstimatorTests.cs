@@ -65,7 +65,7 @@ public class TokenizeForTransformerEstimatorTests
     }
 
     [Theory]
-    [InlineData("Review", "Schema mismatch for input column 'Review'")] // missing
+    [InlineData("Review", "Could not find input column 'Review'")] // missing
     [InlineData("Score", "Schema mismatch for input column 'Score': expected String, got Single")] // not text
     public void BadInputColumnFailsInGetOutputSchemaAndFitNamingTheColumn(string column, string message)
     {
