@@ -12,12 +12,12 @@ internal sealed class PieceCounter(Regex pattern)
 
     public IReadOnlyDictionary<string, long> Counts => _counts;
 
-    public void Add(string text)
+    public void Add(ReadOnlySpan<char> text)
     {
         var lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (ValueMatch match in pattern.EnumerateMatches(text))
         {
-            ReadOnlySpan<char> piece = text.AsSpan(match.Index, match.Length);
+            ReadOnlySpan<char> piece = text.Slice(match.Index, match.Length);
             if (lookup.TryGetValue(piece, out long count)) lookup[piece] = count + 1;
             else _counts.Add(piece.ToString(), 1);
         }

@@ -31,7 +31,7 @@ internal sealed class TokenizerTrainer
         if (text.IsWhiteSpace()) return;
         TextCount++;
         if (!_options.IsTrainable) return;
-        string normalized = _normalizer.Normalize(text);
+        ReadOnlySpan<char> normalized = _normalizer.IsIdentity ? text : _normalizer.Normalize(text);
         if (_pieces is not null) _pieces.Add(normalized);
         else
             foreach (Rune rune in normalized.EnumerateRunes())
