@@ -19,10 +19,6 @@ internal sealed class TensorSet
             if (!_byName.TryAdd(t.Name, t)) throw new ModelFormatException($"{owner}: tensor '{t.Name}' appears twice.");
     }
 
-    public IReadOnlyCollection<string> Names => _byName.Keys;
-
-    public bool Contains(string name) => _byName.ContainsKey(name);
-
     /// <summary>Returns the tensor, checking dtype and, where given, every dimension (-1 = any size).</summary>
     public TensorData Take(string name, TensorDType dtype, params long[]? expectedShape)
     {

@@ -11,14 +11,6 @@ internal static class ByteLevelAlphabet
 
     public static char Map(byte b) => ByteToChar[b];
 
-    public static string Map(ReadOnlySpan<byte> bytes)
-    {
-        return string.Create(bytes.Length, bytes.ToArray(), static (chars, source) =>
-        {
-            for (int i = 0; i < source.Length; i++) chars[i] = ByteToChar[source[i]];
-        });
-    }
-
     private static char[] Build()
     {
         var map = new char[256];
