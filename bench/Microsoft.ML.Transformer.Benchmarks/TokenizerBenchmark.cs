@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -220,26 +219,9 @@ internal static class TokenizerBenchmark
             $"build BpeTokenizer {build:F2} s (vocabulary {tokenizer.VocabularySize})");
     }
 
-    /// <summary>Reads up to <paramref name="maxRows"/> reviews of a gzip TSV with header 'label\ttext' (no quoting).</summary>
+    /// <summary>The review texts of an IMDb split, read by the samples' loader.</summary>
     private static List<string> ReadReviews(string path, int maxRows)
-    {
-        using var file = File.OpenRead(path);
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip, Encoding.UTF8);
-        string? header = reader.ReadLine();
-        if (header is null || !header.StartsWith("label\ttext", StringComparison.Ordinal))
-            throw new InvalidDataException($"{path}: expected the header 'label<TAB>text', got '{header}'.");
-        var texts = new List<string>();
-        int lineNumber = 1;
-        while (texts.Count < maxRows && reader.ReadLine() is { } line)
-        {
-            lineNumber++;
-            int tab = line.IndexOf('\t');
-            if (tab < 0) throw new InvalidDataException($"{path}:{lineNumber}: no tab in the line.");
-            texts.Add(line[(tab + 1)..]);
-        }
-        return texts;
-    }
+        => Samples.ImdbData.Load(path, maxRows).Select(r => r.Text).ToList();
 
     private static double Median(List<double> values)
     {
