@@ -1,0 +1,89 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Modules;
+
+/// <summary>
+/// MultiHead(Q, K, V) = Concat(head_1, …, head_h) W^O, head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V).
+/// The h projections W_i^Q are the column blocks of one d_model × d_model matrix W^Q (likewise W^K, W^V), so all
+/// heads are computed by one batched matmul over a [batch, h, L, d_k] view — no loop over heads.
+/// Self-attention passes the same tensor as query and source; encoder–decoder attention passes the decoder state as
+/// query and the encoder output ("memory") as source.
+/// </summary>
+internal sealed class MultiHeadAttention : nn.Module
+{
+    // Field names are the state_dict keys: w_q.weight, w_q.bias, …
+    private readonly Linear w_q, w_k, w_v, w_o;
+    private readonly int _heads, _dK;
+    private readonly double _attentionDropout;
+
+    public MultiHeadAttention(int dModel, int heads, double attentionDropout = 0) : base(nameof(MultiHeadAttention))
+    {
+        if (dModel % heads != 0) throw new ArgumentException($"d_model ({dModel}) must be divisible by h ({heads}).", nameof(heads));
+        _heads = heads;
+        _dK = dModel / heads;
+        _attentionDropout = attentionDropout;
+        w_q = nn.Linear(dModel, dModel);
+        w_k = nn.Linear(dModel, dModel);
+        w_v = nn.Linear(dModel, dModel);
+        w_o = nn.Linear(dModel, dModel);
+        RegisterComponents();
+    }
+
+    /// <param name="query">[batch, L_q, d_model].</param>
+    /// <param name="source">[batch, L_k, d_model]: the same tensor for self-attention, the encoder output for
+    /// encoder–decoder attention. Ignored when a filled cross-attention cache is given.</param>
+    /// <param name="mask">Boolean, true = attend, broadcastable to [batch, h, L_q, L_k]; null for none.</param>
+    /// <param name="causal">Hide later positions (decoder self-attention).</param>
+    /// <param name="cache">Incremental decoding: keys/values of earlier steps (self) or of the memory (cross).</param>
+    /// <returns>[batch, L_q, d_model], through the fused attention kernel.</returns>
+    public Tensor Forward(Tensor query, Tensor source, Tensor? mask = null, bool causal = false, AttentionCache? cache = null)
+        => Attend(query, source, mask, causal, cache, returnWeights: false, out _);
+
+    /// <summary>The same, through the explicit path, also returning the weights [batch, h, L_q, L_k].</summary>
+    public Tensor Forward(Tensor query, Tensor source, Tensor? mask, bool causal, AttentionCache? cache, out Tensor weights)
+    {
+        Tensor output = Attend(query, source, mask, causal, cache, returnWeights: true, out Tensor? attention);
+        weights = attention!;
+        return output;
+    }
+
+    /// <summary>The fused path, or — when a recorder is given — the explicit path with the weights recorded as
+    /// (<paramref name="kind"/>, <paramref name="layer"/>).</summary>
+    public Tensor Forward(Tensor query, Tensor source, Tensor? mask, bool causal, AttentionCache? cache,
+        AttentionRecorder? recorder, AttentionKind kind, int layer)
+    {
+        if (recorder is null) return Forward(query, source, mask, causal, cache);
+        Tensor output = Forward(query, source, mask, causal, cache, out Tensor weights);
+        recorder.Add(kind, layer, weights);
+        return output;
+    }
+
+    private Tensor Attend(Tensor query, Tensor source, Tensor? mask, bool causal, AttentionCache? cache, bool returnWeights, out Tensor? weights)
+    {
+        Tensor q = SplitHeads(w_q.forward(query));
+        Tensor k, v;
+        if (cache is { IsCrossAttention: true, Keys: not null })
+            (k, v) = (cache.Keys, cache.Values!);
+        else
+        {
+            k = SplitHeads(w_k.forward(source));
+            v = SplitHeads(w_v.forward(source));
+            if (cache is not null) (k, v) = cache.Update(k, v);
+        }
+
+        double dropout = training ? _attentionDropout : 0;
+        weights = null;
+        Tensor heads = returnWeights
+            ? ScaledDotProductAttention.Explicit(q, k, v, mask, causal, dropout, out weights)
+            : ScaledDotProductAttention.Fused(q, k, v, mask, causal, dropout);
+        return w_o.forward(MergeHeads(heads));
+    }
+
+    /// <summary>[batch, L, d_model] → [batch, h, L, d_k].</summary>
+    private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], _heads, _dK).transpose(1, 2);
+
+    /// <summary>[batch, h, L, d_k] → Concat(head_1, …, head_h): [batch, L, h·d_k].</summary>
+    private Tensor MergeHeads(Tensor x) => x.transpose(1, 2).reshape(x.shape[0], x.shape[2], _heads * _dK);
+}

@@ -1,0 +1,36 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Modules;
+
+/// <summary>
+/// Glorot/Xavier uniform initialization of every weight matrix (as the Annotated Transformer does), zero biases,
+/// LayerNorm at identity — drawn from a private generator so that a seed fixes the model without touching
+/// libtorch's global random state.
+/// </summary>
+internal static class ParameterInitialization
+{
+    public static void XavierUniform(nn.Module module, long seed)
+    {
+        using var noGrad = no_grad();
+        using var generator = new Generator((ulong)seed);
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            if (parameter.dim() > 1)
+            {
+                // U(−a, a), a = √(6 / (fan_in + fan_out)); for a [out, in] matrix fan_in = in, fan_out = out.
+                double bound = Math.Sqrt(6.0 / (parameter.shape[0] + parameter.shape[1]));
+                nn.init.uniform_(parameter, -bound, bound, generator);
+            }
+            else if (name.EndsWith(".bias", StringComparison.Ordinal) && !IsLayerNorm(module, name))
+                parameter.zero_();
+            // LayerNorm gains and biases start at identity (1, 0) by construction.
+        }
+    }
+
+    private static bool IsLayerNorm(nn.Module root, string parameterName)
+    {
+        string owner = parameterName[..parameterName.LastIndexOf('.')];
+        return root.named_modules().Any(m => m.name == owner && m.module is TorchSharp.Modules.LayerNorm);
+    }
+}

@@ -1,0 +1,59 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Modules;
+
+/// <summary>
+/// The input of an encoder or decoder stack: token embedding · √d_model (the paper's section 3.4) plus the
+/// position encoding, then dropout (section 5.4). [batch, L] token ids → [batch, L, d_model].
+/// </summary>
+internal sealed class TransformerEmbedding : nn.Module
+{
+    private readonly Embedding tokens;
+    private readonly Embedding? positions;     // learned positions (Bloem); null for fixed or none
+    private readonly Dropout dropout;
+    private readonly PositionalEncodingKind _kind;
+    private readonly int _maxLength;
+    private readonly double _scale;
+
+    public TransformerEmbedding(int vocabularySize, TransformerConfig config, Embedding? sharedTokens = null) : base(nameof(TransformerEmbedding))
+    {
+        _kind = config.Positional;
+        _maxLength = config.MaxLength;
+        _scale = Math.Sqrt(config.ModelDimension);
+        tokens = sharedTokens ?? nn.Embedding(vocabularySize, config.ModelDimension);
+        if (_kind == PositionalEncodingKind.Learned)
+            positions = nn.Embedding(config.MaxLength, config.ModelDimension);
+        dropout = nn.Dropout(config.Dropout);
+        RegisterComponents();
+        if (_kind is PositionalEncodingKind.Sinusoidal or PositionalEncodingKind.SinusoidalConcatenated)
+        {
+            // Not persistent: the table is a pure function of the config, so it is not saved with the model.
+            register_buffer("sinusoid", SinusoidalPositions.Table(config.MaxLength, config.ModelDimension,
+                _kind == PositionalEncodingKind.SinusoidalConcatenated), persistent: false);
+        }
+    }
+
+    /// <summary>The token embedding matrix [vocabulary, d_model] (shared with the output projection when tied).</summary>
+    public Embedding TokenTable => tokens;
+
+    /// <param name="tokenIds">[batch, L] int64.</param>
+    /// <param name="startPosition">Position of the first token (incremental decoding continues from the cache).</param>
+    public Tensor Forward(Tensor tokenIds, long startPosition = 0)
+    {
+        long length = tokenIds.shape[1];
+        if (startPosition + length > _maxLength)
+            throw new ArgumentException($"Sequence of {startPosition + length} positions exceeds max_len {_maxLength}.", nameof(tokenIds));
+        Tensor x = tokens.forward(tokenIds).mul(_scale);
+        Tensor? table = _kind switch
+        {
+            PositionalEncodingKind.Learned => positions!.weight!,
+            PositionalEncodingKind.None => null,
+            _ => get_buffer("sinusoid")!,
+        };
+        if (table is not null)
+            x = x.add_(table.narrow(0, startPosition, length).to(x.dtype));
+        return dropout.forward(x);
+    }
+}
