@@ -20,7 +20,9 @@ internal static class ParameterInitialization
             {
                 // U(−a, a), a = √(6 / (fan_in + fan_out)); for a [out, in] matrix fan_in = in, fan_out = out.
                 double bound = Math.Sqrt(6.0 / (parameter.shape[0] + parameter.shape[1]));
-                nn.init.uniform_(parameter, -bound, bound, generator);
+                // (nn.init.uniform_ ignores its generator argument in TorchSharp 0.107; torch.rand honours it.)
+                using Tensor uniform = rand(parameter.shape, parameter.dtype, parameter.device, generator: generator);
+                parameter.copy_(uniform.mul_(2 * bound).sub_(bound));
             }
             else if (name.EndsWith(".bias", StringComparison.Ordinal) && !IsLayerNorm(module, name))
                 parameter.zero_();

@@ -1,0 +1,82 @@
+using Microsoft.ML.Transformer.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Tests.Modules;
+
+public class MultiHeadAttentionTests
+{
+    [Fact]
+    public void OneHeadIsTheSingleHeadFormulaWithProjections()
+    {
+        using var scope = NewDisposeScope();
+        using var attention = new MultiHeadAttention(dModel: 6, heads: 1);
+        attention.to(ScalarType.Float64);
+        ParameterInitialization.XavierUniform(attention, seed: 3);
+        var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        Tensor x = randn([1, 4, 6], ScalarType.Float64, generator: new Generator(5));
+
+        // By hand: Q = x W_Qᵀ + b, …; Z = softmax(QKᵀ/√6) V; out = Z W_Oᵀ + b_O.
+        Tensor Project(string name, Tensor input) => input.matmul(p[$"{name}.weight"].t()) + p[$"{name}.bias"];
+        Tensor q = Project("w_q", x), k = Project("w_k", x), v = Project("w_v", x);
+        Tensor z = nn.functional.softmax(q.matmul(k.transpose(1, 2)) / Math.Sqrt(6), -1).matmul(v);
+        Tensor expected = Project("w_o", z);
+
+        TensorAssert.Close(expected, attention.Forward(x, x), 1e-12);
+        TensorAssert.Close(expected, attention.Forward(x, x, null, false, null, out _), 1e-12);
+    }
+
+    [Fact]
+    public void IllustratedTransformerShapes_TwoWords512Dims8HeadsOf64()
+    {
+        using var scope = NewDisposeScope();
+        using var attention = new MultiHeadAttention(dModel: 512, heads: 8);
+        Tensor thinkingMachines = randn(1, 2, 512);     // "Thinking Machines": 2 words × 512
+
+        Tensor z = attention.Forward(thinkingMachines, thinkingMachines, null, false, null, out Tensor weights);
+
+        Assert.Equal(new long[] { 1, 2, 512 }, z.shape);         // Z: 2 × 512 after W^O
+        Assert.Equal(new long[] { 1, 8, 2, 2 }, weights.shape);  // 8 heads, each a 2 × 2 softmax(QKᵀ/√64)
+    }
+
+    [Fact]
+    public void CrossAttentionTakesQueriesFromTheTargetAndKeysFromTheSource()
+    {
+        using var scope = NewDisposeScope();
+        using var attention = new MultiHeadAttention(dModel: 16, heads: 4);
+        Tensor target = randn(3, 5, 16), memory = randn(3, 9, 16);
+        Tensor sourceMask = AttentionMasks.KeyPadding(tensor(new long[,] { { 1, 1, 1, 1, 1, 1, 1, 1, 1 }, { 1, 1, 0, 0, 0, 0, 0, 0, 0 }, { 1, 1, 1, 1, 0, 0, 0, 0, 0 } }), 0);
+
+        Tensor z = attention.Forward(target, memory, sourceMask, false, null, out Tensor weights);
+
+        Assert.Equal(new long[] { 3, 5, 16 }, z.shape);
+        Assert.Equal(new long[] { 3, 4, 5, 9 }, weights.shape);
+        Assert.Equal(0.0, weights[1, .., .., 2..].abs().max().item<float>());
+        TensorAssert.Close(z, attention.Forward(target, memory, sourceMask), 1e-5);
+    }
+
+    [Fact]
+    public void HeadsAreIndependentBlocksOfTheProjections()
+    {
+        // Zeroing head 2's block of W_V must change only head 2's slice of the concatenated heads.
+        using var scope = NewDisposeScope();
+        using var attention = new MultiHeadAttention(dModel: 8, heads: 4);
+        using var identity = no_grad();
+        var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        p["w_o.weight"].copy_(eye(8));
+        p["w_o.bias"].zero_();
+        Tensor x = randn(1, 3, 8);
+        Tensor before = attention.Forward(x, x);
+        p["w_v.weight"][4..6].zero_();
+        p["w_v.bias"][4..6].zero_();
+        Tensor after = attention.Forward(x, x);
+
+        TensorAssert.Close(before[.., .., ..4], after[.., .., ..4], 0);
+        TensorAssert.Close(before[.., .., 6..], after[.., .., 6..], 0);
+        Assert.Equal(0.0, after[.., .., 4..6].abs().max().item<float>());
+    }
+
+    [Fact]
+    public void ModelDimensionNotDivisibleByHeadsIsRejected()
+        => Assert.Contains("divisible", Assert.Throws<ArgumentException>(() => new MultiHeadAttention(10, 3)).Message);
+}
