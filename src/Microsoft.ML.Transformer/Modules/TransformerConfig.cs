@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Microsoft.ML.Transformer.Modules;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal sealed record TransformerConfig
     /// <summary>h: parallel attention heads; each works in d_k = d_v = d_model / h dimensions.</summary>
     public int Heads { get; init; } = 8;
 
-    /// <summary>N for the encoder stack (0 for a decoder-only model).</summary>
+    /// <summary>N for the encoder stack (0 for a decoder-only model, or for embeddings alone).</summary>
     public int EncoderLayers { get; init; } = 6;
 
     /// <summary>N for the decoder stack (0 for an encoder-only model such as a classifier).</summary>
@@ -57,8 +59,10 @@ internal sealed record TransformerConfig
     public int PaddingId { get; init; }
 
     /// <summary>d_k = d_v = d_model / h.</summary>
+    [JsonIgnore]
     public int HeadDimension => ModelDimension / Heads;
 
+    [JsonIgnore]
     public int InnerDimension => FeedForwardDimension ?? 4 * ModelDimension;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent setting.</summary>
@@ -68,8 +72,8 @@ internal sealed record TransformerConfig
         Require(Heads > 0, nameof(Heads), $"must be positive, got {Heads}");
         Require(ModelDimension % Heads == 0, nameof(ModelDimension),
             $"d_model ({ModelDimension}) must be divisible by the number of heads ({Heads}) so that d_k = d_model / h is whole");
-        Require(EncoderLayers >= 0 && DecoderLayers >= 0 && EncoderLayers + DecoderLayers > 0, nameof(EncoderLayers),
-            $"need at least one layer and no negative counts, got {EncoderLayers} encoder and {DecoderLayers} decoder layers");
+        Require(EncoderLayers >= 0 && DecoderLayers >= 0, nameof(EncoderLayers),
+            $"layer counts cannot be negative, got {EncoderLayers} encoder and {DecoderLayers} decoder layers");
         Require(InnerDimension > 0, nameof(FeedForwardDimension), $"must be positive, got {InnerDimension}");
         Require(Dropout is >= 0 and < 1, nameof(Dropout), $"must be in [0, 1), got {Dropout}");
         Require(AttentionDropout is >= 0 and < 1, nameof(AttentionDropout), $"must be in [0, 1), got {AttentionDropout}");

@@ -10,14 +10,14 @@ namespace Microsoft.ML.Transformer.Modules;
 /// </summary>
 internal sealed class TransformerEmbedding : nn.Module
 {
-    private readonly Embedding tokens;
-    private readonly Embedding? positions;     // learned positions (Bloem); null for fixed or none
+    private readonly TorchSharp.Modules.Embedding tokens;
+    private readonly TorchSharp.Modules.Embedding? positions;     // learned positions (Bloem); null for fixed or none
     private readonly Dropout dropout;
     private readonly PositionalEncodingKind _kind;
     private readonly int _maxLength;
     private readonly double _scale;
 
-    public TransformerEmbedding(int vocabularySize, TransformerConfig config, Embedding? sharedTokens = null) : base(nameof(TransformerEmbedding))
+    public TransformerEmbedding(int vocabularySize, TransformerConfig config, TorchSharp.Modules.Embedding? sharedTokens = null) : base(nameof(TransformerEmbedding))
     {
         _kind = config.Positional;
         _maxLength = config.MaxLength;
@@ -36,7 +36,7 @@ internal sealed class TransformerEmbedding : nn.Module
     }
 
     /// <summary>The token embedding matrix [vocabulary, d_model] (shared with the output projection when tied).</summary>
-    public Embedding TokenTable => tokens;
+    public TorchSharp.Modules.Embedding TokenTable => tokens;
 
     /// <param name="tokenIds">[batch, L] int64.</param>
     /// <param name="startPosition">Position of the first token (incremental decoding continues from the cache).</param>

@@ -71,7 +71,7 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
         // ML.NET describes key columns in a SchemaShape by their raw type plus IsKey.
         DataViewType itemType = _options.OutputAsKeys ? NumberDataViewType.UInt32 : NumberDataViewType.Int32;
         SchemaShape.Column.VectorKind kind = _options.PadToMaxLength ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector;
-        columns[_outputColumnName] = new SchemaShape.Column(_outputColumnName, kind, itemType, isKey: _options.OutputAsKeys);
+        columns[_outputColumnName] = new SchemaShape.Column(_outputColumnName, kind, itemType, isKey: _options.OutputAsKeys, TokenColumnAnnotations.Shape);
         if (_options.LengthColumnName is { } lengthName)
             columns[lengthName] = new SchemaShape.Column(lengthName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false);
         return new SchemaShape(columns.Values);

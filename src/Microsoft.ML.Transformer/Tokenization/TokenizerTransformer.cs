@@ -91,7 +91,7 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
 
         protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
         {
-            var columns = new List<DataViewSchema.DetachedColumn> { new(_parent.OutputColumnName, _parent.OutputType) };
+            var columns = new List<DataViewSchema.DetachedColumn> { new(_parent.OutputColumnName, _parent.OutputType, TokenColumnAnnotations.For(_parent.VocabularySize)) };
             if (_parent.Options.LengthColumnName is { } lengthName)
                 columns.Add(new DataViewSchema.DetachedColumn(lengthName, NumberDataViewType.Int32));
             return [.. columns];
@@ -100,10 +100,10 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
         // The token and length columns share one encoding per row, so CreateGetters builds them together.
         public override Delegate[] CreateGetters(DataViewRow input, Func<int, bool> activeOutput, out Action disposer)
         {
-            var row = new RowEncoding(_parent, input, _inputIndex);
             var getters = new Delegate[OutputColumns.Value.Length];
+            RowEncoding? row = null;   // only when an output is active: otherwise the text column is not either
             for (int i = 0; i < getters.Length; i++)
-                if (activeOutput(i)) getters[i] = row.MakeGetter(i);
+                if (activeOutput(i)) getters[i] = (row ??= new RowEncoding(_parent, input, _inputIndex)).MakeGetter(i);
             disposer = () => { };
             return getters;
         }

@@ -21,7 +21,7 @@ public class TransformerConfigTests
     {
         ["heads-do-not-divide-d_model"] = (Valid with { ModelDimension = 100, Heads = 8 }, "d_model (100) must be divisible by the number of heads (8)"),
         ["zero-heads"] = (Valid with { Heads = 0 }, "Heads must be positive"),
-        ["no-layers"] = (Valid with { EncoderLayers = 0, DecoderLayers = 0 }, "need at least one layer"),
+        ["negative-layers"] = (Valid with { EncoderLayers = -1 }, "layer counts cannot be negative"),
         ["dropout-one"] = (Valid with { Dropout = 1 }, "Dropout must be in [0, 1), got 1"),
         ["negative-attention-dropout"] = (Valid with { AttentionDropout = -0.1 }, "AttentionDropout must be in [0, 1)"),
         ["zero-max-length"] = (Valid with { MaxLength = 0 }, "MaxLength must be positive"),

@@ -1,0 +1,100 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Embedding;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Tokenization;
+
+namespace Microsoft.ML.Transformer;
+
+/// <summary>
+/// The "embed and position-encode" step as an ML.NET estimator: a fresh seeded embedding table, or the trained one of
+/// a model of this library (optionally with its encoder stack). Fitting reads only the schema, not the rows.
+/// Create it with <see cref="TransformerCatalog.EmbedAndPositionEncode(TransformsCatalog.TextTransforms, string, string?, EmbeddingOptions?)"/>.
+/// </summary>
+public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransformer>
+{
+    private const int DefaultMaxLength = 512;
+    private readonly IHost _host;
+    private readonly string _outputColumnName, _inputColumnName;
+    private readonly EmbeddingOptions _options;
+
+    internal EmbedAndPositionEncodeEstimator(IHostEnvironment env, string outputColumnName, string inputColumnName, EmbeddingOptions options)
+    {
+        _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(EmbedAndPositionEncodeEstimator));
+        _host.CheckNonEmpty(outputColumnName, nameof(outputColumnName));
+        _host.CheckNonEmpty(inputColumnName, nameof(inputColumnName));
+        _host.CheckValue(options, nameof(options));
+        _host.CheckUserArg(options.BlockSize > 0, nameof(options.BlockSize), "must be positive");
+        _host.CheckUserArg(options.Source is not null || !options.Contextual, nameof(options.Contextual), "contextual encoding needs a trained Source model");
+        _host.CheckUserArg(options.VocabularySize is null or > 0, nameof(options.VocabularySize), "must be positive");
+        _host.CheckUserArg(options.MaxLength is null or > 0, nameof(options.MaxLength), "must be positive");
+        (_outputColumnName, _inputColumnName, _options) = (outputColumnName, inputColumnName, options);
+    }
+
+    /// <summary>Builds the embedding for the token column of <paramref name="input"/> (its schema only).</summary>
+    public EmbeddingTransformer Fit(IDataView input)
+    {
+        _host.CheckValue(input, nameof(input));
+        DataViewSchema.Column tokens = TokenIdColumn.Find(_host, input.Schema, _inputColumnName);
+        TransformerEncoderModel model = _options.Source is { } source ? FromSource(source.ExportEncoder()) : Fresh(tokens);
+        TokenIdColumn.CheckVocabulary(_host, tokens, model.Config.SourceVocabularySize);
+        var config = new EmbeddingConfig
+        {
+            InputColumnName = _inputColumnName,
+            OutputColumnName = _outputColumnName,
+            Model = model.Config,
+            Pooling = _options.Pooling,
+            BlockSize = _options.BlockSize,
+        };
+        return new EmbeddingTransformer(_host, config, model);
+    }
+
+    private TransformerEncoderModel Fresh(DataViewSchema.Column tokens)
+    {
+        int vocabulary = _options.VocabularySize ?? TokenColumnAnnotations.Find(tokens)
+            ?? throw _host.Except($"Cannot tell the vocabulary size of column '{tokens.Name}': set EmbeddingOptions.VocabularySize, " +
+                "or produce the column with TokenizeForTransformer (which records it).");
+        int fixedLength = ((VectorDataViewType)tokens.Type).Size;
+        var config = new TransformerConfig
+        {
+            ModelDimension = _options.ModelDimension,
+            Heads = 1,                 // no attention without an encoder stack
+            EncoderLayers = 0,
+            DecoderLayers = 0,
+            Positional = _options.Positional,
+            MaxLength = _options.MaxLength ?? (fixedLength > 0 ? fixedLength : DefaultMaxLength),
+            SourceVocabularySize = vocabulary,
+            Dropout = 0,
+        };
+        try
+        {
+            return new TransformerEncoderModel(config, _options.Seed ?? _host.Rand.Next());
+        }
+        catch (ArgumentException e)
+        {
+            throw _host.Except(e, $"Invalid EmbeddingOptions: {e.Message}");
+        }
+    }
+
+    private TransformerEncoderModel FromSource(EncoderSnapshot snapshot)
+    {
+        TransformerConfig config = snapshot.Config with { EncoderLayers = _options.Contextual ? snapshot.Config.EncoderLayers : 0, DecoderLayers = 0 };
+        if (_options.MaxLength is { } maxLength && maxLength != config.MaxLength)
+            throw _host.Except($"EmbeddingOptions.MaxLength ({maxLength}) differs from the source model's max_len ({config.MaxLength}); leave it unset.");
+        var model = new TransformerEncoderModel(config, seed: 0);
+        var names = model.state_dict().Keys.ToHashSet();
+        ModuleState.Import(model, new TensorSet(snapshot.State.Where(t => names.Contains(t.Name)), "source model"));
+        return model;
+    }
+
+    /// <summary>Checks the token column and describes the float vector output column.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        TokenIdColumn.Find(_host, inputSchema, _inputColumnName);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        columns[_outputColumnName] = new SchemaShape.Column(_outputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
+        return new SchemaShape(columns.Values);
+    }
+}

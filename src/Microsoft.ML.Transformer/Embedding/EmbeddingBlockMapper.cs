@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Embedding;
+
+/// <summary>An <see cref="EmbeddingTransformer"/> bound to an input schema: embeds blocks of rows in one model call.</summary>
+internal sealed class EmbeddingBlockMapper : IBlockMapper
+{
+    private readonly EmbeddingTransformer _parent;
+    private readonly IHost _host;
+    private readonly DataViewSchema.Column _tokens;
+
+    public EmbeddingBlockMapper(EmbeddingTransformer parent, IHost host, DataViewSchema inputSchema)
+    {
+        _parent = parent;
+        _host = host;
+        InputSchema = inputSchema;
+        _tokens = TokenIdColumn.Find(host, inputSchema, parent.InputColumnName);
+        TokenIdColumn.CheckVocabulary(host, _tokens, parent.VocabularySize);
+        OutputColumns = [new DataViewSchema.DetachedColumn(parent.OutputColumnName, parent.OutputType)];
+    }
+
+    public DataViewSchema InputSchema { get; }
+
+    public DataViewSchema.DetachedColumn[] OutputColumns { get; }
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> activeOutput)
+        => activeOutput(0) ? [_tokens] : [];
+
+    public IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
+
+    private sealed class Computation : IBlockComputation
+    {
+        private readonly EmbeddingTransformer _parent;
+        private readonly TokenBlock _tokens;
+        private readonly float[] _outputs;
+        private readonly int _rowSize;
+
+        public Computation(EmbeddingBlockMapper mapper, DataViewRow input, int capacity)
+        {
+            _parent = mapper._parent;
+            TransformerConfig config = _parent.Model.Config;
+            _tokens = new TokenBlock(mapper._host, input, mapper._tokens, capacity, config.SourceVocabularySize, config.MaxLength, config.PaddingId);
+            _rowSize = _parent.OutputType.Size;
+            _outputs = new float[capacity * _rowSize];
+        }
+
+        public void Load(int slot) => _tokens.Load(slot);
+
+        public void Compute(int count)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = no_grad();
+            Tensor ids = _tokens.ToTensor(count);                                     // [count, L]
+            var (hidden, _) = _parent.Model.Forward(ids);                             // [count, L, d_model]
+            Tensor isToken = ids.ne(_parent.Model.Config.PaddingId);
+            Tensor result = _parent.Pooling == EmbeddingPooling.Mean
+                ? Pooling.Mean(hidden, isToken)                                       // [count, d_model]
+                : hidden.mul(isToken.unsqueeze(-1));                                  // padding positions → 0
+            Span<float> values = MemoryMarshal.Cast<byte, float>(result.contiguous().bytes);
+            int computedRowSize = (int)(values.Length / count);                       // L·d_model or d_model
+            for (int row = 0; row < count; row++)
+            {
+                Span<float> target = _outputs.AsSpan(row * _rowSize, _rowSize);
+                values.Slice(row * computedRowSize, computedRowSize).CopyTo(target);
+                target[computedRowSize..].Clear();                                     // positions beyond the block's longest row
+            }
+        }
+
+        public Delegate MakeGetter(int output, Func<int> slot)
+            => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> destination) =>
+            {
+                var editor = VBufferEditor.Create(ref destination, _rowSize);
+                _outputs.AsSpan(slot() * _rowSize, _rowSize).CopyTo(editor.Values);
+                destination = editor.Commit();
+            });
+
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.ML.Transformer.Modules;
+
+namespace Microsoft.ML.Transformer.Embedding;
+
+/// <summary>What an <see cref="EmbeddingTransformer"/> saves besides its tensors.</summary>
+internal sealed record EmbeddingConfig
+{
+    public required string InputColumnName { get; init; }
+
+    public required string OutputColumnName { get; init; }
+
+    /// <summary>The embedding's shape: d_model, positions, max_len, vocabulary (SourceVocabularySize), and the encoder
+    /// layers when contextual.</summary>
+    public required TransformerConfig Model { get; init; }
+
+    public required EmbeddingPooling Pooling { get; init; }
+
+    public required int BlockSize { get; init; }
+}
