@@ -31,6 +31,7 @@ internal static class CommandLine
     {
         Console.Error.WriteLine($"error: {problem}");
         Console.Error.WriteLine("usage: Samples imdb [--data <imdb folder>] [--out <model.zip>]");
+        Console.Error.WriteLine("       Samples features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");
         return 2;
     }
