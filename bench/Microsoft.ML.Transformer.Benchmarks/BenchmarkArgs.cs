@@ -53,6 +53,15 @@ internal sealed class BenchmarkArgs
         return value;
     }
 
+    public double GetDouble(string name, double defaultValue)
+    {
+        string? text = GetString(name);
+        if (text is null) return defaultValue;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+            ? value
+            : throw new UsageException($"Option --{name} must be a number (got '{text}').");
+    }
+
     public bool GetFlag(string name)
     {
         _read.Add(name);

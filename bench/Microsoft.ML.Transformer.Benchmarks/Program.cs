@@ -1,12 +1,13 @@
 using Microsoft.ML.Transformer.Benchmarks;
 
-// Timed harnesses that need real data files (BenchmarkDotNet suits micro-benchmarks; these are end-to-end runs).
+// Timed harnesses (BenchmarkDotNet suits micro-benchmarks; these are end-to-end runs).
 //   dotnet run --project bench/Microsoft.ML.Transformer.Benchmarks -c Release -- <benchmark> [options]
 // Each benchmark prints human-readable lines, then one JSON line as its last line of output.
 
 var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> Run)>(StringComparer.Ordinal)
 {
     ["tokenizer"] = (TokenizerBenchmark.Usage, TokenizerBenchmark.Run),
+    ["encoder-layer"] = (EncoderLayerBenchmark.Usage, EncoderLayerBenchmark.Run),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

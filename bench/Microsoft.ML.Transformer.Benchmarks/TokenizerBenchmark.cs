@@ -81,30 +81,19 @@ internal static class TokenizerBenchmark
         long plainTokens = CountWithLoop(tokenizer, texts);
         if (transformTokens != plainTokens)
             throw new BenchmarkFailedException($"the transform produced {transformTokens:N0} tokens, the plain loop {plainTokens:N0}.");
-        TimeSpan transformPass = TimeSpan.MaxValue, plainPass = TimeSpan.MaxValue;
-        for (var warmup = Stopwatch.StartNew(); warmup.Elapsed < WarmupTime;)
-        {
-            transformPass = Min(transformPass, TimePass(() => CountWithTransform(transformer, view)));
-            plainPass = Min(plainPass, TimePass(() => CountWithLoop(tokenizer, texts)));
-        }
-        int passes = (int)Math.Max(1, Math.Ceiling(MinimumWindow / Min(transformPass, plainPass)));
+        TimedPath[] paths =
+        [
+            new("transform", () => CountWithTransform(transformer, view), transformTokens),
+            new("plain", () => CountWithLoop(tokenizer, texts), plainTokens),
+        ];
+        TimeSpan[] fastest = TimedWindows.WarmUp(paths, WarmupTime);
+        int passes = TimedWindows.PassesPerWindow(fastest.Min(), MinimumWindow);
 
-        var transformRates = new List<double>();
-        var plainRates = new List<double>();
-        for (int w = 0; w < windows; w++)
-        {
-            // A B, then B A in the next window, and so on: neither path always runs first after the collection.
-            bool transformFirst = w % 2 == 0;
-            double plainRate = 0;
-            if (!transformFirst) plainRate = TimeWindow(() => CountWithLoop(tokenizer, texts), passes, plainTokens);
-            double transformRate = TimeWindow(() => CountWithTransform(transformer, view), passes, transformTokens);
-            if (transformFirst) plainRate = TimeWindow(() => CountWithLoop(tokenizer, texts), passes, plainTokens);
-            transformRates.Add(transformRate);
-            plainRates.Add(plainRate);
-            Console.WriteLine($"window {w + 1}/{windows} ({passes} pass(es) each, {(transformFirst ? "transform first" : "plain first")}): " +
-                $"transform {transformRate,12:N0} tokens/s   plain {plainRate,12:N0} tokens/s");
-        }
-        double transformMedian = Median(transformRates), plainMedian = Median(plainRates);
+        // transform then plain, then plain then transform, and so on.
+        double[][] rates = TimedWindows.Measure(paths, [passes, passes], windows, (w, rate) =>
+            Console.WriteLine($"window {w + 1}/{windows} ({passes} pass(es) each, {(w % 2 == 0 ? "transform first" : "plain first")}): " +
+                $"transform {rate[0],12:N0} tokens/s   plain {rate[1],12:N0} tokens/s"));
+        double transformMedian = TimedWindows.Median(rates[0]), plainMedian = TimedWindows.Median(rates[1]);
         double ratio = transformMedian / plainMedian;
         double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 
@@ -171,31 +160,6 @@ internal static class TokenizerBenchmark
         return total;
     }
 
-    private static TimeSpan TimePass(Func<long> pass)
-    {
-        var watch = Stopwatch.StartNew();
-        pass();
-        return watch.Elapsed;
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    /// <summary>Tokens per second over <paramref name="passes"/> passes; checks every pass yields the expected count.</summary>
-    private static double TimeWindow(Func<long> pass, int passes, long expectedTokens)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var watch = Stopwatch.StartNew();
-        for (int p = 0; p < passes; p++)
-        {
-            long tokens = pass();
-            if (tokens != expectedTokens)
-                throw new BenchmarkFailedException($"a timed pass produced {tokens:N0} tokens instead of {expectedTokens:N0}.");
-        }
-        return passes * expectedTokens / watch.Elapsed.TotalSeconds;
-    }
-
     /// <summary>Training split into its phases with the library's internal pieces (same work as Fit, minus ML.NET).</summary>
     private static void TimePhases(List<string> train, TokenizerOptions options)
     {
@@ -222,11 +186,4 @@ internal static class TokenizerBenchmark
     /// <summary>The review texts of an IMDb split, read by the samples' loader.</summary>
     private static List<string> ReadReviews(string path, int maxRows)
         => Samples.ImdbData.Load(path, maxRows).Select(r => r.Text).ToList();
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 }
