@@ -66,7 +66,8 @@ internal sealed class EncoderLayerWorkload
 
     /// <summary>Our layer, forward + backward (parameters and input), train mode. The explicit path is forced the
     /// only way the layer offers: an <see cref="AttentionRecorder"/>, disposed at the end of the step.</summary>
-    public Func<long> OursTrainStep(bool explicitAttention, bool masked)
+    /// <param name="precision">bf16 runs the linears and attention matmuls in bf16 (<see cref="Autocast"/>), fp32 parameters.</param>
+    public Func<long> OursTrainStep(bool explicitAttention, bool masked, ScalarType? precision = null)
     {
         EncoderLayer layer = _oursTrain.Value;     // built here, outside any step's dispose scope
         Tensor? mask = masked ? _attend : null;
@@ -75,7 +76,9 @@ internal sealed class EncoderLayerWorkload
             using var scope = NewDisposeScope();
             using AttentionRecorder? recorder = explicitAttention ? new AttentionRecorder() : null;
             layer.zero_grad();
-            layer.Forward(Leaf(_x), mask, recorder).backward([_gradOut]);
+            Tensor output;
+            using (Autocast.Enable(precision)) output = layer.Forward(Leaf(_x), mask, recorder);
+            output.backward([_gradOut]);
             return TokensPerStep;
         };
     }

@@ -58,8 +58,12 @@ internal sealed class EncoderDecoder : nn.Module
 
     public DecoderCache NewCache() => decoder.NewCache();
 
+    /// <summary>Logits in float32 (the loss and the decoder's softmax need full precision).</summary>
     private Tensor Project(Tensor hidden)
-        => output_projection is null
-            ? nn.functional.linear(hidden, target_embedding.TokenTable.weight!)
-            : output_projection.forward(hidden);
+    {
+        Tensor logits = output_projection is null
+            ? Autocast.Project(hidden, target_embedding.TokenTable.weight!, null)
+            : Autocast.Project(output_projection, hidden);
+        return Autocast.Restore(logits, hidden);
+    }
 }

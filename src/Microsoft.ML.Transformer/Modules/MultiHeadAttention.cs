@@ -62,14 +62,14 @@ internal sealed class MultiHeadAttention : nn.Module
 
     private Tensor Attend(Tensor query, Tensor source, Tensor? mask, bool causal, AttentionCache? cache, bool returnWeights, out Tensor? weights)
     {
-        Tensor q = SplitHeads(w_q.forward(query));
+        Tensor q = SplitHeads(Autocast.Project(w_q, query));
         Tensor k, v;
         if (cache is { IsCrossAttention: true, Keys: not null })
             (k, v) = (cache.Keys, cache.Values!);
         else
         {
-            k = SplitHeads(w_k.forward(source));
-            v = SplitHeads(w_v.forward(source));
+            k = SplitHeads(Autocast.Project(w_k, source));
+            v = SplitHeads(Autocast.Project(w_v, source));
             if (cache is not null) (k, v) = cache.Update(k, v);
         }
 
@@ -78,7 +78,7 @@ internal sealed class MultiHeadAttention : nn.Module
         Tensor heads = returnWeights
             ? ScaledDotProductAttention.Explicit(q, k, v, mask, causal, dropout, out weights)
             : ScaledDotProductAttention.Fused(q, k, v, mask, causal, dropout);
-        return w_o.forward(MergeHeads(heads));
+        return Autocast.Restore(Autocast.Project(w_o, MergeHeads(heads)), query);
     }
 
     /// <summary>[batch, L, d_model] → [batch, h, L, d_k].</summary>

@@ -21,8 +21,8 @@ internal sealed class PositionwiseFeedForward : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        Tensor hidden = w_1.forward(x);
+        Tensor hidden = Autocast.Project(w_1, x);
         hidden = _activation == FeedForwardActivation.Gelu ? nn.functional.gelu(hidden) : nn.functional.relu(hidden);
-        return w_2.forward(hidden);
+        return Autocast.Restore(Autocast.Project(w_2, hidden), x);
     }
 }

@@ -34,6 +34,8 @@ internal static class ScaledDotProductAttention
         using var scope = NewDisposeScope();
         double dK = query.shape[^1];
         Tensor scores = query.matmul(key.transpose(-2, -1)).div_(Math.Sqrt(dK));        // QKᵀ / √d_k
+        if (scores.dtype is ScalarType.BFloat16 or ScalarType.Float16)
+            scores = scores.to(ScalarType.Float32);                                     // softmax in float32 under mixed precision
         var (combined, _) = AttentionMasks.Combine(mask, causal, query.shape[^2], key.shape[^2]);
         if (combined is null && causal)                                                 // Combine leaves the square case to is_causal
             combined = AttentionMasks.Causal(query.shape[^2], key.shape[^2], query.device);
@@ -41,7 +43,7 @@ internal static class ScaledDotProductAttention
             scores = scores.masked_fill(combined.logical_not(), double.NegativeInfinity);  // masked keys: e^-∞ = 0
         Tensor attention = functional.softmax(scores, -1);
         Tensor dropped = dropout > 0 ? functional.dropout(attention, dropout, training: true) : attention;
-        Tensor output = dropped.matmul(value);                                          // · V
+        Tensor output = dropped.to(value.dtype).matmul(value);                          // · V
         weights = attention.MoveToOuterDisposeScope();
         return output.MoveToOuterDisposeScope();
     }
