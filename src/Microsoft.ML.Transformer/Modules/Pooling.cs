@@ -3,16 +3,31 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.Modules;
 
-/// <summary>Sequence → one vector per row, ignoring padding.</summary>
+/// <summary>Sequence [batch, L, d] → one vector per row [batch, d], ignoring padding (isToken: [batch, L] bool).
+/// A row without tokens pools to zeros.</summary>
 internal static class Pooling
 {
-    /// <summary>Mean over the non-padding positions: [batch, L, d] and a [batch, L] "is token" mask → [batch, d].
-    /// A row without tokens pools to zeros.</summary>
+    public static Tensor Apply(ClassifierPooling kind, Tensor hidden, Tensor isToken) => kind switch
+    {
+        ClassifierPooling.ClassToken => hidden.select(1, 0),
+        ClassifierPooling.Max => Max(hidden, isToken),
+        _ => Mean(hidden, isToken),
+    };
+
     public static Tensor Mean(Tensor hidden, Tensor isToken)
     {
         using var scope = NewDisposeScope();
         Tensor weights = isToken.unsqueeze(-1).to(hidden.dtype);                 // [batch, L, 1]
         Tensor counts = weights.sum(1).clamp_min(1);                              // [batch, 1]
         return (hidden * weights).sum(1).div_(counts).MoveToOuterDisposeScope();
+    }
+
+    public static Tensor Max(Tensor hidden, Tensor isToken)
+    {
+        using var scope = NewDisposeScope();
+        Tensor padding = isToken.logical_not().unsqueeze(-1);
+        Tensor maximum = hidden.masked_fill(padding, double.NegativeInfinity).amax([1]);
+        Tensor empty = isToken.any(1).logical_not().unsqueeze(-1);
+        return maximum.masked_fill(empty, 0).MoveToOuterDisposeScope();
     }
 }
