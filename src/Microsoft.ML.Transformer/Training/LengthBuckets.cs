@@ -1,0 +1,44 @@
+namespace Microsoft.ML.Transformer.Training;
+
+/// <summary>
+/// Cuts a window of rows into batches of similar length: sorting by length before cutting means a batch pads its
+/// rows only to the longest of its neighbours, not to the longest of a random draw.
+/// </summary>
+internal static class LengthBuckets
+{
+    /// <summary>
+    /// Batches of <paramref name="batchSize"/> rows in random order. When the window is not a whole number of batches
+    /// (only the epoch's last window), the short batch comes last, cut from a random place in the sorted order.
+    /// </summary>
+    public static IEnumerable<TokenBatch> Cut(PooledRow[] window, int batchSize, int paddingId, bool labelled, Random random)
+    {
+        int[] lengths = Array.ConvertAll(window, row => row.Ids.Length);
+        Array.Sort(lengths, window);
+        int full = window.Length / batchSize, rest = window.Length % batchSize;
+        // The short batch starts at a batch boundary picked at random, so it is not always the longest rows.
+        int restStart = rest == 0 ? window.Length : random.Next(full + 1) * batchSize;
+        int[] starts = new int[full];
+        for (int b = 0; b < full; b++) starts[b] = b * batchSize < restStart ? b * batchSize : b * batchSize + rest;
+        random.Shuffle(starts);
+        foreach (int start in starts) yield return Pack(window.AsSpan(start, batchSize), paddingId, labelled);
+        if (rest > 0) yield return Pack(window.AsSpan(restStart, rest), paddingId, labelled);
+    }
+
+    private static TokenBatch Pack(ReadOnlySpan<PooledRow> rows, int paddingId, bool labelled)
+    {
+        int longest = 1;
+        foreach (PooledRow row in rows) longest = Math.Max(longest, row.Ids.Length);
+        var ids = new long[rows.Length * longest];
+        Array.Fill(ids, paddingId);
+        var lengths = new int[rows.Length];
+        long[]? labels = labelled ? new long[rows.Length] : null;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int[] rowIds = rows[r].Ids;
+            for (int i = 0; i < rowIds.Length; i++) ids[r * longest + i] = rowIds[i];
+            lengths[r] = rowIds.Length;
+            if (labels is not null) labels[r] = rows[r].Label;
+        }
+        return new TokenBatch(ids, lengths, longest, labels);
+    }
+}

@@ -1,0 +1,33 @@
+namespace Microsoft.ML.Transformer.Training;
+
+/// <summary>What <see cref="TokenBatchReader"/> reads and how it batches it.</summary>
+internal sealed record TokenBatchOptions
+{
+    /// <summary>The token column: a vector of Int32 ids or of keys (key k is id k − 1).</summary>
+    public required string TokenColumn { get; init; }
+
+    /// <summary>The label column, or null for unlabelled data (language models).</summary>
+    public string? LabelColumn { get; init; }
+
+    public TrainingLabelKind LabelKind { get; init; } = TrainingLabelKind.None;
+
+    public required int VocabularySize { get; init; }
+
+    /// <summary>max_len: a row with more real tokens is an error, as in scoring.</summary>
+    public required int MaxLength { get; init; }
+
+    public int PaddingId { get; init; }
+
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Rows held at once (the memory bound); null is 64 batches.</summary>
+    public int? ShuffleBufferRows { get; init; }
+
+    /// <summary>
+    /// Batches per length-sorting window: rows are bucketed by length among this many batches' worth of rows.
+    /// 1 turns bucketing off. Capped by the shuffle buffer.
+    /// </summary>
+    public int BucketFactor { get; init; } = 16;
+
+    public int Seed { get; init; }
+}
