@@ -20,11 +20,7 @@ internal static class EmbeddingFeaturesSample
         int dModel = int.Parse(args.Value("dim") ?? "256");
         var ml = new MLContext(seed: 1);
 
-        var (train, test) = dataDir is null
-            ? (ImdbData.BuiltIn(2000, seed: 1), ImdbData.BuiltIn(500, seed: 2))
-            : (ImdbData.Load(Path.Combine(dataDir, "train.tsv.gz"), rows), ImdbData.Load(Path.Combine(dataDir, "test.tsv.gz"), rows));
-        if (dataDir is null) AnsiConsole.MarkupLine("[yellow]No --data given: using a small built-in corpus.[/] For IMDb: --data ../shared/data/imdb");
-        AnsiConsole.MarkupLine($"Loaded [bold]{train.Count:N0}[/] training and [bold]{test.Count:N0}[/] test reviews.");
+        var (train, test) = ImdbSplits.Load(dataDir, rows);
         IDataView trainView = ml.Data.LoadFromEnumerable(train), testView = ml.Data.LoadFromEnumerable(test);
 
         var pipeline = ml.Transforms.Text.TokenizeForTransformer("Tokens", "Text", new TokenizerOptions

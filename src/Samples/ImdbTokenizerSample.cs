@@ -20,19 +20,7 @@ internal static class ImdbTokenizerSample
         string modelPath = args.Value("out") ?? "imdb-tokenizer.zip";
         var ml = new MLContext(seed: 1);
 
-        List<Review> train, test;
-        if (dataDir is null)
-        {
-            AnsiConsole.MarkupLine("[yellow]No --data given: using a small built-in corpus.[/] For IMDb: --data ../shared/data/imdb");
-            train = ImdbData.BuiltIn(2000, seed: 1);
-            test = ImdbData.BuiltIn(500, seed: 2);
-        }
-        else
-        {
-            train = ImdbData.Load(Path.Combine(dataDir, "train.tsv.gz"));
-            test = ImdbData.Load(Path.Combine(dataDir, "test.tsv.gz"));
-        }
-        AnsiConsole.MarkupLine($"Loaded [bold]{train.Count:N0}[/] training and [bold]{test.Count:N0}[/] test reviews.");
+        var (train, test) = ImdbSplits.Load(dataDir);
 
         IDataView trainView = ml.Data.LoadFromEnumerable(train);
         IDataView testView = ml.Data.LoadFromEnumerable(test);

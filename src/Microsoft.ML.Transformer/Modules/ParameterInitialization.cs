@@ -14,6 +14,7 @@ internal static class ParameterInitialization
     {
         using var noGrad = no_grad();
         using var generator = new Generator((ulong)seed);
+        var layerNorms = module.named_modules().Where(m => m.module is TorchSharp.Modules.LayerNorm).Select(m => m.name).ToHashSet();
         foreach (var (name, parameter) in module.named_parameters())
         {
             if (parameter.dim() > 1)
@@ -24,15 +25,9 @@ internal static class ParameterInitialization
                 using Tensor uniform = rand(parameter.shape, parameter.dtype, parameter.device, generator: generator);
                 parameter.copy_(uniform.mul_(2 * bound).sub_(bound));
             }
-            else if (name.EndsWith(".bias", StringComparison.Ordinal) && !IsLayerNorm(module, name))
+            else if (name.EndsWith(".bias", StringComparison.Ordinal) && !layerNorms.Contains(name[..name.LastIndexOf('.')]))
                 parameter.zero_();
             // LayerNorm gains and biases start at identity (1, 0) by construction.
         }
-    }
-
-    private static bool IsLayerNorm(nn.Module root, string parameterName)
-    {
-        string owner = parameterName[..parameterName.LastIndexOf('.')];
-        return root.named_modules().Any(m => m.name == owner && m.module is TorchSharp.Modules.LayerNorm);
     }
 }

@@ -36,8 +36,8 @@ internal static class ScaledDotProductAttention
         Tensor scores = query.matmul(key.transpose(-2, -1)).div_(Math.Sqrt(dK));        // QKᵀ / √d_k
         if (scores.dtype is ScalarType.BFloat16 or ScalarType.Float16)
             scores = scores.to(ScalarType.Float32);                                     // softmax in float32 under mixed precision
-        var (combined, _) = AttentionMasks.Combine(mask, causal, query.shape[^2], key.shape[^2]);
-        if (combined is null && causal)                                                 // Combine leaves the square case to is_causal
+        var (combined, isCausal) = AttentionMasks.Combine(mask, causal, query.shape[^2], key.shape[^2]);
+        if (isCausal)                                                                   // what is_causal does in the fused kernel
             combined = AttentionMasks.Causal(query.shape[^2], key.shape[^2], query.device);
         if (combined is not null)
             scores = scores.masked_fill(combined.logical_not(), double.NegativeInfinity);  // masked keys: e^-∞ = 0

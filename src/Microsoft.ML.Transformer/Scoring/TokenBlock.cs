@@ -26,9 +26,6 @@ internal sealed class TokenBlock
         _lengths = new int[capacity];
     }
 
-    /// <summary>Tokens of the row in <paramref name="slot"/>, after trimming trailing padding.</summary>
-    public int Length(int slot) => _lengths[slot];
-
     public void Load(int slot)
     {
         Span<long> target = _ids.AsSpan(slot * _maxLength, _maxLength);
