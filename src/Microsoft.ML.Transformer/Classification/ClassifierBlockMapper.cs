@@ -1,0 +1,102 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Embedding;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Classification;
+
+/// <summary>A <see cref="TransformerClassifierTransformer"/> bound to an input schema: scores blocks of rows in one model call.</summary>
+internal sealed class ClassifierBlockMapper : IBlockMapper
+{
+    private readonly TransformerClassifierTransformer _parent;
+    private readonly IHost _host;
+    private readonly DataViewSchema.Column _tokens;
+
+    public ClassifierBlockMapper(TransformerClassifierTransformer parent, IHost host, DataViewSchema inputSchema)
+    {
+        (_parent, _host, InputSchema) = (parent, host, inputSchema);
+        _tokens = TokenIdColumn.Find(host, inputSchema, parent.TokensColumnName);
+        TokenIdColumn.CheckVocabulary(host, _tokens, parent.VocabularySize);
+        ClassifierConfig config = parent.Config;
+        OutputColumns = ClassifierOutputColumns.Create(config.Kind, config.ClassCount, config.ClassNames, inputSchema);
+    }
+
+    public DataViewSchema InputSchema { get; }
+
+    public DataViewSchema.DetachedColumn[] OutputColumns { get; }
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> activeOutput)
+        => Enumerable.Range(0, OutputColumns.Length).Any(activeOutput) ? [_tokens] : [];
+
+    public IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
+
+    /// <summary>Per cursor: the block's token ids and its outputs (the head's logits, then probabilities).</summary>
+    private sealed class Computation : IBlockComputation
+    {
+        private readonly TransformerClassifierModel _model;
+        private readonly bool _binary;
+        private readonly int _outputs;
+        private readonly TokenBlock _tokens;
+        private readonly float[] _logits, _probabilities;
+
+        public Computation(ClassifierBlockMapper mapper, DataViewRow input, int capacity)
+        {
+            _model = mapper._parent.Model;
+            ClassifierConfig config = mapper._parent.Config;
+            _binary = config.Kind == ClassifierKind.Binary;
+            _outputs = config.Outputs;
+            TransformerConfig model = config.Model;
+            _tokens = new TokenBlock(mapper._host, input, mapper._tokens, capacity, model.SourceVocabularySize, model.MaxLength, model.PaddingId);
+            _logits = new float[capacity * _outputs];
+            _probabilities = new float[capacity * _outputs];
+        }
+
+        public void Load(int slot) => _tokens.Load(slot);
+
+        public void Compute(int count)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = no_grad();
+            Device device = _model.parameters().First().device;
+            Tensor logits = _model.Forward(_tokens.ToTensor(count).to(device));                 // [count, outputs]
+            Tensor probabilities = _binary ? logits.sigmoid() : logits.softmax(-1);
+            MemoryMarshal.Cast<byte, float>(logits.cpu().contiguous().bytes).CopyTo(_logits);
+            MemoryMarshal.Cast<byte, float>(probabilities.cpu().contiguous().bytes).CopyTo(_probabilities);
+        }
+
+        public Delegate MakeGetter(int output, Func<int> slot)
+        {
+            if (_binary)
+            {
+                return output switch
+                {
+                    0 => (ValueGetter<float>)((ref float value) => value = _logits[slot()]),
+                    1 => (ValueGetter<float>)((ref float value) => value = _probabilities[slot()]),
+                    _ => (ValueGetter<bool>)((ref bool value) => value = _logits[slot()] > 0),
+                };
+            }
+            if (output == 0)
+            {
+                return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+                {
+                    var editor = VBufferEditor.Create(ref value, _outputs);
+                    _probabilities.AsSpan(slot() * _outputs, _outputs).CopyTo(editor.Values);
+                    value = editor.Commit();
+                });
+            }
+            return (ValueGetter<uint>)((ref uint value) =>
+            {
+                ReadOnlySpan<float> row = _probabilities.AsSpan(slot() * _outputs, _outputs);
+                int best = 0;
+                for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+                value = (uint)best + 1;
+            });
+        }
+
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.ML.Transformer.Modules;
+
+namespace Microsoft.ML.Transformer.Classification;
+
+/// <summary>Everything a trained classifier needs besides its weights; saved as its <c>config.json</c>.</summary>
+internal sealed record ClassifierConfig
+{
+    public required ClassifierKind Kind { get; init; }
+
+    public required string TokensColumnName { get; init; }
+
+    public required TransformerConfig Model { get; init; }
+
+    public required ClassifierPooling Pooling { get; init; }
+
+    /// <summary>2 for binary; the label's key count for multiclass.</summary>
+    public required int ClassCount { get; init; }
+
+    /// <summary>The label's key values as text (multiclass), or null when the label had none.</summary>
+    public string[]? ClassNames { get; init; }
+
+    public int BlockSize { get; init; } = 64;
+
+    /// <summary>What each training epoch achieved.</summary>
+    public IReadOnlyList<EpochSummary> History { get; init; } = [];
+
+    /// <summary>Outputs of the linear head: one logit for binary, one per class for multiclass.</summary>
+    public int Outputs => Kind == ClassifierKind.Binary ? 1 : ClassCount;
+}

@@ -1,0 +1,77 @@
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Classification;
+
+/// <summary>The classifier's part of training: batches of token ids and labels, the loss (sigmoid or softmax cross-entropy
+/// with optional label smoothing), accuracy, and validation accuracy as the early-stopping metric.</summary>
+internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch>
+{
+    private readonly TransformerClassifierModel _model;
+    private readonly TokenBatchReader _train;
+    private readonly TokenBatchReader? _validation;
+    private readonly Device _device;
+    private readonly ClassifierKind _kind;
+    private readonly double _labelSmoothing;
+    private readonly Func<long> _countRows;
+
+    public ClassifierTrainingTask(TransformerClassifierModel model, TokenBatchReader train, TokenBatchReader? validation, Device device,
+        ClassifierKind kind, double labelSmoothing, Func<long> countRows)
+    {
+        (_model, _train, _validation, _device, _kind, _labelSmoothing, _countRows) = (model, train, validation, device, kind, labelSmoothing, countRows);
+    }
+
+    public nn.Module Model => _model;
+
+    public EpochStatistics? LastEpoch => _train.LastEpoch;
+
+    public long CountRows() => _countRows();
+
+    public IEnumerable<TokenBatch> ReadEpoch(int epoch, CancellationToken cancellation) => _train.ReadEpoch(epoch, cancellation);
+
+    public BatchLoss Forward(TokenBatch batch)
+    {
+        var (loss, correct) = LossAndCorrect(batch);
+        return new BatchLoss(loss, correct, batch.Count, batch.Tokens);
+    }
+
+    public ValidationResult? Validate(CancellationToken cancellation)
+    {
+        if (_validation is null) return null;
+        _model.eval();
+        double lossSum = 0, correct = 0;
+        long rows = 0;
+        using (no_grad())
+        {
+            foreach (TokenBatch batch in _validation.ReadEpoch(0, cancellation))
+            {
+                using var scope = NewDisposeScope();
+                var (loss, batchCorrect) = LossAndCorrect(batch);
+                lossSum += loss.item<float>() * batch.Count;
+                correct += batchCorrect.item<long>();
+                rows += batch.Count;
+            }
+        }
+        _model.train();
+        return new ValidationResult(lossSum / rows, correct / rows);
+    }
+
+    private (Tensor Loss, Tensor Correct) LossAndCorrect(TokenBatch batch)
+    {
+        Tensor ids = batch.IdsTensor(_device);
+        Tensor labels = batch.LabelsTensor(_device);
+        Tensor logits = _model.Forward(ids);
+        if (_kind == ClassifierKind.Multiclass)
+        {
+            Tensor loss = nn.functional.cross_entropy(logits, labels, label_smoothing: _labelSmoothing);
+            return (loss, logits.argmax(-1).eq(labels).sum());
+        }
+        Tensor logit = logits.squeeze(-1);
+        // Label smoothing for a sigmoid output: targets 1 − ε/2 and ε/2, as softmax smoothing gives with two classes.
+        Tensor target = labels.to(ScalarType.Float32).mul(1 - _labelSmoothing).add(_labelSmoothing / 2);
+        Tensor binaryLoss = nn.functional.binary_cross_entropy_with_logits(logit, target);
+        return (binaryLoss, logit.gt(0).eq(labels.to(ScalarType.Bool)).sum());
+    }
+}

@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Classification;
+using Microsoft.ML.Transformer.Embedding;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer;
+
+/// <summary>
+/// Trains an encoder-only Transformer classifier on a token-id column: binary with a Boolean label, multiclass with a
+/// key label. Create it with <c>mlContext.BinaryClassification.Trainers.Transformer(...)</c> or
+/// <c>mlContext.MulticlassClassification.Trainers.Transformer(...)</c>. Fitting streams the data in shuffled,
+/// length-bucketed batches (memory bounded by the shuffle buffer, not the data) and returns a
+/// <see cref="TransformerClassifierTransformer"/>.
+/// </summary>
+public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassifierTransformer>
+{
+    private const int DefaultMaxLength = 512;
+    private readonly IHost _host;
+    private readonly TransformerClassifierOptions _options;
+    private readonly ClassifierKind _kind;
+
+    internal TransformerClassifierTrainer(IHostEnvironment env, TransformerClassifierOptions options, ClassifierKind kind)
+    {
+        _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(TransformerClassifierTrainer));
+        _host.CheckValue(options, nameof(options));
+        TrainingOptionsCheck.Check(_host, options);
+        _host.CheckNonEmpty(options.TokensColumnName, nameof(options.TokensColumnName));
+        _host.CheckNonEmpty(options.LabelColumnName, nameof(options.LabelColumnName));
+        _host.CheckUserArg(options.VocabularySize is null or > 0, nameof(options.VocabularySize), "must be positive");
+        _host.CheckUserArg(options.MaxLength is null or > 0, nameof(options.MaxLength), "must be positive");
+        (_options, _kind) = (options, kind);
+    }
+
+    /// <summary>Trains on <paramref name="input"/> (and validates on <see cref="TransformerTrainingOptions.ValidationSet"/>).</summary>
+    public TransformerClassifierTransformer Fit(IDataView input)
+    {
+        _host.CheckValue(input, nameof(input));
+        DataViewSchema.Column tokens = TokenIdColumn.Find(_host, input.Schema, _options.TokensColumnName);
+        var labelKind = _kind == ClassifierKind.Binary ? TrainingLabelKind.Boolean : TrainingLabelKind.Key;
+        var (label, classCount) = TrainingLabel.Find(_host, input.Schema, _options.LabelColumnName, labelKind);
+        if (_kind == ClassifierKind.Multiclass && classCount < 2)
+            throw _host.Except($"Label column '{label.Name}' has {classCount} class; a classifier needs at least 2.");
+
+        int vocabulary = _options.VocabularySize ?? TokenColumnAnnotations.Find(tokens)
+            ?? throw _host.Except($"Cannot tell the vocabulary size of column '{tokens.Name}': set VocabularySize, or produce the " +
+                "column with TokenizeForTransformer (which records it).");
+        TokenIdColumn.CheckVocabulary(_host, tokens, vocabulary);
+        int fixedLength = ((VectorDataViewType)tokens.Type).Size;
+        TransformerConfig model = ModelConfig(vocabulary, _options.MaxLength ?? (fixedLength > 0 ? fixedLength : DefaultMaxLength));
+        int seed = _options.Seed ?? _host.Rand.Next();
+
+        using IChannel channel = _host.Start("Fit");
+        Device device = TrainingDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        if (device.type == DeviceType.CUDA) backends.cuda.matmul.allow_tf32 = _options.AllowTF32;
+
+        var network = new TransformerClassifierModel(model, _options.Pooling, _kind == ClassifierKind.Binary ? 1 : classCount, seed);
+        try
+        {
+            if (_options.InitialEncoder is { } source) LoadInitialEncoder(network, source.ExportEncoder());
+            network.to(device);
+            TokenBatchReader train = Reader(input, vocabulary, model.MaxLength, seed);
+            TokenBatchReader? validation = _options.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, check: true) : null;
+            long rows = input.GetRowCount() ?? CountRows(input);
+            var task = new ClassifierTrainingTask(network, train, validation, device, _kind, _options.LabelSmoothing, () => rows);
+            string fingerprint = Fingerprint(model, classCount, seed, rows);
+            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch>(_host, _options, task, device, seed, fingerprint).Run();
+
+            var config = new ClassifierConfig
+            {
+                Kind = _kind,
+                TokensColumnName = _options.TokensColumnName,
+                Model = model,
+                Pooling = _options.Pooling,
+                ClassCount = classCount,
+                ClassNames = _kind == ClassifierKind.Multiclass ? ClassNames(label, classCount) : null,
+                BlockSize = _options.ScoringBlockSize,
+                History = history,
+            };
+            return new TransformerClassifierTransformer(_host, config, network);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Checks the token and label columns and promises the output columns.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        TokenIdColumn.Find(_host, inputSchema, _options.TokensColumnName);
+        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out SchemaShape.Column label))
+            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
+        bool labelOk = _kind == ClassifierKind.Binary
+            ? label.Kind == SchemaShape.Column.VectorKind.Scalar && label.ItemType is BooleanDataViewType
+            : label.Kind == SchemaShape.Column.VectorKind.Scalar && label.IsKey && label.ItemType.RawType == typeof(uint);
+        if (!labelOk)
+            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", label.Name,
+                _kind == ClassifierKind.Binary ? "Boolean" : "key of UInt32 (MapValueToKey)", label.GetTypeString());
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        foreach (SchemaShape.Column output in ClassifierOutputColumns.Shape(_kind, label)) columns[output.Name] = output;
+        return new SchemaShape(columns.Values);
+    }
+
+    private TransformerConfig ModelConfig(int vocabulary, int maxLength)
+    {
+        var config = new TransformerConfig
+        {
+            ModelDimension = _options.ModelDimension,
+            Heads = _options.Heads,
+            EncoderLayers = _options.Layers,
+            DecoderLayers = 0,
+            FeedForwardDimension = _options.FeedForwardDimension,
+            Activation = _options.Activation,
+            Dropout = _options.Dropout,
+            AttentionDropout = _options.AttentionDropout,
+            MaxLength = maxLength,
+            Positional = _options.Positional,
+            NormFirst = _options.NormFirst,
+            SourceVocabularySize = vocabulary,
+            PaddingId = SpecialTokens.Pad,
+        };
+        try
+        {
+            return config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw _host.Except(e, $"Invalid TransformerClassifierOptions: {e.Message}");
+        }
+    }
+
+    private TokenBatchReader Reader(IDataView data, int vocabulary, int maxLength, int seed, bool check = false)
+    {
+        if (check)
+        {
+            // The validation set must have the training data's columns.
+            TokenIdColumn.CheckVocabulary(_host, TokenIdColumn.Find(_host, data.Schema, _options.TokensColumnName), vocabulary);
+        }
+        return new TokenBatchReader(_host, data, new TokenBatchOptions
+        {
+            TokenColumn = _options.TokensColumnName,
+            LabelColumn = _options.LabelColumnName,
+            LabelKind = _kind == ClassifierKind.Binary ? TrainingLabelKind.Boolean : TrainingLabelKind.Key,
+            VocabularySize = vocabulary,
+            MaxLength = maxLength,
+            PaddingId = SpecialTokens.Pad,
+            BatchSize = _options.BatchSize,
+            ShuffleBufferRows = _options.ShuffleBufferRows,
+            BucketFactor = _options.BucketFactor,
+            Seed = seed,
+        });
+    }
+
+    private void LoadInitialEncoder(TransformerClassifierModel network, EncoderSnapshot snapshot)
+    {
+        TransformerConfig mine = network.Config, theirs = snapshot.Config;
+        var differences = new List<string>();
+        void Compare<T>(string name, T a, T b) { if (!EqualityComparer<T>.Default.Equals(a, b)) differences.Add($"{name} {b} (options: {a})"); }
+        Compare("ModelDimension", mine.ModelDimension, theirs.ModelDimension);
+        Compare("Heads", mine.Heads, theirs.Heads);
+        Compare("Layers", mine.EncoderLayers, theirs.EncoderLayers);
+        Compare("FeedForwardDimension", mine.InnerDimension, theirs.InnerDimension);
+        Compare("vocabulary size", mine.SourceVocabularySize, theirs.SourceVocabularySize);
+        Compare("Positional", mine.Positional, theirs.Positional);
+        Compare("MaxLength", mine.MaxLength, theirs.MaxLength);
+        Compare("NormFirst", mine.NormFirst, theirs.NormFirst);
+        if (differences.Count > 0)
+            throw _host.Except($"InitialEncoder does not fit these options: it has {string.Join(", ", differences)}.");
+        ModuleState.Import(network.Body, new TensorSet(snapshot.State, "InitialEncoder"));
+    }
+
+    private static long CountRows(IDataView data)
+    {
+        long count = 0;
+        using var cursor = data.GetRowCursor([]);
+        while (cursor.MoveNext()) count++;
+        return count;
+    }
+
+    private static string[]? ClassNames(DataViewSchema.Column label, int classCount)
+    {
+        if (label.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues) is not { Type: VectorDataViewType { Size: var size } type } || size != classCount)
+            return null;
+        if (type.ItemType is TextDataViewType)
+        {
+            var names = default(VBuffer<ReadOnlyMemory<char>>);
+            label.GetKeyValues(ref names);
+            return names.DenseValues().Select(n => n.ToString()).ToArray();
+        }
+        return null;
+    }
+
+    /// <summary>Identifies a run for checkpoints: the model, the data's size, the seed and every setting that changes training.</summary>
+    private string Fingerprint(TransformerConfig model, int classCount, int seed, long rows)
+    {
+        var o = _options;
+        var identity = new
+        {
+            model, _kind, classCount, seed, rows, o.Pooling, o.BatchSize, o.Epochs, o.LearningRate, o.MinimumLearningRate, o.Schedule,
+            o.WarmupSteps, o.AdamBeta1, o.AdamBeta2, o.AdamEpsilon, o.WeightDecay, o.GradientClipNorm, o.LabelSmoothing,
+            o.GradientAccumulationSteps, o.MixedPrecision, o.ShuffleBufferRows, o.BucketFactor, o.KeepBestModel, o.EarlyStoppingPatience,
+            validation = o.ValidationSet is not null,
+        };
+        return Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(identity, ComponentArchive.Json)));
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer;
+using Microsoft.ML.Transformer.Classification;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
+using Microsoft.ML.Transformer.Serialization;
+
+[assembly: LoadableClass(typeof(TransformerClassifierTransformer), null, typeof(SignatureLoadModel),
+    "Transformer Classifier", TransformerClassifierTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer;
+
+/// <summary>
+/// A trained Transformer classifier. Binary: writes <c>Score</c> (the logit), <c>Probability</c> (its sigmoid, calibrated
+/// by the log-loss training) and <c>PredictedLabel</c> (Probability &gt; 0.5). Multiclass: <c>Score</c> (a probability
+/// per class) and <c>PredictedLabel</c> (a key of the label's type). <c>Transform</c> scores blocks of rows per model
+/// call. Thread-safe for scoring; dispose it to free the native tensors.
+/// </summary>
+public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITransformerEncoderSource, IDisposable
+{
+    internal const string LoaderSignature = "MLTransformerClassifier";
+    internal static readonly ComponentFormat Format = new("Classifier", "MLTCLASS", LoaderSignature, CurrentVersion: 1, typeof(TransformerClassifierTransformer));
+
+    internal TransformerClassifierTransformer(IHostEnvironment env, ClassifierConfig config, TransformerClassifierModel model)
+        : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TransformerClassifierTransformer)), config.BlockSize)
+    {
+        Config = config;
+        Model = model;
+        Model.eval();
+    }
+
+    internal ClassifierConfig Config { get; }
+
+    internal TransformerClassifierModel Model { get; }
+
+    /// <summary>The token-id column read.</summary>
+    public string TokensColumnName => Config.TokensColumnName;
+
+    /// <summary>Whether this is a binary classifier (Boolean label) rather than a multiclass one.</summary>
+    public bool IsBinary => Config.Kind == ClassifierKind.Binary;
+
+    /// <summary>Number of classes (2 for binary).</summary>
+    public int ClassCount => Config.ClassCount;
+
+    /// <summary>The classes' names (the label's key values) for multiclass, or null.</summary>
+    public IReadOnlyList<string>? ClassNames => Config.ClassNames;
+
+    /// <summary>d_model.</summary>
+    public int ModelDimension => Config.Model.ModelDimension;
+
+    /// <summary>Encoder layers.</summary>
+    public int Layers => Config.Model.EncoderLayers;
+
+    /// <summary>Token ids accepted: 0 … VocabularySize − 1.</summary>
+    public int VocabularySize => Config.Model.SourceVocabularySize;
+
+    /// <summary>max_len.</summary>
+    public int MaxLength => Config.Model.MaxLength;
+
+    /// <summary>What each training epoch achieved (loss, accuracy, validation metric, speed).</summary>
+    public IReadOnlyList<EpochSummary> TrainingHistory => Config.History;
+
+    EncoderSnapshot ITransformerEncoderSource.ExportEncoder() => new(Config.Model, ModuleState.Export(Model.Body));
+
+    private static TransformerClassifierTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        SavedComponent<ClassifierConfig> saved = ComponentArchive.Load<ClassifierConfig>(ctx, Format);
+        ClassifierConfig config = saved.Config;
+        if (config.ClassCount < 2 || config.ClassNames is { } names && names.Length != config.ClassCount)
+            throw new ModelFormatException($"{saved.Source}: classCount {config.ClassCount} and {config.ClassNames?.Length} class names are inconsistent.");
+        var model = new TransformerClassifierModel(config.Model.Validate(), config.Pooling, config.Outputs, seed: 0);
+        ModuleState.Import(model, saved.Tensors);
+        return new TransformerClassifierTransformer(env, config, model);
+    }
+
+    /// <summary>Writes the columns, the shape, the classes and the weights through the library's save format.</summary>
+    protected override void SaveModel(ModelSaveContext ctx)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        ComponentArchive.Save(ctx, Format, Config, ModuleState.Export(Model));
+    }
+
+    private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new ClassifierBlockMapper(this, Host, inputSchema);
+
+    /// <summary>Frees the native tensors.</summary>
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,36 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Training;
+
+/// <summary>
+/// What a model-specific trainer hands to <see cref="TrainingLoop{TBatch}"/>: the model, its batches and its loss. The
+/// loop owns everything else (optimizer, schedule, precision, steps, validation, checkpoints, progress).
+/// </summary>
+internal interface ITrainingTask<TBatch>
+{
+    /// <summary>The model being trained, already on the training device.</summary>
+    nn.Module Model { get; }
+
+    /// <summary>Rows per epoch, for the schedule and the ETA (an estimate: rows later skipped still count).</summary>
+    long CountRows();
+
+    /// <summary>The training batches of 0-based <paramref name="epoch"/>, deterministic in the seed and the epoch.</summary>
+    IEnumerable<TBatch> ReadEpoch(int epoch, CancellationToken cancellation);
+
+    /// <summary>The counts of the epoch last read.</summary>
+    EpochStatistics? LastEpoch { get; }
+
+    /// <summary>Forward pass and loss of one batch, in training mode.</summary>
+    BatchLoss Forward(TBatch batch);
+
+    /// <summary>Loss and metric on the validation set (eval mode, no gradients), or null without one.</summary>
+    ValidationResult? Validate(CancellationToken cancellation);
+}
+
+/// <summary>A batch's mean loss (float32 scalar, with a graph), its correct predictions (a scalar tensor) out of
+/// <paramref name="Examples"/>, and its real tokens.</summary>
+internal readonly record struct BatchLoss(Tensor Loss, Tensor Correct, int Examples, int Tokens);
+
+/// <summary>Mean validation loss and the metric that early stopping maximizes.</summary>
+internal sealed record ValidationResult(double Loss, double Metric);

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Modules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Training;
+
+/// <summary>
+/// The training loop every trainer shares: AdamW (fp32 master weights) under the scheduled learning rate, optional
+/// bf16 autocast, gradient accumulation and clipping, one dispose scope per step, validation with early stopping and
+/// keep-best, a checkpoint per epoch with resume, progress to the ML.NET log and the user's callbacks, and
+/// <c>MLContext.CancelExecution()</c> honoured before every step.
+/// </summary>
+internal sealed class TrainingLoop<TBatch>
+{
+    private readonly IHost _host;
+    private readonly TransformerTrainingOptions _options;
+    private readonly ITrainingTask<TBatch> _task;
+    private readonly ScalarType? _autocast;
+    private readonly int _seed;
+    private readonly string _fingerprint;
+
+    /// <param name="fingerprint">Identifies the run (model shape, options, data size): a checkpoint resumes only the same run.</param>
+    public TrainingLoop(IHost host, TransformerTrainingOptions options, ITrainingTask<TBatch> task, Device device, int seed, string fingerprint)
+    {
+        (_host, _options, _task, _seed, _fingerprint) = (host, options, task, seed, fingerprint);
+        _autocast = options.MixedPrecision && TrainingDevice.SupportsBFloat16(device) ? ScalarType.BFloat16 : null;
+    }
+
+    /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included).</summary>
+    public IReadOnlyList<EpochSummary> Run()
+    {
+        long rows = _task.CountRows();
+        if (rows == 0) throw _host.Except("The training data has no rows.");
+        long batchesPerEpoch = (rows + _options.BatchSize - 1) / _options.BatchSize;
+        long stepsPerEpoch = (batchesPerEpoch + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
+        long totalSteps = stepsPerEpoch * _options.Epochs;
+        var scheduler = new LearningRateScheduler(_options.Schedule, _options.LearningRate,
+            _options.WarmupSteps ?? LearningRateScheduler.DefaultWarmupSteps(totalSteps), totalSteps, _options.MinimumLearningRate,
+            (_task.Model as IModelDimension)?.ModelDimension ?? 0);
+
+        using IChannel channel = _host.Start("Training");
+        using AdamW optimizer = OptimizerFactory.AdamW(_task.Model, _options);
+        var run = new RunState(_fingerprint);
+        var checkpoints = _options.CheckpointDirectory is { } dir ? new TrainingCheckpoint(dir, _host) : null;
+        if (checkpoints?.TryResume(_fingerprint, _task.Model, optimizer) is { } resumed)
+        {
+            run = resumed;
+            channel.Info($"Resuming from the checkpoint in '{checkpoints.Directory}' after epoch {run.EpochsDone} (step {run.Steps}).");
+        }
+
+        using IProgressChannel progressChannel = _host.StartProgressChannel("Transformer training");
+        var meter = new ProgressMeter(_options, channel, totalSteps, run.Steps);
+        progressChannel.SetHeader(new ProgressHeader(["Loss", "Accuracy"], ["Step", "Epoch"]), entry =>
+        {
+            entry.SetProgress(0, meter.Step, totalSteps);
+            entry.SetProgress(1, meter.Epoch, _options.Epochs);
+            entry.SetMetric(0, meter.LastLoss);
+            entry.SetMetric(1, meter.LastAccuracy);
+        });
+        channel.Info($"Training for {_options.Epochs} epochs of about {stepsPerEpoch} optimizer steps ({rows} rows, batch {_options.BatchSize}" +
+                     $" × {_options.GradientAccumulationSteps}), {(_autocast is null ? "float32" : "bf16 mixed precision")}.");
+
+        for (int epoch = run.EpochsDone; epoch < _options.Epochs && !run.Stopped; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var (loss, accuracy, tokens) = TrainEpoch(epoch, optimizer, scheduler, run, meter);
+            ValidationResult? validation;
+            using (Autocast.Enable(_autocast)) validation = _task.Validate(CancellationToken.None);
+            EpochSummary summary = run.EndEpoch(epoch, loss, accuracy, validation, _task.LastEpoch, tokens / clock.Elapsed.TotalSeconds, clock.Elapsed,
+                _options, _task.Model);
+            channel.Info(Describe(summary));
+            checkpoints?.Save(run, _task.Model, optimizer);
+            _options.OnEpochEnd?.Invoke(summary);
+            if (run.Stopped) channel.Info($"Early stopping: no better validation metric for {_options.EarlyStoppingPatience} epochs.");
+        }
+
+        if (_options.KeepBestModel && run.Best is { } best && run.BestEpoch != run.EpochsDone)
+        {
+            channel.Info($"Keeping the weights of epoch {run.BestEpoch}, the best on validation.");
+            Serialization.ModuleState.Import(_task.Model, new Serialization.TensorSet(best, "best epoch"));
+        }
+        _task.Model.eval();
+        return run.History;
+    }
+
+    private (double Loss, double Accuracy, long Tokens) TrainEpoch(int epoch, AdamW optimizer, LearningRateScheduler scheduler, RunState run, ProgressMeter meter)
+    {
+        _task.Model.train();
+        manual_seed(DropoutSeed(epoch));   // dropout masks depend on the epoch only, so a resumed run draws the same ones
+        meter.StartEpoch(epoch + 1);
+        double lossSum = 0, correct = 0;
+        long examples = 0, tokens = 0;
+        int accumulated = 0;
+        optimizer.zero_grad();
+        foreach (TBatch batch in _task.ReadEpoch(epoch, CancellationToken.None))
+        {
+            _host.CheckAlive();
+            using (var scope = NewDisposeScope())
+            {
+                BatchLoss output;
+                using (Autocast.Enable(_autocast)) output = _task.Forward(batch);
+                Tensor loss = _options.GradientAccumulationSteps == 1 ? output.Loss : output.Loss / _options.GradientAccumulationSteps;
+                loss.backward();
+                double batchLoss = output.Loss.item<float>(), batchCorrect = output.Correct.item<long>();
+                if (!double.IsFinite(batchLoss))
+                    throw _host.Except($"The training loss became {batchLoss} at epoch {epoch + 1}, step {run.Steps + 1}: lower LearningRate, " +
+                        "keep GradientClipNorm on, or use NormFirst = true.");
+                lossSum += batchLoss * output.Examples;
+                correct += batchCorrect;
+                examples += output.Examples;
+                tokens += output.Tokens;
+                meter.AddBatch(batchLoss * output.Examples, batchCorrect, output.Examples, output.Tokens);
+            }
+            if (++accumulated < _options.GradientAccumulationSteps) continue;
+            Step(optimizer, scheduler, run, meter);
+            accumulated = 0;
+        }
+        if (accumulated > 0) Step(optimizer, scheduler, run, meter);   // the epoch's leftover batches
+        return (lossSum / Math.Max(examples, 1), correct / Math.Max(examples, 1), tokens);
+    }
+
+    private void Step(AdamW optimizer, LearningRateScheduler scheduler, RunState run, ProgressMeter meter)
+    {
+        using (var scope = NewDisposeScope())
+        {
+            if (_options.GradientClipNorm is > 0 and var clip) nn.utils.clip_grad_norm_(_task.Model.parameters(), clip);
+            double rate = OptimizerLearningRate.Apply(optimizer, scheduler, run.Steps);
+            optimizer.step();
+            optimizer.zero_grad();
+            run.Steps++;
+            meter.AfterStep(run.Steps, rate);
+        }
+    }
+
+    private int DropoutSeed(int epoch) => unchecked(_seed * 7919 + epoch * 104729 + 17);
+
+    private static string Describe(EpochSummary s)
+        => $"Epoch {s.Epoch}: training loss {s.TrainingLoss:F4}, accuracy {s.TrainingAccuracy:P2}" +
+           (s.ValidationLoss is { } vl ? $"; validation loss {vl:F4}, metric {s.ValidationMetric:F4}{(s.IsBest ? " (best)" : "")}" : "") +
+           $"; {s.Rows} rows ({s.RowsSkipped} skipped for a missing label), {s.TokensPerSecond:N0} tokens/s, {s.Duration.TotalSeconds:F0} s.";
+}
+
+/// <summary>Implemented by models whose d_model scales the inverse-square-root schedule.</summary>
+internal interface IModelDimension
+{
+    int ModelDimension { get; }
+}

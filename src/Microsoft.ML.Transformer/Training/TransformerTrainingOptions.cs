@@ -1,0 +1,102 @@
+namespace Microsoft.ML.Transformer;
+
+/// <summary>
+/// The training settings every trainer of this library shares (classifier, sequence-to-sequence, language model):
+/// optimizer, schedule, batches, validation and early stopping, device and precision, checkpoints and progress.
+/// Defaults are documented per property; see docs/training.md.
+/// </summary>
+public abstract class TransformerTrainingOptions
+{
+    /// <summary>Rows per batch. Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Passes over the training data. Default 3.</summary>
+    public int Epochs { get; set; } = 3;
+
+    /// <summary>Peak learning rate of AdamW (the scale factor with <see cref="LearningRateSchedule.InverseSquareRoot"/>).
+    /// Default 5e-4.</summary>
+    public double LearningRate { get; set; } = 5e-4;
+
+    /// <summary>Where the decaying schedules end. Default 0.</summary>
+    public double MinimumLearningRate { get; set; }
+
+    /// <summary>Shape of the learning-rate curve. Default <see cref="LearningRateSchedule.Cosine"/>.</summary>
+    public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Cosine;
+
+    /// <summary>Optimizer steps of linear warmup. Default null: 10% of the run, at most 4000.</summary>
+    public int? WarmupSteps { get; set; }
+
+    /// <summary>AdamW β1. Default 0.9.</summary>
+    public double AdamBeta1 { get; set; } = 0.9;
+
+    /// <summary>AdamW β2. Default 0.999 (the paper used 0.98).</summary>
+    public double AdamBeta2 { get; set; } = 0.999;
+
+    /// <summary>AdamW ε. Default 1e-8.</summary>
+    public double AdamEpsilon { get; set; } = 1e-8;
+
+    /// <summary>Decoupled weight decay of weight matrices (not of biases, LayerNorm gains or embeddings). Default 0.01.</summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>Clip the gradients' global L2 norm to this before each optimizer step; null or 0 turns clipping off.
+    /// Default 1.0.</summary>
+    public double? GradientClipNorm { get; set; } = 1.0;
+
+    /// <summary>ε of label smoothing (the paper used 0.1 for translation). Default 0.</summary>
+    public double LabelSmoothing { get; set; }
+
+    /// <summary>Batches whose gradients are summed before one optimizer step (an effective batch of
+    /// <see cref="BatchSize"/> × this). Default 1.</summary>
+    public int GradientAccumulationSteps { get; set; } = 1;
+
+    /// <summary>Seed of initialization, shuffling and dropout. Default null: drawn from the <c>MLContext</c> seed.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Data evaluated after each epoch (same columns as the training data). Default null: no validation.</summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Stop after this many epochs without a better validation metric. Default null: never stop early.
+    /// Needs <see cref="ValidationSet"/>.</summary>
+    public int? EarlyStoppingPatience { get; set; }
+
+    /// <summary>With a <see cref="ValidationSet"/>: return the weights of the epoch with the best validation metric,
+    /// not those of the last epoch. Default true.</summary>
+    public bool KeepBestModel { get; set; } = true;
+
+    /// <summary>"cpu", "cuda" or "cuda:N". Default "cpu".</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>When CUDA is asked for but absent: train on the CPU with a warning (true) or fail (false). Default true.</summary>
+    public bool AllowCpuFallback { get; set; } = true;
+
+    /// <summary>bf16 mixed precision: linear layers and attention in bfloat16 (AMX on recent Xeons, tensor cores on
+    /// GPUs), parameters, optimizer, LayerNorm, softmax and loss in float32. Default true.</summary>
+    public bool MixedPrecision { get; set; } = true;
+
+    /// <summary>On CUDA: allow TF32 tensor cores for float32 matmuls. Default true.</summary>
+    public bool AllowTF32 { get; set; } = true;
+
+    /// <summary>A folder for a checkpoint after every epoch. When it already holds one of the same run, training
+    /// resumes after the last completed epoch. Default null: no checkpoints.</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Called every <see cref="ProgressInterval"/> optimizer steps with the running loss, accuracy, speed and ETA.
+    /// Default null.</summary>
+    public Action<TrainingProgress>? OnProgress { get; set; }
+
+    /// <summary>Called after each epoch (after its validation and checkpoint). Default null.</summary>
+    public Action<EpochSummary>? OnEpochEnd { get; set; }
+
+    /// <summary>Optimizer steps between progress reports (callback and log). Default 50.</summary>
+    public int ProgressInterval { get; set; } = 50;
+
+    /// <summary>Rows held for shuffling (the memory bound of reading). Default null: 64 batches.</summary>
+    public int? ShuffleBufferRows { get; set; }
+
+    /// <summary>Batches per length-sorting window: rows of similar length are batched together to cut padding.
+    /// 1 turns it off. Default 16.</summary>
+    public int BucketFactor { get; set; } = 16;
+
+    /// <summary>Rows per model call when the fitted model transforms a data view. Default 64.</summary>
+    public int ScoringBlockSize { get; set; } = 64;
+}
