@@ -46,33 +46,24 @@ public static class ClassificationCatalogExtensions
         string labelColumnName, string tokensColumnName = "Tokens", int modelDimension = 128, int layers = 2, int epochs = 3, string device = "cpu")
         => catalog.Transformer(Simple(labelColumnName, tokensColumnName, modelDimension, layers, epochs, device));
 
-    /// <summary>Tokenizes a text column and trains a binary Transformer classifier on it (tokenizer + trainer in one chain).</summary>
+    /// <summary>Tokenizes a text column and trains a binary Transformer classifier on it (tokenizer + trainer in one
+    /// estimator, which also tokenizes a raw-text ValidationSet).</summary>
     /// <param name="catalog">The binary classification trainers catalog.</param>
     /// <param name="textColumnName">The text column.</param>
     /// <param name="tokenizer">Tokenizer options; <see langword="null"/> for the defaults (BPE, 16,000 tokens).</param>
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
-    public static EstimatorChain<TransformerClassifierTransformer> TransformerOnText(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+    public static TextClassifierEstimator TransformerOnText(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
-    {
-        options ??= new TransformerClassifierOptions();
-        var env = CatalogUtils.GetEnvironment(catalog);
-        return new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer ?? new TokenizerOptions())
-            .Append(catalog.Transformer(options));
-    }
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, tokenizer ?? new TokenizerOptions(), options ?? new TransformerClassifierOptions(), ClassifierKind.Binary);
 
     /// <summary>Tokenizes a text column and trains a multiclass Transformer classifier on it.</summary>
     /// <param name="catalog">The multiclass classification trainers catalog.</param>
     /// <param name="textColumnName">The text column.</param>
     /// <param name="tokenizer">Tokenizer options; <see langword="null"/> for the defaults (BPE, 16,000 tokens).</param>
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
-    public static EstimatorChain<TransformerClassifierTransformer> TransformerOnText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+    public static TextClassifierEstimator TransformerOnText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
-    {
-        options ??= new TransformerClassifierOptions();
-        var env = CatalogUtils.GetEnvironment(catalog);
-        return new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer ?? new TokenizerOptions())
-            .Append(catalog.Transformer(options));
-    }
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, tokenizer ?? new TokenizerOptions(), options ?? new TransformerClassifierOptions(), ClassifierKind.Multiclass);
 
     private static TransformerClassifierOptions Simple(string label, string tokens, int modelDimension, int layers, int epochs, string device)
         => new() { LabelColumnName = label, TokensColumnName = tokens, ModelDimension = modelDimension, Layers = layers, Epochs = epochs, Device = device };

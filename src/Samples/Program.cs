@@ -1,5 +1,6 @@
 // MLTransformer samples. Usage:
-//   dotnet run --project src/Samples -c Release -- imdb [--data <folder with train.tsv.gz, test.tsv.gz>] [--out <model.zip>]
+//   dotnet run --project src/Samples -c Release -- imdb [--data <folder with train.tsv.gz, test.tsv.gz>] [--out <model.zip>] [--device cuda] [--epochs N] ...
+//   dotnet run --project src/Samples -c Release -- tokenize [--data <imdb folder>] [--out <model.zip>]
 //   dotnet run --project src/Samples -c Release -- features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]
 //   dotnet run --project src/Samples -c Release -- inspect --model <model.zip> [--text "some text"]...
 using Samples;
@@ -11,7 +12,8 @@ try
 {
     return command switch
     {
-        "imdb" => ImdbTokenizerSample.Run(options),
+        "imdb" => ImdbSentimentSample.Run(options),
+        "tokenize" => ImdbTokenizerSample.Run(options),
         "features" => EmbeddingFeaturesSample.Run(options),
         "inspect" => InspectModelSample.Run(options),
         _ => CommandLine.Usage($"unknown command '{command}'"),

@@ -57,4 +57,7 @@ public sealed class TransformerClassifierOptions : TransformerTrainingOptions
     /// sequence-to-sequence model's encoder) instead of random weights. Its shape must match these options.
     /// Default null.</summary>
     public ITransformerEncoderSource? InitialEncoder { get; set; }
+
+    /// <summary>A shallow copy (callbacks, validation set and initial encoder are shared).</summary>
+    public TransformerClassifierOptions Copy() => (TransformerClassifierOptions)MemberwiseClone();
 }

@@ -143,7 +143,9 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
     {
         if (check)
         {
-            // The validation set must have the training data's columns.
+            if (data.Schema.GetColumnOrNull(_options.TokensColumnName) is null)
+                throw _host.Except($"ValidationSet has no column '{_options.TokensColumnName}': pass validation data through the same " +
+                    "transforms as the training data (e.g. tokenizer.Transform(validation)), or use Trainers.TransformerOnText, which tokenizes it.");
             TokenIdColumn.CheckVocabulary(_host, TokenIdColumn.Find(_host, data.Schema, _options.TokensColumnName), vocabulary);
         }
         return new TokenBatchReader(_host, data, new TokenBatchOptions

@@ -1,0 +1,46 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Classification;
+
+namespace Microsoft.ML.Transformer;
+
+/// <summary>
+/// Tokenizer and Transformer classifier as one estimator, for a text column. Unlike a plain
+/// <c>TokenizeForTransformer(...).Append(Trainers.Transformer(...))</c> chain, it also tokenizes the
+/// <see cref="TransformerTrainingOptions.ValidationSet"/> (raw text, like the training data) with the tokenizer it has
+/// just fitted. Create it with <c>Trainers.TransformerOnText(...)</c>.
+/// </summary>
+public sealed class TextClassifierEstimator : IEstimator<TransformerChain<TransformerClassifierTransformer>>
+{
+    private readonly IHostEnvironment _env;
+    private readonly TokenizeForTransformerEstimator _tokenizer;
+    private readonly TransformerClassifierOptions _options;
+    private readonly ClassifierKind _kind;
+
+    internal TextClassifierEstimator(IHostEnvironment env, string textColumnName, TokenizerOptions tokenizer, TransformerClassifierOptions options, ClassifierKind kind)
+    {
+        _env = env;
+        _tokenizer = new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer);
+        (_options, _kind) = (options, kind);
+        _ = Trainer(options);   // validates the options now, as the other estimators do
+    }
+
+    /// <summary>Learns the vocabulary on <paramref name="input"/>, tokenizes it (and the validation set) and trains the classifier.</summary>
+    public TransformerChain<TransformerClassifierTransformer> Fit(IDataView input)
+    {
+        TokenizerTransformer tokenizer = _tokenizer.Fit(input);
+        TransformerClassifierOptions options = _options;
+        if (_options.ValidationSet is { } validation && validation.Schema.GetColumnOrNull(_options.TokensColumnName) is null)
+        {
+            options = _options.Copy();
+            options.ValidationSet = tokenizer.Transform(validation);
+        }
+        TransformerClassifierTransformer classifier = Trainer(options).Fit(tokenizer.Transform(input));
+        return new TransformerChain<TransformerClassifierTransformer>(tokenizer, classifier);
+    }
+
+    /// <summary>The text column's schema through the tokenizer and the classifier.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => Trainer(_options).GetOutputSchema(_tokenizer.GetOutputSchema(inputSchema));
+
+    private TransformerClassifierTrainer Trainer(TransformerClassifierOptions options) => new(_env, options, _kind);
+}
