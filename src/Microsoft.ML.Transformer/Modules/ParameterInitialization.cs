@@ -25,9 +25,14 @@ internal static class ParameterInitialization
                 using Tensor uniform = rand(parameter.shape, parameter.dtype, parameter.device, generator: generator);
                 parameter.copy_(uniform.mul_(2 * bound).sub_(bound));
             }
-            else if (name.EndsWith(".bias", StringComparison.Ordinal) && !layerNorms.Contains(name[..name.LastIndexOf('.')]))
+            else if (IsBias(name) && !layerNorms.Contains(Owner(name)))
                 parameter.zero_();
             // LayerNorm gains and biases start at identity (1, 0) by construction.
         }
     }
+
+    // A module's own parameters have bare names ("bias" when the module is itself a Linear).
+    private static bool IsBias(string name) => name == "bias" || name.EndsWith(".bias", StringComparison.Ordinal);
+
+    private static string Owner(string name) => name.Contains('.') ? name[..name.LastIndexOf('.')] : "";
 }

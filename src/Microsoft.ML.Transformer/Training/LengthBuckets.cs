@@ -10,7 +10,7 @@ internal static class LengthBuckets
     /// Batches of <paramref name="batchSize"/> rows in random order. When the window is not a whole number of batches
     /// (only the epoch's last window), the short batch comes last, cut from a random place in the sorted order.
     /// </summary>
-    public static IEnumerable<TokenBatch> Cut(PooledRow[] window, int batchSize, int paddingId, bool labelled, Random random)
+    public static IEnumerable<TokenBatch> Cut(PooledRow[] window, int batchSize, int paddingId, bool labelled, Random random, int lengthMultiple = 1, int maxLength = int.MaxValue)
     {
         int[] lengths = Array.ConvertAll(window, row => row.Ids.Length);
         Array.Sort(lengths, window);
@@ -20,14 +20,17 @@ internal static class LengthBuckets
         int[] starts = new int[full];
         for (int b = 0; b < full; b++) starts[b] = b * batchSize < restStart ? b * batchSize : b * batchSize + rest;
         random.Shuffle(starts);
-        foreach (int start in starts) yield return Pack(window.AsSpan(start, batchSize), paddingId, labelled);
-        if (rest > 0) yield return Pack(window.AsSpan(restStart, rest), paddingId, labelled);
+        foreach (int start in starts) yield return Pack(window.AsSpan(start, batchSize), paddingId, labelled, lengthMultiple, maxLength);
+        if (rest > 0) yield return Pack(window.AsSpan(restStart, rest), paddingId, labelled, lengthMultiple, maxLength);
     }
 
-    private static TokenBatch Pack(ReadOnlySpan<PooledRow> rows, int paddingId, bool labelled)
+    /// <summary>Packs rows padded to the longest, rounded up to a multiple of <paramref name="lengthMultiple"/> (at most
+    /// <paramref name="maxLength"/>): few distinct shapes let oneDNN and cuDNN reuse their compiled kernels.</summary>
+    private static TokenBatch Pack(ReadOnlySpan<PooledRow> rows, int paddingId, bool labelled, int lengthMultiple, int maxLength)
     {
         int longest = 1;
         foreach (PooledRow row in rows) longest = Math.Max(longest, row.Ids.Length);
+        longest = Math.Max(longest, Math.Min(maxLength, (longest + lengthMultiple - 1) / lengthMultiple * lengthMultiple));
         var ids = new long[rows.Length * longest];
         Array.Fill(ids, paddingId);
         var lengths = new int[rows.Length];

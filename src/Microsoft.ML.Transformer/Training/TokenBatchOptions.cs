@@ -30,4 +30,8 @@ internal sealed record TokenBatchOptions
     public int BucketFactor { get; init; } = 16;
 
     public int Seed { get; init; }
+
+    /// <summary>Batch lengths are rounded up to a multiple of this (at most MaxLength), so that few distinct tensor
+    /// shapes occur: bf16 kernels are compiled per shape. 1 pads to the longest row only.</summary>
+    public int LengthMultiple { get; init; } = 32;
 }

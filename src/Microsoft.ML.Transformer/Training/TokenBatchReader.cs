@@ -28,6 +28,7 @@ internal sealed class TokenBatchReader
         host.CheckParam(options.VocabularySize > 0, nameof(options.VocabularySize), "must be positive");
         host.CheckParam(options.PaddingId >= 0 && options.PaddingId < options.VocabularySize, nameof(options.PaddingId), "must be a vocabulary id");
         host.CheckParam(options.BucketFactor > 0, nameof(options.BucketFactor), "must be positive");
+        host.CheckParam(options.LengthMultiple > 0, nameof(options.LengthMultiple), "must be positive");
         _poolRows = options.ShuffleBufferRows ?? 64 * options.BatchSize;
         host.CheckParam(_poolRows >= options.BatchSize, nameof(options.ShuffleBufferRows), "must hold at least one batch");
         // A window is whole batches, so only the epoch's very last batch can be short.
@@ -82,7 +83,7 @@ internal sealed class TokenBatchReader
 
     private IEnumerable<TokenBatch> Emit(PooledRow[] window, Random random, EpochStatistics stats)
     {
-        foreach (TokenBatch batch in LengthBuckets.Cut(window, _options.BatchSize, _options.PaddingId, _label is not null, random))
+        foreach (TokenBatch batch in LengthBuckets.Cut(window, _options.BatchSize, _options.PaddingId, _label is not null, random, _options.LengthMultiple, _options.MaxLength))
         {
             stats.Batches++;
             stats.Tokens += batch.Tokens;

@@ -51,6 +51,7 @@ internal static class BatchData
         ShuffleBufferRows = 64,
         BucketFactor = 4,
         Seed = 5,
+        LengthMultiple = 1,
     };
 
     /// <summary>The rows of a batch sequence as "label:ids" strings, checking that only padding follows each row.</summary>

@@ -57,6 +57,18 @@ public class TokenBatchReaderTests
     }
 
     [Fact]
+    public void BatchLengthsAreRoundedUpToTheMultipleButNeverBeyondMaxLength()
+    {
+        var ml = new MLContext(seed: 1);
+        var reader = new TokenBatchReader(Host(ml), ml.Data.LoadFromEnumerable(MixedLengths(203)), Options() with { LengthMultiple = 12 });
+        foreach (TokenBatch batch in reader.ReadEpoch(0, Cancellation))
+        {
+            int longest = Math.Max(batch.Lengths.Max(), 1);
+            Assert.Equal(Math.Min((longest + 11) / 12 * 12, MaxLength), batch.Length);   // 25 → 32 (max_len), not 36
+        }
+    }
+
+    [Fact]
     public void BucketingByLengthCutsPadding()
     {
         var ml = new MLContext(seed: 1);
