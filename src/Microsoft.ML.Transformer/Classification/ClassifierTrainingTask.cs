@@ -25,6 +25,8 @@ internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch>
 
     public nn.Module Model => _model;
 
+    public int ModelDimension => _model.Config.ModelDimension;
+
     public EpochStatistics? LastEpoch => _train.LastEpoch;
 
     public long CountRows() => _countRows();

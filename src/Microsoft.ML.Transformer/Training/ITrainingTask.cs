@@ -12,6 +12,9 @@ internal interface ITrainingTask<TBatch>
     /// <summary>The model being trained, already on the training device.</summary>
     nn.Module Model { get; }
 
+    /// <summary>d_model, which scales the inverse-square-root schedule.</summary>
+    int ModelDimension { get; }
+
     /// <summary>Rows per epoch, for the schedule and the ETA (an estimate: rows later skipped still count).</summary>
     long CountRows();
 

@@ -39,7 +39,7 @@ internal sealed class TrainingLoop<TBatch>
         long totalSteps = stepsPerEpoch * _options.Epochs;
         var scheduler = new LearningRateScheduler(_options.Schedule, _options.LearningRate,
             _options.WarmupSteps ?? LearningRateScheduler.DefaultWarmupSteps(totalSteps), totalSteps, _options.MinimumLearningRate,
-            (_task.Model as IModelDimension)?.ModelDimension ?? 0);
+            _task.ModelDimension);
 
         using IChannel channel = _host.Start("Training");
         using AdamW optimizer = OptimizerFactory.AdamW(_task.Model, _options);
@@ -141,10 +141,4 @@ internal sealed class TrainingLoop<TBatch>
         => $"Epoch {s.Epoch}: training loss {s.TrainingLoss:F4}, accuracy {s.TrainingAccuracy:P2}" +
            (s.ValidationLoss is { } vl ? $"; validation loss {vl:F4}, metric {s.ValidationMetric:F4}{(s.IsBest ? " (best)" : "")}" : "") +
            $"; {s.Rows} rows ({s.RowsSkipped} skipped for a missing label), {s.TokensPerSecond:N0} tokens/s, {s.Duration.TotalSeconds:F0} s.";
-}
-
-/// <summary>Implemented by models whose d_model scales the inverse-square-root schedule.</summary>
-internal interface IModelDimension
-{
-    int ModelDimension { get; }
 }
