@@ -25,9 +25,13 @@ internal static class ParameterInitialization
                 using Tensor uniform = rand(parameter.shape, parameter.dtype, parameter.device, generator: generator);
                 parameter.copy_(uniform.mul_(2 * bound).sub_(bound));
             }
-            else if (name.EndsWith(".bias", StringComparison.Ordinal) && !layerNorms.Contains(name[..name.LastIndexOf('.')]))
+            else if (IsBias(name) && !layerNorms.Contains(name[..Math.Max(name.LastIndexOf('.'), 0)]))
                 parameter.zero_();
             // LayerNorm gains and biases start at identity (1, 0) by construction.
         }
     }
+
+    /// <summary>A bias, also the module's own ("bias" when <paramref name="name"/> is relative to a Linear itself, as
+    /// for a classifier head): left alone it would keep libtorch's initialization from the global generator.</summary>
+    private static bool IsBias(string name) => name == "bias" || name.EndsWith(".bias", StringComparison.Ordinal);
 }
