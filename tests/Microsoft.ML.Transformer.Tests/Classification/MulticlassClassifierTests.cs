@@ -62,13 +62,25 @@ public class MulticlassClassifierTests
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(ClassifierData.WhichMarkerNumeric(200, seed: 1));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "Digit")
-            .Append(ml.MulticlassClassification.Trainers.Transformer(ClassifierData.Options(epochs: 1)))
+            .Append(ml.MulticlassClassification.Trainers.Transformer(ClassifierData.Options(epochs: 2)))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedDigit", "PredictedLabel"));
 
         var model = pipeline.Fit(data);
         DigitPrediction[] rows = [.. ml.Data.CreateEnumerable<DigitPrediction>(model.Transform(data), reuseRowObject: false)];
         Assert.All(rows, r => Assert.Contains(r.PredictedDigit, new[] { 3f, 5f, 7f }));
         Assert.True(rows.Select(r => r.PredictedDigit).Distinct().Count() > 1, "a single class predicted: the mapping is not exercised");
-        model.Skip(1).OfType<TransformerClassifierTransformer>().Single().Dispose();
+        var classifier = model.Skip(1).OfType<TransformerClassifierTransformer>().Single();
+        Assert.Equal(3, classifier.ClassCount);
+        Assert.All(classifier.ClassNames!, name => Assert.Contains(name, new[] { "3", "5", "7" }));
+
+        // The classes' type survives saving: a reloaded model's scorer still maps back to the numbers.
+        using var stream = new MemoryStream();
+        ml.Model.Save(classifier, data.Schema, stream);
+        stream.Position = 0;
+        using var reloaded = (TransformerClassifierTransformer)new MLContext().Model.Load(stream, out _);
+        IDataView keyed = model.First().Transform(data);
+        var mapBack = ml.Transforms.Conversion.MapKeyToValue("PredictedDigit", "PredictedLabel").Fit(reloaded.Transform(keyed));
+        Assert.Equal(rows.Select(r => r.PredictedDigit), mapBack.Transform(reloaded.Transform(keyed)).GetColumn<float>("PredictedDigit"));
+        classifier.Dispose();
     }
 }
