@@ -19,21 +19,9 @@ public class ClassifierBadInputTests
         ClassifierData.BinaryRow[] rows = ClassifierData.TokenSevenOccurs(20, seed: 1);
         rows[13].Tokens[0] = ClassifierData.Vocabulary;
         var options = ClassifierData.Options(epochs: 1);
-        options.ShuffleBufferRows = 16;
         var error = Assert.ThrowsAny<Exception>(() => ml.BinaryClassification.Trainers.Transformer(options).Fit(ml.Data.LoadFromEnumerable(rows)));
         Assert.Contains($"Column 'Tokens', row 13: token id {ClassifierData.Vocabulary} is outside the vocabulary of {ClassifierData.Vocabulary} tokens",
             ClassifierData.Innermost(error).Message);
-    }
-
-    private static IDataView KeyRows(MLContext ml, uint[] labels)
-    {
-        var random = new Random(3);
-        var builder = new ArrayDataViewBuilder(ml);
-        // key k is token id k − 1: ids 8…49
-        builder.AddColumn("Tokens", new KeyDataViewType(typeof(uint), ClassifierData.Vocabulary),
-            [.. labels.Select(_ => Enumerable.Range(0, random.Next(3, 10)).Select(_ => (uint)random.Next(9, ClassifierData.Vocabulary + 1)).ToArray())]);
-        builder.AddColumn("Label", new KeyDataViewType(typeof(uint), 3), labels);
-        return builder.GetDataView();
     }
 
     [Fact]
@@ -43,7 +31,7 @@ public class ClassifierBadInputTests
         uint[] labels = [.. Enumerable.Range(0, 40).Select(i => (uint)(i % 5 == 0 ? 0 : i % 3 + 1))];   // 8 of 40 missing
         var options = ClassifierData.Options(epochs: 2);
 
-        using TransformerClassifierTransformer model = ml.MulticlassClassification.Trainers.Transformer(options).Fit(KeyRows(ml, labels));
+        using TransformerClassifierTransformer model = ml.MulticlassClassification.Trainers.Transformer(options).Fit(ClassifierData.KeyRows(ml, labels));
 
         Assert.Equal(2, model.TrainingHistory.Count);
         Assert.All(model.TrainingHistory, s => Assert.Equal((32L, 8L), (s.Rows, s.RowsSkipped)));
@@ -55,7 +43,7 @@ public class ClassifierBadInputTests
     {
         var ml = new MLContext(seed: 1);
         var error = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.Transformer(ClassifierData.Options(epochs: 1))
-            .Fit(KeyRows(ml, new uint[10])));
+            .Fit(ClassifierData.KeyRows(ml, new uint[10])));
         Assert.Contains("No training rows to learn from in column 'Tokens': 10 rows read, 10 skipped for a missing label in 'Label'",
             ClassifierData.Innermost(error).Message);
     }

@@ -70,6 +70,18 @@ internal static class ClassifierData
         return (keys.Transform(train), test, keys);
     }
 
+    /// <summary>Key token ids and a 3-class key label without key values, as raw keys (key 0: a missing label).</summary>
+    public static IDataView KeyRows(MLContext ml, uint[] labels)
+    {
+        var random = new Random(3);
+        var builder = new ArrayDataViewBuilder(ml);
+        // key k is token id k − 1: ids 8…49
+        builder.AddColumn("Tokens", new KeyDataViewType(typeof(uint), Vocabulary),
+            [.. labels.Select(_ => Enumerable.Range(0, random.Next(3, 10)).Select(_ => (uint)random.Next(9, Vocabulary + 1)).ToArray())]);
+        builder.AddColumn("Label", new KeyDataViewType(typeof(uint), 3), labels);
+        return builder.GetDataView();
+    }
+
     /// <summary>A scalar float column (binary Score or Probability).</summary>
     public static float[] Floats(IDataView view, string column = "Score") => [.. view.GetColumn<float>(view.Schema[column])];
 

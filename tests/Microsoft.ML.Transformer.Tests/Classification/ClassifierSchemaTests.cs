@@ -4,7 +4,7 @@ namespace Microsoft.ML.Transformer.Tests.Classification;
 /// columns are rejected naming them.</summary>
 public class ClassifierSchemaTests
 {
-    public static TheoryData<string> Kinds => ["binary", "multiclass", "numeric classes"];
+    public static TheoryData<string> Kinds => ["binary", "multiclass", "numeric classes", "keys without values"];
 
     private static (IDataView Data, TransformerClassifierTrainer Trainer) Setup(MLContext ml, string kind)
     {
@@ -15,6 +15,9 @@ public class ClassifierSchemaTests
                 return (ClassifierData.Binary(ml, 64), ml.BinaryClassification.Trainers.Transformer(options));
             case "multiclass":
                 return (ClassifierData.Multiclass(ml, 64).Train, ml.MulticlassClassification.Trainers.Transformer(options));
+            case "keys without values":
+                return (ClassifierData.KeyRows(ml, [.. Enumerable.Range(0, 64).Select(i => (uint)(i % 3 + 1))]),
+                    ml.MulticlassClassification.Trainers.Transformer(options));
             default:
                 IDataView digits = ml.Data.LoadFromEnumerable(ClassifierData.WhichMarkerNumeric(64, seed: 1));
                 return (ml.Transforms.Conversion.MapValueToKey("Label", "Digit").Fit(digits).Transform(digits),
@@ -57,7 +60,7 @@ public class ClassifierSchemaTests
         {
             Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), delivered["Score"].Type);
             Assert.Equal(new KeyDataViewType(typeof(uint), 3), delivered["PredictedLabel"].Type);
-            Assert.NotNull(delivered["PredictedLabel"].Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues));
+            Assert.Equal(kind != "keys without values", delivered["PredictedLabel"].Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues) is not null);
         }
     }
 
