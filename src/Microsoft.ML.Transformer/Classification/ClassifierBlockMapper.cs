@@ -22,7 +22,7 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
         _tokens = TokenIdColumn.Find(host, inputSchema, parent.TokensColumnName);
         TokenIdColumn.CheckVocabulary(host, _tokens, parent.VocabularySize);
         ClassifierConfig config = parent.Config;
-        OutputColumns = ClassifierOutputColumns.Create(config.Kind, config.ClassCount, config.ClassNames, inputSchema);
+        OutputColumns = ClassifierOutputColumns.Create(config.Kind, config.ClassCount, config.ClassNames, config.ClassValueKind, inputSchema);
     }
 
     public DataViewSchema InputSchema { get; }

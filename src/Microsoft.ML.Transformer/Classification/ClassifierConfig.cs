@@ -1,3 +1,4 @@
+using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Modules;
 
 namespace Microsoft.ML.Transformer.Classification;
@@ -18,6 +19,10 @@ internal sealed record ClassifierConfig
 
     /// <summary>The label's key values as text (multiclass), or null when the label had none.</summary>
     public string[]? ClassNames { get; init; }
+
+    /// <summary>The type of the label's key values that <see cref="ClassNames"/> are the text of. Default String
+    /// (also for models saved before numeric classes were kept).</summary>
+    public DataKind ClassValueKind { get; init; } = DataKind.String;
 
     public int BlockSize { get; init; } = 64;
 

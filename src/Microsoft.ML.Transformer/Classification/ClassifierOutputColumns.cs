@@ -6,7 +6,8 @@ namespace Microsoft.ML.Transformer.Classification;
 /// The columns a classifier writes, with the annotations ML.NET's own scorers put on them, so that
 /// <c>Evaluate</c>, <c>CrossValidate</c> and <c>PredictionEngine</c> treat them as any trainer's output.
 /// Binary: Score (the logit), Probability (its sigmoid), PredictedLabel (Boolean). Multiclass: Score (the softmax
-/// probabilities per class, with the class names as slot names) and PredictedLabel (a key of the label's type).
+/// probabilities per class, with the class names as slot names) and PredictedLabel (a key of the label's type, with
+/// the label's key values).
 /// </summary>
 internal static class ClassifierOutputColumns
 {
@@ -14,7 +15,8 @@ internal static class ClassifierOutputColumns
     public const string Probability = DefaultColumnNames.Probability;
     public const string PredictedLabel = DefaultColumnNames.PredictedLabel;
 
-    public static DataViewSchema.DetachedColumn[] Create(ClassifierKind kind, int classCount, string[]? classNames, DataViewSchema inputSchema)
+    public static DataViewSchema.DetachedColumn[] Create(ClassifierKind kind, int classCount, string[]? classNames, DataKind classValueKind,
+        DataViewSchema inputSchema)
     {
         uint setId = AnnotationUtils.GetMaxAnnotationKind(inputSchema, out _, AnnotationUtils.Kinds.ScoreColumnSetId) + 1;
         if (kind == ClassifierKind.Binary)
@@ -32,12 +34,10 @@ internal static class ClassifierOutputColumns
         var predicted = ScoreAnnotations(multiclass, AnnotationUtils.Const.ScoreValueKind.PredictedLabel, setId);
         if (classNames is not null)
         {
-            var namesType = new VectorDataViewType(TextDataViewType.Instance, classCount);
-            ValueGetter<VBuffer<ReadOnlyMemory<char>>> names = (ref VBuffer<ReadOnlyMemory<char>> value)
-                => value = new VBuffer<ReadOnlyMemory<char>>(classCount, classNames.Select(n => n.AsMemory()).ToArray());
-            score.Add(AnnotationUtils.Kinds.SlotNames, namesType, names);
-            score.Add(AnnotationUtils.Kinds.TrainingLabelValues, namesType, names);
-            predicted.Add(AnnotationUtils.Kinds.KeyValues, namesType, names);
+            // As ML.NET's scorers: the classes in their own type; slot names only when they are text.
+            if (classValueKind == DataKind.String) ClassValues.Add(score, AnnotationUtils.Kinds.SlotNames, classValueKind, classNames);
+            ClassValues.Add(score, AnnotationUtils.Kinds.TrainingLabelValues, classValueKind, classNames);
+            ClassValues.Add(predicted, AnnotationUtils.Kinds.KeyValues, classValueKind, classNames);
         }
         return
         [

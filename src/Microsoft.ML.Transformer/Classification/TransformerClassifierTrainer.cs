@@ -73,6 +73,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
             string fingerprint = Fingerprint(model, classCount, seed, rows);
             IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch>(_host, _options, task, device, seed, fingerprint).Run();
 
+            var classValues = _kind == ClassifierKind.Multiclass ? ClassValues.Read(label, classCount) : (Names: null, Kind: DataKind.String);
             var config = new ClassifierConfig
             {
                 Kind = _kind,
@@ -80,7 +81,8 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
                 Model = model,
                 Pooling = _options.Pooling,
                 ClassCount = classCount,
-                ClassNames = _kind == ClassifierKind.Multiclass ? ClassNames(label, classCount) : null,
+                ClassNames = classValues.Names,
+                ClassValueKind = classValues.Kind,
                 BlockSize = _options.ScoringBlockSize,
                 History = history,
             };
@@ -187,19 +189,6 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         using var cursor = data.GetRowCursor([]);
         while (cursor.MoveNext()) count++;
         return count;
-    }
-
-    private static string[]? ClassNames(DataViewSchema.Column label, int classCount)
-    {
-        if (label.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues) is not { Type: VectorDataViewType { Size: var size } type } || size != classCount)
-            return null;
-        if (type.ItemType is TextDataViewType)
-        {
-            var names = default(VBuffer<ReadOnlyMemory<char>>);
-            label.GetKeyValues(ref names);
-            return names.DenseValues().Select(n => n.ToString()).ToArray();
-        }
-        return null;
     }
 
     /// <summary>Identifies a run for checkpoints: the model, the data's size, the seed and every setting that changes training.</summary>

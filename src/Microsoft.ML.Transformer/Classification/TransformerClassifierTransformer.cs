@@ -43,7 +43,7 @@ public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITr
     /// <summary>Number of classes (2 for binary).</summary>
     public int ClassCount => Config.ClassCount;
 
-    /// <summary>The classes' names (the label's key values) for multiclass, or null.</summary>
+    /// <summary>The classes' names (the label's key values, as text when they are numbers) for multiclass, or null.</summary>
     public IReadOnlyList<string>? ClassNames => Config.ClassNames;
 
     /// <summary>d_model.</summary>
@@ -71,6 +71,8 @@ public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITr
         ClassifierConfig config = saved.Config;
         if (config.ClassCount < 2 || config.ClassNames is { } names && names.Length != config.ClassCount)
             throw new ModelFormatException($"{saved.Source}: classCount {config.ClassCount} and {config.ClassNames?.Length} class names are inconsistent.");
+        if (config.ClassNames is not null && ClassValues.Type(config.ClassValueKind, config.ClassCount) is null)
+            throw new ModelFormatException($"{saved.Source}: classValueKind {config.ClassValueKind} is not a type of class values.");
         var model = new TransformerClassifierModel(config.Model.Validate(), config.Pooling, config.Outputs, seed: 0);
         ModuleState.Import(model, saved.Tensors);
         return new TransformerClassifierTransformer(env, config, model);

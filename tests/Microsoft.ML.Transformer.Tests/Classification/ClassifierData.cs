@@ -47,6 +47,68 @@ internal static class ClassifierData
         })];
     }
 
+    /// <summary>Rows of the marker task with a numeric class (the marker itself, 3, 5 or 7, as a float).</summary>
+    public static DigitRow[] WhichMarkerNumeric(int count, int seed)
+        => [.. WhichMarker(count, seed).Select(r => new DigitRow { Tokens = r.Tokens, Digit = r.Class switch { "three" => 3, "five" => 5, _ => 7 } })];
+
+    public sealed class DigitRow
+    {
+        public int[] Tokens { get; set; } = [];
+
+        public float Digit { get; set; }
+    }
+
+    /// <summary>The binary task as a data view.</summary>
+    public static IDataView Binary(MLContext ml, int count, int seed = 1) => ml.Data.LoadFromEnumerable(TokenSevenOccurs(count, seed));
+
+    /// <summary>The marker task with its string class mapped to a key "Label" (keys in order of first occurrence).</summary>
+    public static (IDataView Train, IDataView Test, ITransformer KeyMap) Multiclass(MLContext ml, int trainRows, int testRows = 0)
+    {
+        IDataView train = ml.Data.LoadFromEnumerable(WhichMarker(trainRows, seed: 1));
+        ITransformer keys = ml.Transforms.Conversion.MapValueToKey("Label", "Class").Fit(train);
+        IDataView test = keys.Transform(ml.Data.LoadFromEnumerable(WhichMarker(testRows, seed: 2)));
+        return (keys.Transform(train), test, keys);
+    }
+
+    /// <summary>Key token ids and a 3-class key label without key values, as raw keys (key 0: a missing label).</summary>
+    public static IDataView KeyRows(MLContext ml, uint[] labels)
+    {
+        var random = new Random(3);
+        var builder = new ArrayDataViewBuilder(ml);
+        // key k is token id k − 1: ids 8…49
+        builder.AddColumn("Tokens", new KeyDataViewType(typeof(uint), Vocabulary),
+            [.. labels.Select(_ => Enumerable.Range(0, random.Next(3, 10)).Select(_ => (uint)random.Next(9, Vocabulary + 1)).ToArray())]);
+        builder.AddColumn("Label", new KeyDataViewType(typeof(uint), 3), labels);
+        return builder.GetDataView();
+    }
+
+    /// <summary>A scalar float column (binary Score or Probability).</summary>
+    public static float[] Floats(IDataView view, string column = "Score") => [.. view.GetColumn<float>(view.Schema[column])];
+
+    /// <summary>A vector column (multiclass Score) row by row.</summary>
+    public static float[][] Vectors(IDataView view, string column = "Score")
+        => [.. view.GetColumn<VBuffer<float>>(view.Schema[column]).Select(v => v.DenseValues().ToArray())];
+
+    /// <summary>The Score column whatever its shape, flattened.</summary>
+    public static float[] Scores(IDataView view)
+        => view.Schema["Score"].Type is VectorDataViewType ? [.. Vectors(view).SelectMany(v => v)] : Floats(view);
+
+    public static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    /// <summary>A temporary folder deleted on dispose.</summary>
+    public sealed class TempDirectory : IDisposable
+    {
+        public string Path { get; } = TestPaths.NewTempDirectory();
+
+        public string Sub(string name) => System.IO.Path.Combine(Path, name);
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Path, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
     private static int[] RandomTokens(Random random)
         => [.. Enumerable.Range(0, random.Next(4, 21)).Select(_ => random.Next(8, Vocabulary))];
 
