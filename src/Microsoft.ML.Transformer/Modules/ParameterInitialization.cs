@@ -25,9 +25,15 @@ internal static class ParameterInitialization
                 using Tensor uniform = rand(parameter.shape, parameter.dtype, parameter.device, generator: generator);
                 parameter.copy_(uniform.mul_(2 * bound).sub_(bound));
             }
-            else if (name.EndsWith(".bias", StringComparison.Ordinal) && !layerNorms.Contains(name[..name.LastIndexOf('.')]))
+            else if (IsBias(name) && !layerNorms.Contains(Owner(name)))
                 parameter.zero_();
             // LayerNorm gains and biases start at identity (1, 0) by construction.
         }
     }
+
+    /// <summary>A module initialized on its own (the classifier's linear head) names its bias "bias", with no owner
+    /// prefix; left alone it would keep a draw from libtorch's global generator, not from the seed.</summary>
+    private static bool IsBias(string name) => name == "bias" || name.EndsWith(".bias", StringComparison.Ordinal);
+
+    private static string Owner(string name) => name.LastIndexOf('.') is var dot and >= 0 ? name[..dot] : "";
 }
