@@ -8,6 +8,10 @@ var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> 
 {
     ["tokenizer"] = (TokenizerBenchmark.Usage, TokenizerBenchmark.Run),
     ["encoder-layer"] = (EncoderLayerBenchmark.Usage, EncoderLayerBenchmark.Run),
+    ["classifier-train"] = (ClassifierTrainBenchmark.Usage, ClassifierTrainBenchmark.Run),
+    ["mixed-precision"] = (MixedPrecisionBenchmark.Usage, MixedPrecisionBenchmark.Run),
+    ["classifier-score"] = (ClassifierScoreBenchmark.Usage, ClassifierScoreBenchmark.Run),
+    ["classifier-memory"] = (ClassifierMemoryBenchmark.Usage, ClassifierMemoryBenchmark.Run),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

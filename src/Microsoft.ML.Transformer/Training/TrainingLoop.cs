@@ -94,7 +94,7 @@ internal sealed class TrainingLoop<TBatch>
         double lossSum = 0, correct = 0;
         long examples = 0, tokens = 0;
         int accumulated = 0;
-        optimizer.zero_grad();
+        using (NewDisposeScope()) optimizer.zero_grad();   // the scope frees the .grad handles zero_grad makes
         foreach (TBatch batch in _task.ReadEpoch(epoch, CancellationToken.None))
         {
             _host.CheckAlive();

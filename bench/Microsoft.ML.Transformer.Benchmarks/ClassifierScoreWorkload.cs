@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Tokenization;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Benchmarks;
+
+/// <summary>
+/// The classifier-score workload: IMDb reviews tokenized once (byte-level BPE fitted on train reviews) and kept as
+/// token ids, a classifier trained on them for a few steps, and the three scoring paths over the same ids: block scoring
+/// (<c>Transform</c>), <c>PredictionEngine</c> row by row, and raw TorchSharp inference of the same model in the same
+/// blocks. Each path writes the probabilities it computed, for the agreement check.
+/// </summary>
+internal sealed class ClassifierScoreWorkload
+{
+    private readonly MLContext _ml;
+
+    public ClassifierScoreWorkload(ClassifierSettings settings, string data, int rows, int trainRows, int trainSteps, int block)
+    {
+        _ml = new MLContext(seed: settings.Seed);
+        Block = block;
+        var watch = Stopwatch.StartNew();
+        List<Samples.Review> train = Samples.ImdbData.Load(Path.Combine(data, "train.tsv.gz"), Math.Max(trainRows, trainSteps * settings.Batch));
+        List<Samples.Review> test = Samples.ImdbData.Load(Path.Combine(data, "test.tsv.gz"), rows);
+        var options = new TokenizerOptions { Kind = TokenizerKind.BytePairEncoding, VocabularySize = settings.Vocabulary, MaxLength = settings.Length };
+        TokenizerTransformer tokenizer = _ml.Transforms.Text.TokenizeForTransformer("Tokens", nameof(Samples.Review.Text), options)
+            .Fit(_ml.Data.LoadFromEnumerable(train.Take(trainRows)));
+        Vocabulary = tokenizer.Tokenizer.VocabularySize;
+        List<TokenRow> trainTokens = Tokenize(tokenizer, train.Take(trainSteps * settings.Batch));
+        Rows = Tokenize(tokenizer, test);
+        Preparation = $"read {train.Count:N0} train and {test.Count:N0} test reviews, fitted the BPE on {Math.Min(trainRows, train.Count):N0} " +
+            $"(vocabulary {Vocabulary:N0}) and tokenized {trainTokens.Count + Rows.Count:N0} reviews in {watch.Elapsed.TotalSeconds:F1} s";
+
+        watch.Restart();
+        TransformerClassifierOptions trainer = (settings with { Vocabulary = Vocabulary }).TrainerOptions(epochs: 1, mixedPrecision: true);
+        trainer.ScoringBlockSize = block;
+        Model = _ml.BinaryClassification.Trainers.Transformer(trainer).Fit(_ml.Data.LoadFromEnumerable(trainTokens));
+        Preparation += $"; trained {trainSteps} steps on {trainTokens.Count} rows in {watch.Elapsed.TotalSeconds:F1} s";
+        View = ViewOf(Rows);
+    }
+
+    public string Preparation { get; }
+
+    public int Vocabulary { get; }
+
+    public int Block { get; }
+
+    /// <summary>The test rows' token ids (at most max_len each) and labels, in memory.</summary>
+    public List<TokenRow> Rows { get; }
+
+    public IDataView View { get; }
+
+    public TransformerClassifierTransformer Model { get; }
+
+    public IDataView ViewOf(List<TokenRow> rows) => _ml.Data.LoadFromEnumerable(rows);
+
+    // The pass methods run a few times each; fully optimizing them keeps the harness's loops out of the comparison.
+
+    /// <summary>Block scoring: a cursor over <c>Transform(view)</c>'s Probability column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public long TransformPass(IDataView view, float[] probabilities)
+    {
+        IDataView scored = Model.Transform(view);
+        DataViewSchema.Column column = scored.Schema["Probability"];
+        using DataViewRowCursor cursor = scored.GetRowCursor([column]);
+        ValueGetter<float> get = cursor.GetGetter<float>(column);
+        long rows = 0;
+        while (cursor.MoveNext()) get(ref probabilities[rows++]);
+        return rows;
+    }
+
+    /// <summary>One <c>PredictionEngine.Predict</c> per row (the engine is made once, outside the timing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static long EnginePass(PredictionEngine<TokenRow, Prediction> engine, List<TokenRow> rows, float[] probabilities)
+    {
+        var prediction = new Prediction();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            engine.Predict(rows[i], ref prediction);
+            probabilities[i] = prediction.Probability;
+        }
+        return rows.Count;
+    }
+
+    public PredictionEngine<TokenRow, Prediction> CreateEngine() => _ml.Model.CreatePredictionEngine<TokenRow, Prediction>(Model);
+
+    /// <summary>Raw TorchSharp: the same model on the same blocks of rows, each padded to its longest row as block scoring
+    /// does; eval mode, no_grad, one dispose scope per block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public long RawPass(List<TokenRow> rows, float[] probabilities)
+    {
+        TransformerClassifierModel model = Model.Model;
+        for (int start = 0; start < rows.Count; start += Block)
+        {
+            int count = Math.Min(Block, rows.Count - start), longest = 1;
+            for (int r = 0; r < count; r++) longest = Math.Max(longest, rows[start + r].Tokens.Length);
+            var ids = new long[count * longest];    // padding id 0
+            for (int r = 0; r < count; r++)
+            {
+                int[] tokens = rows[start + r].Tokens;
+                for (int j = 0; j < tokens.Length; j++) ids[r * longest + j] = tokens[j];
+            }
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Tensor probability = model.Forward(tensor(ids, [count, longest])).sigmoid().contiguous();
+            MemoryMarshal.Cast<byte, float>(probability.bytes).CopyTo(probabilities.AsSpan(start, count));
+        }
+        return rows.Count;
+    }
+
+    private List<TokenRow> Tokenize(TokenizerTransformer tokenizer, IEnumerable<Samples.Review> reviews)
+    {
+        IDataView tokens = tokenizer.Transform(_ml.Data.LoadFromEnumerable(reviews));
+        return [.. _ml.Data.CreateEnumerable<TokenRow>(tokens, reuseRowObject: false)];
+    }
+
+    /// <summary>The binary classifier's output columns, as PredictionEngine fills them.</summary>
+    public sealed class Prediction
+    {
+        public float Score { get; set; }
+
+        public float Probability { get; set; }
+
+        public bool PredictedLabel { get; set; }
+    }
+}

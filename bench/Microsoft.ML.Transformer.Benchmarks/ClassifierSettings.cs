@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Tokenization;
+
+namespace Microsoft.ML.Transformer.Benchmarks;
+
+/// <summary>
+/// The classifier benchmarks' model and batch shape. Defaults are pytorch_ref.py's <c>small</c> config: vocabulary
+/// 16,000, d_model 128, 4 heads, 2 layers, d_ff 512, seq 256, batch 32; post-LN, ReLU, dropout 0.1 (the trainer's
+/// defaults), attention dropout 0 unless a variant says otherwise.
+/// </summary>
+internal sealed record ClassifierSettings(int ModelDimension, int Heads, int Layers, int FeedForward, int Vocabulary, int Length,
+    int Batch, int Threads, int Seed)
+{
+    public static ClassifierSettings Small => new(128, 4, 2, 512, 16_000, 256, 32, Environment.ProcessorCount, 1);
+
+    public long PositionsPerStep => (long)Batch * Length;
+
+    /// <summary>Reads the shape options, with <paramref name="defaults"/> for those not given.</summary>
+    public static ClassifierSettings Parse(BenchmarkArgs args, ClassifierSettings defaults, bool vocabulary = true)
+    {
+        var s = new ClassifierSettings(
+            args.GetInt("model-dim", defaults.ModelDimension), args.GetInt("heads", defaults.Heads), args.GetInt("layers", defaults.Layers),
+            args.GetInt("ff-dim", defaults.FeedForward), vocabulary ? args.GetInt("vocab", defaults.Vocabulary, minimum: 2) : defaults.Vocabulary,
+            args.GetInt("seq", defaults.Length, minimum: 2), args.GetInt("batch", defaults.Batch), args.GetInt("threads", defaults.Threads),
+            args.GetInt("seed", defaults.Seed, minimum: 0));
+        if (s.ModelDimension % s.Heads != 0 || s.ModelDimension % 2 != 0)
+            throw new UsageException($"--model-dim ({s.ModelDimension}) must be even and divisible by --heads ({s.Heads}).");
+        return s;
+    }
+
+    /// <summary>The model the trainer builds from <see cref="TrainerOptions"/> (the benchmarks check that it does).</summary>
+    public TransformerConfig Config(double attentionDropout = 0) => new TransformerConfig
+    {
+        ModelDimension = ModelDimension,
+        Heads = Heads,
+        EncoderLayers = Layers,
+        DecoderLayers = 0,
+        FeedForwardDimension = FeedForward,
+        Dropout = 0.1,
+        AttentionDropout = attentionDropout,
+        MaxLength = Length,
+        SourceVocabularySize = Vocabulary,
+        PaddingId = SpecialTokens.Pad,
+    }.Validate();
+
+    /// <summary>The binary trainer's options for this shape; every training setting at its default.</summary>
+    public TransformerClassifierOptions TrainerOptions(int epochs, bool mixedPrecision) => new()
+    {
+        VocabularySize = Vocabulary,
+        MaxLength = Length,
+        ModelDimension = ModelDimension,
+        Heads = Heads,
+        Layers = Layers,
+        FeedForwardDimension = FeedForward,
+        BatchSize = Batch,
+        Epochs = epochs,
+        MixedPrecision = mixedPrecision,
+        Seed = Seed,
+    };
+
+    /// <summary>The options that reproduce these settings (for a child process).</summary>
+    public IEnumerable<string> ToArgs(bool vocabulary = true) =>
+    [
+        "--model-dim", Str(ModelDimension), "--heads", Str(Heads), "--layers", Str(Layers), "--ff-dim", Str(FeedForward),
+        .. vocabulary ? (string[])["--vocab", Str(Vocabulary)] : [],
+        "--seq", Str(Length), "--batch", Str(Batch), "--threads", Str(Threads), "--seed", Str(Seed),
+    ];
+
+    public override string ToString() =>
+        $"vocabulary {Vocabulary:N0}, d_model {ModelDimension}, {Heads} heads, {Layers} layer(s), d_ff {FeedForward}, seq {Length}, " +
+        $"batch {Batch}, {Threads} thread(s), seed {Seed}";
+
+    public Dictionary<string, object> ToJson() => new()
+    {
+        ["vocab"] = Vocabulary, ["d_model"] = ModelDimension, ["heads"] = Heads, ["layers"] = Layers, ["d_ff"] = FeedForward,
+        ["seq"] = Length, ["batch"] = Batch, ["threads"] = Threads, ["cores"] = Environment.ProcessorCount,
+    };
+
+    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

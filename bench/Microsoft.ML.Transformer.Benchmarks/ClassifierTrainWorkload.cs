@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Benchmarks;
+
+/// <summary>
+/// The classifier-train workload: (warm + steps) × batch synthetic rows in an in-memory <see cref="IDataView"/>, the
+/// trainer on it (one epoch, so one Fit is warm + steps optimizer steps), and the raw loop on the very batches the
+/// trainer's reader makes of it (same options, same seed, so same rows in the same order and the same padding).
+/// </summary>
+internal sealed class ClassifierTrainWorkload
+{
+    private readonly MLContext _ml;
+    private readonly IDataView _view;
+
+    public ClassifierTrainWorkload(ClassifierSettings settings, bool fullLength, int warmSteps, int steps)
+    {
+        (Settings, WarmSteps, Steps) = (settings, warmSteps, steps);
+        _ml = new MLContext(seed: settings.Seed);
+        int rows = (warmSteps + steps) * settings.Batch;
+        _view = _ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(r => SyntheticTokens.DataRow(r, settings, fullLength)).ToList());
+        Batches = Reader().ReadEpoch(0).ToList();
+        if (Batches.Count != warmSteps + steps)
+            throw new BenchmarkFailedException($"the reader made {Batches.Count} batches of {rows} rows instead of {warmSteps + steps}.");
+        Measured = Batches.Skip(warmSteps).ToList();
+    }
+
+    public ClassifierSettings Settings { get; }
+
+    public int WarmSteps { get; }
+
+    public int Steps { get; }
+
+    /// <summary>The trainer's batches of epoch 0, in its order; <see cref="Measured"/> are those after the warm steps.</summary>
+    public IReadOnlyList<TokenBatch> Batches { get; }
+
+    public IReadOnlyList<TokenBatch> Measured { get; }
+
+    /// <summary>Positions (rows × padded length) of the measured steps.</summary>
+    public long MeasuredPositions => Measured.Sum(b => (long)b.Count * b.Length);
+
+    public long MeasuredTokens => Measured.Sum(b => (long)b.Tokens);
+
+    public long AllPositions => Batches.Sum(b => (long)b.Count * b.Length);
+
+    /// <summary>
+    /// One Fit of warm + steps optimizer steps. The progress callback (every step) stamps the end of each step, so the
+    /// steady part is the time from the end of warm step <see cref="WarmSteps"/> to the end of the last step: whole steps of
+    /// the trainer's loop (batch, forward, loss, backward, clipping, AdamW, progress), without the Fit's fixed costs
+    /// (model and optimizer creation, reading into the shuffle pool, the first steps' allocations, the transformer).
+    /// </summary>
+    public (double SteadySeconds, double FitSeconds) TimeTrainer(bool mixedPrecision)
+    {
+        var stamps = new long[WarmSteps + Steps + 1];
+        TransformerClassifierOptions options = Settings.TrainerOptions(epochs: 1, mixedPrecision);
+        options.ProgressInterval = 1;
+        options.OnProgress = p => stamps[p.Step] = Stopwatch.GetTimestamp();
+        long start = Stopwatch.GetTimestamp();
+        using (TransformerClassifierTransformer model = _ml.BinaryClassification.Trainers.Transformer(options).Fit(_view))
+        {
+            double fit = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (model.Config.Model != Settings.Config())
+                throw new BenchmarkFailedException($"the trainer built {model.Config.Model}, not the raw loop's model {Settings.Config()}.");
+            if (stamps[WarmSteps] == 0 || stamps[^1] == 0)
+                throw new BenchmarkFailedException($"the trainer did not report steps {WarmSteps} and {stamps.Length - 1}.");
+            return ((stamps[^1] - stamps[WarmSteps]) / (double)Stopwatch.Frequency, fit);
+        }
+    }
+
+    /// <summary>The raw loop on the measured batches; the tensors are made from the same arrays inside each step.</summary>
+    public double TimeRaw(RawClassifierTraining raw) => TimeRaw(raw, Measured);
+
+    public static double TimeRaw(RawClassifierTraining raw, IEnumerable<TokenBatch> batches)
+    {
+        long start = Stopwatch.GetTimestamp();
+        foreach (TokenBatch batch in batches)
+        {
+            using var scope = NewDisposeScope();
+            raw.Step(batch.IdsTensor(CPU), tensor(Array.ConvertAll(batch.Labels!, l => (float)l)));
+        }
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    public RawClassifierTraining CreateRaw(bool mixedPrecision) => new(Settings.Config(), Settings.Seed, mixedPrecision);
+
+    /// <summary>Time to read every batch of an epoch through the trainer's reader (part of the Fit's fixed cost here).</summary>
+    public double ReadSeconds()
+    {
+        long start = Stopwatch.GetTimestamp();
+        int count = Reader().ReadEpoch(0).Count();
+        return count > 0 ? Stopwatch.GetElapsedTime(start).TotalSeconds : 0;
+    }
+
+    /// <summary>The reader TransformerClassifierTrainer builds for these options (see its Reader method).</summary>
+    private TokenBatchReader Reader()
+    {
+        TransformerClassifierOptions o = Settings.TrainerOptions(epochs: 1, mixedPrecision: true);
+        return new TokenBatchReader(((IHostEnvironment)_ml).Register("bench"), _view, new TokenBatchOptions
+        {
+            TokenColumn = o.TokensColumnName,
+            LabelColumn = o.LabelColumnName,
+            LabelKind = TrainingLabelKind.Boolean,
+            VocabularySize = Settings.Vocabulary,
+            MaxLength = Settings.Length,
+            PaddingId = SpecialTokens.Pad,
+            BatchSize = o.BatchSize,
+            ShuffleBufferRows = o.ShuffleBufferRows,
+            BucketFactor = o.BucketFactor,
+            Seed = o.Seed!.Value,
+        });
+    }
+}
