@@ -34,14 +34,17 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
 
     public IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
 
-    /// <summary>Per cursor: the block's token ids and its outputs (the head's logits, then probabilities).</summary>
+    /// <summary>Per cursor: the block's token ids and its outputs (the head's logits, then probabilities). A block is
+    /// scored in sub-batches of rows of similar length, so that short rows are not padded to the block's longest.</summary>
     private sealed class Computation : IBlockComputation
     {
+        private const int SubBatchRows = 32;
         private readonly TransformerClassifierModel _model;
         private readonly bool _binary;
         private readonly int _outputs;
         private readonly TokenBlock _tokens;
         private readonly float[] _logits, _probabilities;
+        private readonly int[] _order, _lengths;
 
         public Computation(ClassifierBlockMapper mapper, DataViewRow input, int capacity)
         {
@@ -53,19 +56,34 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
             _tokens = new TokenBlock(mapper._host, input, mapper._tokens, capacity, model.SourceVocabularySize, model.MaxLength, model.PaddingId);
             _logits = new float[capacity * _outputs];
             _probabilities = new float[capacity * _outputs];
+            _order = new int[capacity];
+            _lengths = new int[capacity];
         }
 
         public void Load(int slot) => _tokens.Load(slot);
 
         public void Compute(int count)
         {
-            using var scope = NewDisposeScope();
+            for (int i = 0; i < count; i++) (_order[i], _lengths[i]) = (i, _tokens.LengthOf(i));
+            Array.Sort(_lengths, _order, 0, count);
             using var inference = no_grad();
             Device device = _model.parameters().First().device;
-            Tensor logits = _model.Forward(_tokens.ToTensor(count).to(device));                 // [count, outputs]
-            Tensor probabilities = _binary ? logits.sigmoid() : logits.softmax(-1);
-            MemoryMarshal.Cast<byte, float>(logits.cpu().contiguous().bytes).CopyTo(_logits);
-            MemoryMarshal.Cast<byte, float>(probabilities.cpu().contiguous().bytes).CopyTo(_probabilities);
+            for (int start = 0; start < count; start += SubBatchRows)
+            {
+                using var scope = NewDisposeScope();
+                ReadOnlySpan<int> slots = _order.AsSpan(start, Math.Min(SubBatchRows, count - start));
+                Tensor logits = _model.Forward(_tokens.ToTensor(slots).to(device));             // [rows, outputs]
+                Tensor probabilities = _binary ? logits.sigmoid() : logits.softmax(-1);
+                Scatter(logits, slots, _logits);
+                Scatter(probabilities, slots, _probabilities);
+            }
+        }
+
+        /// <summary>Copies row i of <paramref name="values"/> to the output slot <paramref name="slots"/>[i].</summary>
+        private void Scatter(Tensor values, ReadOnlySpan<int> slots, float[] target)
+        {
+            ReadOnlySpan<float> rows = MemoryMarshal.Cast<byte, float>(values.cpu().contiguous().bytes);
+            for (int i = 0; i < slots.Length; i++) rows.Slice(i * _outputs, _outputs).CopyTo(target.AsSpan(slots[i] * _outputs, _outputs));
         }
 
         public Delegate MakeGetter(int output, Func<int> slot)

@@ -24,7 +24,7 @@ internal sealed record ClassifierConfig
     /// (also for models saved before numeric classes were kept).</summary>
     public DataKind ClassValueKind { get; init; } = DataKind.String;
 
-    public int BlockSize { get; init; } = 64;
+    public int BlockSize { get; init; } = 256;
 
     /// <summary>What each training epoch achieved.</summary>
     public IReadOnlyList<EpochSummary> History { get; init; } = [];

@@ -33,6 +33,19 @@ internal sealed class TokenBlock
         _lengths[slot] = _reader.Read(target);
     }
 
+    /// <summary>Token count of the row in <paramref name="slot"/>.</summary>
+    public int LengthOf(int slot) => _lengths[slot];
+
+    /// <summary>The rows in <paramref name="slots"/>, in that order, as an int64 tensor [rows, their longest length (at least 1)].</summary>
+    public Tensor ToTensor(ReadOnlySpan<int> slots)
+    {
+        int longest = 1;
+        foreach (int slot in slots) longest = Math.Max(longest, _lengths[slot]);
+        var ids = new long[slots.Length * longest];
+        for (int i = 0; i < slots.Length; i++) _ids.AsSpan(slots[i] * _maxLength, longest).CopyTo(ids.AsSpan(i * longest, longest));
+        return tensor(ids, [slots.Length, longest]);
+    }
+
     /// <summary>The first <paramref name="count"/> rows as an int64 tensor [count, longest length (at least 1)].</summary>
     public Tensor ToTensor(int count)
     {

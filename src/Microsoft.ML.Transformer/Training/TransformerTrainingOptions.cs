@@ -97,6 +97,7 @@ public abstract class TransformerTrainingOptions
     /// 1 turns it off. Default 16.</summary>
     public int BucketFactor { get; set; } = 16;
 
-    /// <summary>Rows per model call when the fitted model transforms a data view. Default 64.</summary>
-    public int ScoringBlockSize { get; set; } = 64;
+    /// <summary>Rows read ahead when the fitted model transforms a data view; they are scored in sub-batches of rows
+    /// of similar length. Default 256.</summary>
+    public int ScoringBlockSize { get; set; } = 256;
 }
