@@ -31,7 +31,7 @@ internal static class CommandLine
     {
         Console.Error.WriteLine($"error: {problem}");
         Console.Error.WriteLine("usage: Samples imdb [--data <imdb folder>] [--out <model.zip>] [--device cpu|cuda|cuda:N] [--epochs N] [--dim d] [--layers N]");
-        Console.Error.WriteLine("                    [--heads h] [--max-length N] [--truncate left] [--vocab N] [--batch N] [--lr x] [--fp32] [--no-baseline] [--rows N]");
+        Console.Error.WriteLine("                    [--heads h] [--max-length N] [--truncate left] [--vocab N] [--batch N] [--lr x] [--fp32] [--threads N] [--no-baseline] [--rows N]");
         Console.Error.WriteLine("       Samples tokenize [--data <imdb folder>] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");

@@ -21,6 +21,7 @@ internal static class ImdbSentimentSample
         string modelPath = args.Value("out") ?? "imdb-sentiment.zip";
         int? rows = Int(args, "rows");
         var ml = new MLContext(seed: 1);
+        if (Int(args, "threads") is { } threads) TorchSharp.torch.set_num_threads(threads);
 
         var (trainRows, testRows) = ImdbSplits.Load(dataDir, rows);
         IDataView all = ml.Data.LoadFromEnumerable(trainRows);
