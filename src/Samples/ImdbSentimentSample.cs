@@ -36,7 +36,7 @@ internal static class ImdbSentimentSample
             LowerCase = true,
             StripHtmlTags = true,                      // IMDb reviews contain "<br /><br />"
             MaxLength = Int(args, "max-length") ?? 256,
-            Truncation = args.Value("truncate") == "left" ? TruncationSide.Left : TruncationSide.Right,
+            Truncation = args.Value("truncate") is { } side ? Enum.Parse<TruncationSide>(side, ignoreCase: true) : TruncationSide.Right,
         };
         var options = new TransformerClassifierOptions
         {

@@ -26,7 +26,9 @@ internal sealed class TokenSequenceEncoder(TextTokenizer tokenizer, TokenizerOpt
         int budget = options.MaxLength - options.AddedSpecialTokenCount;
         int keep = Math.Min(_content.Count, budget);
         if (keep < _content.Count) TruncatedCount++;
-        int skip = options.Truncation == TruncationSide.Left ? _content.Count - keep : 0;
+        // Content kept: [0, head) and [head + skip, head + skip + keep − head).
+        int head = options.Truncation switch { TruncationSide.Left => 0, TruncationSide.Middle => keep / 4, _ => keep };
+        int skip = _content.Count - keep;
 
         int length = keep + options.AddedSpecialTokenCount;
         _size = options.PadToMaxLength ? options.MaxLength : length;
@@ -35,7 +37,7 @@ internal sealed class TokenSequenceEncoder(TextTokenizer tokenizer, TokenizerOpt
         int at = 0;
         if (options.AddClassificationToken) output[at++] = SpecialTokens.Classification;
         if (options.AddBeginOfSequence) output[at++] = SpecialTokens.BeginOfSequence;
-        for (int i = 0; i < keep; i++) output[at++] = _content[skip + i];
+        for (int i = 0; i < keep; i++) output[at++] = _content[i < head ? i : skip + i];
         if (options.AddEndOfSequence) output[at++] = SpecialTokens.EndOfSequence;
         output[at.._size].Clear(); // [PAD] = 0
         return length;

@@ -39,6 +39,15 @@ public class TokenSequenceEncoderTests
     }
 
     [Fact]
+    public void MiddleTruncationKeepsAQuarterFromTheHeadAndTheRestFromTheTail()
+    {
+        var (ids, _) = Encode("abcdefghijkl", new TokenizerOptions { MaxLength = 9, Truncation = TruncationSide.Middle, AddClassificationToken = true });
+        // budget 8 after [CLS]: 2 from the head, 6 from the tail
+        Assert.Equal([SpecialTokens.Classification, Id('a'), Id('b'), Id('g'), Id('h'), Id('i'), Id('j'), Id('k'), Id('l')], ids);
+        Assert.Equal([Id('a'), Id('b'), Id('c')], Encode("abc", new TokenizerOptions { MaxLength = 4, Truncation = TruncationSide.Middle }).Sequence);
+    }
+
+    [Fact]
     public void PadsWithZerosToMaxLengthAndReportsTheUnpaddedLength()
     {
         var (ids, length) = Encode("the", new TokenizerOptions { MaxLength = 6, PadToMaxLength = true });
