@@ -48,6 +48,7 @@ internal static class ImdbSentimentSample
             LearningRate = Double(args, "lr") ?? 5e-4,
             Dropout = Double(args, "dropout") ?? 0.1,
             WeightDecay = Double(args, "weight-decay") ?? 0.01,
+            LabelSmoothing = Double(args, "label-smoothing") ?? 0,
             ValidationSet = split.TestSet,
             Device = args.Value("device") ?? "cpu",
             MixedPrecision = args.Value("fp32") is null,
