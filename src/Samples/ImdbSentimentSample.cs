@@ -95,7 +95,7 @@ internal static class ImdbSentimentSample
             config = new
             {
                 d_model = options.ModelDimension, heads = options.Heads, layers = options.Layers, epochs = options.Epochs, batch = options.BatchSize,
-                lr = options.LearningRate, vocabulary = tokenizer.VocabularySize, max_length = tokenizer.MaxLength, truncation = tokenizer.Truncation.ToString(),
+                lr = options.LearningRate, dropout = options.Dropout, weight_decay = options.WeightDecay, label_smoothing = options.LabelSmoothing, vocabulary = tokenizer.VocabularySize, max_length = tokenizer.MaxLength, truncation = tokenizer.Truncation.ToString(),
                 device = options.Device, mixed_precision = options.MixedPrecision,
             },
             accuracy = Math.Round(metrics.Accuracy, 4),
