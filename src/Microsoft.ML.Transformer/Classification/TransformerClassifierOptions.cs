@@ -36,8 +36,8 @@ public sealed class TransformerClassifierOptions : TransformerTrainingOptions
     /// <summary>Dropout on attention weights. Default 0 (anything else slows CPU attention about 2×).</summary>
     public double AttentionDropout { get; set; }
 
-    /// <summary>max_len, positions covered. Default null: the token column's fixed length, or 512 for variable-length
-    /// columns. A longer row is an error (the tokenizer's MaxLength truncates).</summary>
+    /// <summary>max_len, positions covered. Default null: the token column's fixed length, else the MaxLength of the
+    /// tokenizer that wrote it (recorded on the column), else 512. A longer row is an error.</summary>
     public int? MaxLength { get; set; }
 
     /// <summary>Position information. Default <see cref="PositionalEncodingKind.Sinusoidal"/>.</summary>

@@ -53,8 +53,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
             ?? throw _host.Except($"Cannot tell the vocabulary size of column '{tokens.Name}': set VocabularySize, or produce the " +
                 "column with TokenizeForTransformer (which records it).");
         TokenIdColumn.CheckVocabulary(_host, tokens, vocabulary);
-        int fixedLength = ((VectorDataViewType)tokens.Type).Size;
-        TransformerConfig model = ModelConfig(vocabulary, _options.MaxLength ?? (fixedLength > 0 ? fixedLength : DefaultMaxLength));
+        TransformerConfig model = ModelConfig(vocabulary, _options.MaxLength ?? TokenColumnAnnotations.FindMaxLength(tokens) ?? DefaultMaxLength);
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using IChannel channel = _host.Start("Fit");

@@ -55,7 +55,6 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
         int vocabulary = _options.VocabularySize ?? TokenColumnAnnotations.Find(tokens)
             ?? throw _host.Except($"Cannot tell the vocabulary size of column '{tokens.Name}': set EmbeddingOptions.VocabularySize, " +
                 "or produce the column with TokenizeForTransformer (which records it).");
-        int fixedLength = ((VectorDataViewType)tokens.Type).Size;
         var config = new TransformerConfig
         {
             ModelDimension = _options.ModelDimension,
@@ -63,7 +62,7 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
             EncoderLayers = 0,
             DecoderLayers = 0,
             Positional = _options.Positional,
-            MaxLength = _options.MaxLength ?? (fixedLength > 0 ? fixedLength : DefaultMaxLength),
+            MaxLength = _options.MaxLength ?? TokenColumnAnnotations.FindMaxLength(tokens) ?? DefaultMaxLength,
             SourceVocabularySize = vocabulary,
             Dropout = 0,
         };

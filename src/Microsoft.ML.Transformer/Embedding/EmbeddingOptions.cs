@@ -15,8 +15,8 @@ public sealed class EmbeddingOptions
     /// vocabulary size the tokenizer annotates it with).</summary>
     public int? VocabularySize { get; set; }
 
-    /// <summary>Positions covered (max_len). Default null: the token column's fixed length, or 512 for variable-length
-    /// columns. A row with more tokens is an error.</summary>
+    /// <summary>Positions covered (max_len). Default null: the token column's fixed length, else the MaxLength of the
+    /// tokenizer that wrote it (recorded on the column), else 512. A row with more tokens is an error.</summary>
     public int? MaxLength { get; set; }
 
     /// <summary>Whole sequence or a pooled sentence vector. Default <see cref="EmbeddingPooling.None"/>.</summary>

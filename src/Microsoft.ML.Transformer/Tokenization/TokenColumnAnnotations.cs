@@ -11,14 +11,33 @@ internal static class TokenColumnAnnotations
     /// <summary>Annotation kind: Int32, the number of token ids (special tokens included).</summary>
     public const string VocabularySize = "TokenVocabularySize";
 
-    public static DataViewSchema.Annotations For(int vocabularySize)
+    /// <summary>Annotation kind: Int32, the tokenizer's MaxLength (the longest sequence it writes), so that a model's
+    /// max_len can default to it.</summary>
+    public const string MaxLength = "TokenMaxLength";
+
+    public static DataViewSchema.Annotations For(int vocabularySize, int maxLength)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         builder.Add(VocabularySize, NumberDataViewType.Int32, (ref int value) => value = vocabularySize);
+        builder.Add(MaxLength, NumberDataViewType.Int32, (ref int value) => value = maxLength);
         return builder.ToAnnotations();
     }
 
-    public static SchemaShape Shape { get; } = new([new SchemaShape.Column(VocabularySize, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false)]);
+    public static SchemaShape Shape { get; } = new(
+    [
+        new SchemaShape.Column(VocabularySize, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
+        new SchemaShape.Column(MaxLength, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
+    ]);
+
+    /// <summary>The longest sequence of a token column: its fixed size, or the tokenizer's annotation; null if neither.</summary>
+    public static int? FindMaxLength(DataViewSchema.Column column)
+    {
+        if (column.Type is VectorDataViewType { Size: > 0 and var size }) return size;
+        if (column.Annotations.Schema.GetColumnOrNull(MaxLength) is not { } annotation || annotation.Type != NumberDataViewType.Int32) return null;
+        int length = 0;
+        column.Annotations.GetValue(MaxLength, ref length);
+        return length;
+    }
 
     /// <summary>The vocabulary size of a token column: its key count, or its annotation; null if neither.</summary>
     public static int? Find(DataViewSchema.Column column)

@@ -91,7 +91,7 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
 
         protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
         {
-            var columns = new List<DataViewSchema.DetachedColumn> { new(_parent.OutputColumnName, _parent.OutputType, TokenColumnAnnotations.For(_parent.VocabularySize)) };
+            var columns = new List<DataViewSchema.DetachedColumn> { new(_parent.OutputColumnName, _parent.OutputType, TokenColumnAnnotations.For(_parent.VocabularySize, _parent.Options.MaxLength)) };
             if (_parent.Options.LengthColumnName is { } lengthName)
                 columns.Add(new DataViewSchema.DetachedColumn(lengthName, NumberDataViewType.Int32));
             return [.. columns];

@@ -14,7 +14,7 @@ public class ClassifierOnTextTests
         options.VocabularySize = null;   // from the tokenizer
         options.MaxLength = null;
         var pipeline = ml.BinaryClassification.Trainers.TransformerOnText("Text",
-            new TokenizerOptions { Kind = TokenizerKind.Word, MinimumFrequency = 1 }, options);
+            new TokenizerOptions { Kind = TokenizerKind.Word, MinimumFrequency = 1, MaxLength = 700 }, options);
 
         var model = pipeline.Fit(data);
         IDataView scored = model.Transform(data);
@@ -22,6 +22,7 @@ public class ClassifierOnTextTests
         using (classifier)
         {
             Assert.Equal(((TokenizerTransformer)model.First()).VocabularySize, classifier.VocabularySize);
+            Assert.Equal(700, classifier.MaxLength);   // the tokenizer's MaxLength, recorded on the column, not the 512 fallback
             Assert.NotNull(scored.Schema.GetColumnOrNull("Tokens"));
             var metrics = ml.BinaryClassification.Evaluate(scored);
             Assert.True(metrics.Accuracy > 0.95, $"accuracy {metrics.Accuracy:F3}");
