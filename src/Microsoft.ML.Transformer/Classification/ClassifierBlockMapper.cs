@@ -40,6 +40,7 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
     {
         private const int SubBatchRows = 32;
         private readonly TransformerClassifierModel _model;
+        private readonly Device _device;
         private readonly bool _binary;
         private readonly int _outputs;
         private readonly TokenBlock _tokens;
@@ -49,6 +50,7 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
         public Computation(ClassifierBlockMapper mapper, DataViewRow input, int capacity)
         {
             _model = mapper._parent.Model;
+            _device = _model.parameters().First().device;
             ClassifierConfig config = mapper._parent.Config;
             _binary = config.Kind == ClassifierKind.Binary;
             _outputs = config.Outputs;
@@ -67,12 +69,11 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
             for (int i = 0; i < count; i++) (_order[i], _lengths[i]) = (i, _tokens.LengthOf(i));
             Array.Sort(_lengths, _order, 0, count);
             using var inference = no_grad();
-            Device device = _model.parameters().First().device;
             for (int start = 0; start < count; start += SubBatchRows)
             {
                 using var scope = NewDisposeScope();
                 ReadOnlySpan<int> slots = _order.AsSpan(start, Math.Min(SubBatchRows, count - start));
-                Tensor logits = _model.Forward(_tokens.ToTensor(slots).to(device));             // [rows, outputs]
+                Tensor logits = _model.Forward(_tokens.ToTensor(slots).to(_device));             // [rows, outputs]
                 Tensor probabilities = _binary ? logits.sigmoid() : logits.softmax(-1);
                 Scatter(logits, slots, _logits);
                 Scatter(probabilities, slots, _probabilities);

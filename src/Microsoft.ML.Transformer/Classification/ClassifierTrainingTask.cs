@@ -15,12 +15,12 @@ internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch>
     private readonly Device _device;
     private readonly ClassifierKind _kind;
     private readonly double _labelSmoothing;
-    private readonly Func<long> _countRows;
+    private readonly long _rows;
 
     public ClassifierTrainingTask(TransformerClassifierModel model, TokenBatchReader train, TokenBatchReader? validation, Device device,
-        ClassifierKind kind, double labelSmoothing, Func<long> countRows)
+        ClassifierKind kind, double labelSmoothing, long rows)
     {
-        (_model, _train, _validation, _device, _kind, _labelSmoothing, _countRows) = (model, train, validation, device, kind, labelSmoothing, countRows);
+        (_model, _train, _validation, _device, _kind, _labelSmoothing, _rows) = (model, train, validation, device, kind, labelSmoothing, rows);
     }
 
     public nn.Module Model => _model;
@@ -29,7 +29,7 @@ internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch>
 
     public EpochStatistics? LastEpoch => _train.LastEpoch;
 
-    public long CountRows() => _countRows();
+    public long CountRows() => _rows;
 
     public IEnumerable<TokenBatch> ReadEpoch(int epoch, CancellationToken cancellation) => _train.ReadEpoch(epoch, cancellation);
 

@@ -22,7 +22,6 @@ namespace Microsoft.ML.Transformer;
 /// </summary>
 public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassifierTransformer>
 {
-    private const int DefaultMaxLength = 512;
     private readonly IHost _host;
     private readonly TransformerClassifierOptions _options;
     private readonly ClassifierKind _kind;
@@ -49,11 +48,9 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         if (_kind == ClassifierKind.Multiclass && classCount < 2)
             throw _host.Except($"Label column '{label.Name}' has {classCount} class; a classifier needs at least 2.");
 
-        int vocabulary = _options.VocabularySize ?? TokenColumnAnnotations.Find(tokens)
-            ?? throw _host.Except($"Cannot tell the vocabulary size of column '{tokens.Name}': set VocabularySize, or produce the " +
-                "column with TokenizeForTransformer (which records it).");
+        int vocabulary = TokenIdColumn.VocabularySize(_host, tokens, _options.VocabularySize, "TransformerClassifierOptions.VocabularySize");
         TokenIdColumn.CheckVocabulary(_host, tokens, vocabulary);
-        TransformerConfig model = ModelConfig(vocabulary, _options.MaxLength ?? TokenColumnAnnotations.FindMaxLength(tokens) ?? DefaultMaxLength);
+        TransformerConfig model = ModelConfig(vocabulary, TokenIdColumn.MaxLength(tokens, _options.MaxLength));
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using IChannel channel = _host.Start("Fit");
@@ -68,7 +65,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
             TokenBatchReader train = Reader(input, vocabulary, model.MaxLength, seed);
             TokenBatchReader? validation = _options.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, check: true) : null;
             long rows = input.GetRowCount() ?? CountRows(input);
-            var task = new ClassifierTrainingTask(network, train, validation, device, _kind, _options.LabelSmoothing, () => rows);
+            var task = new ClassifierTrainingTask(network, train, validation, device, _kind, _options.LabelSmoothing, rows);
             string fingerprint = Fingerprint(model, classCount, seed, rows);
             IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch>(_host, _options, task, device, seed, fingerprint).Run();
 

@@ -3,7 +3,6 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Serialization;
-using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer;
 
@@ -14,7 +13,6 @@ namespace Microsoft.ML.Transformer;
 /// </summary>
 public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransformer>
 {
-    private const int DefaultMaxLength = 512;
     private readonly IHost _host;
     private readonly string _outputColumnName, _inputColumnName;
     private readonly EmbeddingOptions _options;
@@ -52,9 +50,7 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
 
     private TransformerEncoderModel Fresh(DataViewSchema.Column tokens)
     {
-        int vocabulary = _options.VocabularySize ?? TokenColumnAnnotations.Find(tokens)
-            ?? throw _host.Except($"Cannot tell the vocabulary size of column '{tokens.Name}': set EmbeddingOptions.VocabularySize, " +
-                "or produce the column with TokenizeForTransformer (which records it).");
+        int vocabulary = TokenIdColumn.VocabularySize(_host, tokens, _options.VocabularySize, "EmbeddingOptions.VocabularySize");
         var config = new TransformerConfig
         {
             ModelDimension = _options.ModelDimension,
@@ -62,7 +58,7 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
             EncoderLayers = 0,
             DecoderLayers = 0,
             Positional = _options.Positional,
-            MaxLength = _options.MaxLength ?? TokenColumnAnnotations.FindMaxLength(tokens) ?? DefaultMaxLength,
+            MaxLength = TokenIdColumn.MaxLength(tokens, _options.MaxLength),
             SourceVocabularySize = vocabulary,
             Dropout = 0,
         };

@@ -25,6 +25,22 @@ internal static class TokenIdColumn
         return column;
     }
 
+    /// <summary>max_len when the options leave it unset: the column's fixed length, else the tokenizer's MaxLength
+    /// recorded on it, else this.</summary>
+    public const int DefaultMaxLength = 512;
+
+    /// <summary>The vocabulary a model reads <paramref name="column"/> with: <paramref name="setting"/> when set, else the
+    /// column's key count or tokenizer annotation; an error naming <paramref name="settingName"/> when neither is known.</summary>
+    public static int VocabularySize(IExceptionContext host, DataViewSchema.Column column, int? setting, string settingName)
+        => setting ?? Tokenization.TokenColumnAnnotations.Find(column)
+            ?? throw host.Except($"Cannot tell the vocabulary size of column '{column.Name}': set {settingName}, " +
+                "or produce the column with TokenizeForTransformer (which records it).");
+
+    /// <summary>max_len for <paramref name="column"/>: <paramref name="setting"/> when set, else the column's fixed length
+    /// or the tokenizer's MaxLength, else <see cref="DefaultMaxLength"/>.</summary>
+    public static int MaxLength(DataViewSchema.Column column, int? setting)
+        => setting ?? Tokenization.TokenColumnAnnotations.FindMaxLength(column) ?? DefaultMaxLength;
+
     /// <summary>Throws unless the column's vocabulary (key count or tokenizer annotation, when known) is
     /// <paramref name="expected"/>: a model cannot read ids from a different vocabulary.</summary>
     public static void CheckVocabulary(IExceptionContext host, DataViewSchema.Column column, int expected)
