@@ -52,4 +52,40 @@ public static class TransformerCatalog
     public static EmbedAndPositionEncodeEstimator EmbedAndPositionEncode(this TransformsCatalog.TextTransforms catalog,
         string outputColumnName, string inputColumnName, int modelDimension, EmbeddingPooling pooling = EmbeddingPooling.None)
         => catalog.EmbedAndPositionEncode(outputColumnName, inputColumnName, new EmbeddingOptions { ModelDimension = modelDimension, Pooling = pooling });
+
+    /// <summary>
+    /// Trains an encoder–decoder Transformer (the paper's model) that maps a source token column to text: for example
+    /// spelling → pronunciation, or English → German. The estimator fits the target tokenizer on
+    /// <paramref name="targetTextColumnName"/> itself, so the fitted transformer needs only the source column. It
+    /// writes <paramref name="outputColumnName"/> (the decoded text), <c>{outputColumnName}Tokens</c> (the predicted
+    /// ids) and <c>Score</c> (the prediction's log-probability).
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The decoded text column written.</param>
+    /// <param name="sourceTokensColumnName">Source token ids (from <c>TokenizeForTransformer</c>).</param>
+    /// <param name="targetTextColumnName">The target text to learn; read only when fitting.</param>
+    /// <param name="options">Target tokenizer, model shape, training and decoding; <see langword="null"/> for the defaults.</param>
+    public static SequenceToSequenceEstimator SequenceToSequence(this TransformsCatalog.TextTransforms catalog,
+        string outputColumnName, string sourceTokensColumnName, string targetTextColumnName, Seq2SeqOptions? options = null)
+        => new(CatalogUtils.GetEnvironment(catalog), outputColumnName, sourceTokensColumnName, targetTextColumnName, options ?? new Seq2SeqOptions());
+
+    /// <summary>Trains an encoder–decoder Transformer with the most used settings (the simple overload).</summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The decoded text column written.</param>
+    /// <param name="sourceTokensColumnName">Source token ids (from <c>TokenizeForTransformer</c>).</param>
+    /// <param name="targetTextColumnName">The target text to learn; read only when fitting.</param>
+    /// <param name="targetTokenizer">The kind of target tokens (default: words, e.g. phonemes separated by spaces).</param>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="beamSize">Beam width when decoding (1: greedy).</param>
+    /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
+    public static SequenceToSequenceEstimator SequenceToSequence(this TransformsCatalog.TextTransforms catalog,
+        string outputColumnName, string sourceTokensColumnName, string targetTextColumnName, TokenizerKind targetTokenizer,
+        int epochs = 3, int beamSize = 1, string device = "cpu")
+        => catalog.SequenceToSequence(outputColumnName, sourceTokensColumnName, targetTextColumnName, new Seq2SeqOptions
+        {
+            Target = new Seq2SeqOptions().Target with { Kind = targetTokenizer },
+            Epochs = epochs,
+            Decoding = new DecodingOptions { BeamSize = beamSize },
+            Device = device,
+        });
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Classification;
@@ -54,8 +52,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using IChannel channel = _host.Start("Fit");
-        Device device = TrainingDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
-        if (device.type == DeviceType.CUDA) backends.cuda.matmul.allow_tf32 = _options.AllowTF32;
+        Device device = TrainingDevice.ForTraining(_options, channel.Warning);
 
         var network = new TransformerClassifierModel(model, _options.Pooling, _kind == ClassifierKind.Binary ? 1 : classCount, seed);
         try
@@ -64,9 +61,9 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
             network.to(device);
             TokenBatchReader train = Reader(input, vocabulary, model.MaxLength, seed);
             TokenBatchReader? validation = _options.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, check: true) : null;
-            long rows = input.GetRowCount() ?? CountRows(input);
+            long rows = RunIdentity.CountRows(input);
             var task = new ClassifierTrainingTask(network, train, validation, device, _kind, _options.LabelSmoothing, rows);
-            string fingerprint = Fingerprint(model, classCount, seed, rows);
+            string fingerprint = RunIdentity.Fingerprint(_options, new { model, _kind, classCount, seed, rows, _options.Pooling });
             IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch>(_host, _options, task, device, seed, fingerprint).Run();
 
             var classValues = _kind == ClassifierKind.Multiclass ? ClassValues.Read(label, classCount) : (Names: null, Kind: DataKind.String);
@@ -177,27 +174,5 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         if (differences.Count > 0)
             throw _host.Except($"InitialEncoder does not fit these options: it has {string.Join(", ", differences)}.");
         ModuleState.Import(network.Body, new TensorSet(snapshot.State, "InitialEncoder"));
-    }
-
-    private static long CountRows(IDataView data)
-    {
-        long count = 0;
-        using var cursor = data.GetRowCursor([]);
-        while (cursor.MoveNext()) count++;
-        return count;
-    }
-
-    /// <summary>Identifies a run for checkpoints: the model, the data's size, the seed and every setting that changes training.</summary>
-    private string Fingerprint(TransformerConfig model, int classCount, int seed, long rows)
-    {
-        var o = _options;
-        var identity = new
-        {
-            model, _kind, classCount, seed, rows, o.Pooling, o.BatchSize, o.Epochs, o.LearningRate, o.MinimumLearningRate, o.Schedule,
-            o.WarmupSteps, o.AdamBeta1, o.AdamBeta2, o.AdamEpsilon, o.WeightDecay, o.GradientClipNorm, o.LabelSmoothing,
-            o.GradientAccumulationSteps, o.MixedPrecision, o.ShuffleBufferRows, o.BucketFactor, o.KeepBestModel, o.EarlyStoppingPatience,
-            validation = o.ValidationSet is not null,
-        };
-        return Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(identity, ComponentArchive.Json)));
     }
 }

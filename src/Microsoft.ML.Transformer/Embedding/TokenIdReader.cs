@@ -16,11 +16,15 @@ internal sealed class TokenIdReader
     private readonly ValueGetter<VBuffer<int>>? _getIds;
     private readonly ValueGetter<VBuffer<uint>>? _getKeys;
     private readonly int _vocabularySize, _maxLength, _paddingId;
+    private readonly bool _truncate;
     private VBuffer<int> _idBuffer;
     private VBuffer<uint> _keyBuffer;
 
-    public TokenIdReader(IExceptionContext host, DataViewRow row, DataViewSchema.Column column, int vocabularySize, int maxLength, int paddingId)
+    /// <param name="truncate">Cut rows longer than <paramref name="maxLength"/> (and set <see cref="Truncated"/>) instead of failing.</param>
+    public TokenIdReader(IExceptionContext host, DataViewRow row, DataViewSchema.Column column, int vocabularySize, int maxLength, int paddingId,
+        bool truncate = false)
     {
+        _truncate = truncate;
         _host = host;
         _row = row;
         _column = column;
@@ -28,6 +32,9 @@ internal sealed class TokenIdReader
         if (column.Type.GetItemType() is KeyDataViewType) _getKeys = row.GetGetter<VBuffer<uint>>(column);
         else _getIds = row.GetGetter<VBuffer<int>>(column);
     }
+
+    /// <summary>Whether the row last read was cut to max_len (only with truncation on).</summary>
+    public bool Truncated { get; private set; }
 
     /// <summary>
     /// Writes the current row's ids, trailing padding trimmed, to the start of <paramref name="target"/> (room for
@@ -43,7 +50,7 @@ internal sealed class TokenIdReader
             ReadOnlySpan<int> ids = _idBuffer.GetValues();
             length = ids.Length;
             while (length > 0 && ids[length - 1] == _paddingId) length--;
-            CheckLength(length);
+            length = CheckLength(length);
             for (int i = 0; i < length; i++) target[i] = Check(ids[i]);
         }
         else
@@ -54,18 +61,21 @@ internal sealed class TokenIdReader
             // Key k is id k − 1; key 0 (a missing value) is treated as padding.
             length = keys.Length;
             while (length > 0 && (keys[length - 1] == 0 || keys[length - 1] - 1 == _paddingId)) length--;
-            CheckLength(length);
+            length = CheckLength(length);
             for (int i = 0; i < length; i++) target[i] = keys[i] == 0 ? _paddingId : Check(keys[i] - 1L);
         }
         return length;
     }
 
-    /// <summary>More than max_len real tokens (trailing padding trimmed) is an error.</summary>
-    private void CheckLength(int count)
+    /// <summary>More than max_len real tokens (trailing padding trimmed) is an error, or cut to max_len with truncation on.</summary>
+    private int CheckLength(int count)
     {
+        Truncated = _truncate && count > _maxLength;
+        if (Truncated) return _maxLength;
         if (count > _maxLength)
             throw _host.Except($"Column '{_column.Name}', row {_row.Position}: {count} tokens, more than max_len {_maxLength}. " +
                 "Lower the tokenizer's MaxLength or raise the model's.");
+        return count;
     }
 
     private long Check(long id)

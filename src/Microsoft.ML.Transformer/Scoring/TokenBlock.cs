@@ -18,9 +18,11 @@ internal sealed class TokenBlock
     private readonly long[] _ids;
     private readonly int[] _lengths;
 
-    public TokenBlock(IExceptionContext host, DataViewRow row, DataViewSchema.Column column, int capacity, int vocabularySize, int maxLength, int paddingId)
+    /// <param name="truncate">Cut rows longer than <paramref name="maxLength"/> instead of failing.</param>
+    public TokenBlock(IExceptionContext host, DataViewRow row, DataViewSchema.Column column, int capacity, int vocabularySize, int maxLength, int paddingId,
+        bool truncate = false)
     {
-        _reader = new TokenIdReader(host, row, column, vocabularySize, maxLength, paddingId);
+        _reader = new TokenIdReader(host, row, column, vocabularySize, maxLength, paddingId, truncate);
         (_maxLength, _paddingId) = (maxLength, paddingId);
         _ids = new long[capacity * maxLength];
         _lengths = new int[capacity];

@@ -30,6 +30,9 @@ internal sealed class TensorData
     /// <summary>Little-endian element bytes, row-major.</summary>
     public byte[] Data { get; }
 
+    /// <summary>The same tensor under another name (shares the data).</summary>
+    public TensorData Rename(string name) => new(name, DType, Shape, Data);
+
     public static TensorData FromInt32(string name, ReadOnlySpan<int> values, params long[] shape)
         => new(name, TensorDType.I32, shape, ToLittleEndianBytes(values));
 

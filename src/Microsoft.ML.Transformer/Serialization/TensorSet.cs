@@ -19,6 +19,13 @@ internal sealed class TensorSet
             if (!_byName.TryAdd(t.Name, t)) throw new ModelFormatException($"{owner}: tensor '{t.Name}' appears twice.");
     }
 
+    /// <summary>Every tensor, for a loader that splits the set into parts (each part is then checked as a set of its own).</summary>
+    public List<TensorData> TakeAll()
+    {
+        _taken.UnionWith(_byName.Keys);
+        return [.. _byName.Values];
+    }
+
     /// <summary>Returns the tensor, checking dtype and, where given, every dimension (-1 = any size).</summary>
     public TensorData Take(string name, TensorDType dtype, params long[]? expectedShape)
     {

@@ -12,7 +12,8 @@ internal static class LengthBuckets
     /// </summary>
     public static IEnumerable<TokenBatch> Cut(PooledRow[] window, int batchSize, int paddingId, bool labelled, Random random, int lengthMultiple = 1, int maxLength = int.MaxValue)
     {
-        int[] lengths = Array.ConvertAll(window, row => row.Ids.Length);
+        // Sequence pairs sort by source then target length, so both sides of a batch pad little.
+        int[] lengths = Array.ConvertAll(window, row => row.Target is null ? row.Ids.Length : row.Ids.Length * 65_536 + row.Target.Length);
         Array.Sort(lengths, window);
         int full = window.Length / batchSize, rest = window.Length % batchSize;
         // The short batch starts at a batch boundary picked at random, so it is not always the longest rows.
@@ -24,24 +25,38 @@ internal static class LengthBuckets
         if (rest > 0) yield return Pack(window.AsSpan(restStart, rest), paddingId, labelled, lengthMultiple, maxLength);
     }
 
-    /// <summary>Packs rows padded to the longest, rounded up to a multiple of <paramref name="lengthMultiple"/> (at most
-    /// <paramref name="maxLength"/>): few distinct shapes let oneDNN and cuDNN reuse their compiled kernels.</summary>
+    /// <summary>Packs the rows (and their targets) padded as <see cref="PackRows"/> says.</summary>
     private static TokenBatch Pack(ReadOnlySpan<PooledRow> rows, int paddingId, bool labelled, int lengthMultiple, int maxLength)
     {
+        var (ids, lengths, longest) = PackRows(rows, static row => row.Ids, paddingId, lengthMultiple, maxLength);
+        long[]? labels = labelled ? new long[rows.Length] : null;
+        if (labels is not null) for (int r = 0; r < rows.Length; r++) labels[r] = rows[r].Label;
+        TokenRows? targets = null;
+        if (rows.Length > 0 && rows[0].Target is not null)
+        {
+            var (targetIds, targetLengths, targetLongest) = PackRows(rows, static row => row.Target!, paddingId, lengthMultiple, int.MaxValue);
+            targets = new TokenRows(targetIds, targetLengths, targetLongest);
+        }
+        return new TokenBatch(ids, lengths, longest, labels, targets);
+    }
+
+    /// <summary>One side of the rows, padded to the longest rounded up to a multiple of <paramref name="lengthMultiple"/>
+    /// (at most <paramref name="maxLength"/>): few distinct shapes let oneDNN and cuDNN reuse their compiled kernels.</summary>
+    private static (long[] Ids, int[] Lengths, int Longest) PackRows(ReadOnlySpan<PooledRow> rows, Func<PooledRow, int[]> side, int paddingId,
+        int lengthMultiple, int maxLength)
+    {
         int longest = 1;
-        foreach (PooledRow row in rows) longest = Math.Max(longest, row.Ids.Length);
+        foreach (PooledRow row in rows) longest = Math.Max(longest, side(row).Length);
         longest = Math.Max(longest, Math.Min(maxLength, (longest + lengthMultiple - 1) / lengthMultiple * lengthMultiple));
         var ids = new long[rows.Length * longest];
         Array.Fill(ids, paddingId);
         var lengths = new int[rows.Length];
-        long[]? labels = labelled ? new long[rows.Length] : null;
         for (int r = 0; r < rows.Length; r++)
         {
-            int[] rowIds = rows[r].Ids;
+            int[] rowIds = side(rows[r]);
             for (int i = 0; i < rowIds.Length; i++) ids[r * longest + i] = rowIds[i];
             lengths[r] = rowIds.Length;
-            if (labels is not null) labels[r] = rows[r].Label;
         }
-        return new TokenBatch(ids, lengths, longest, labels);
+        return (ids, lengths, longest);
     }
 }

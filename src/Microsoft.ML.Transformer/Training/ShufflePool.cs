@@ -1,7 +1,8 @@
 namespace Microsoft.ML.Transformer.Training;
 
-/// <summary>A read row kept until it is batched: its ids (trailing padding trimmed) and its class index.</summary>
-internal readonly record struct PooledRow(int[] Ids, long Label);
+/// <summary>A read row kept until it is batched: its ids (trailing padding trimmed), its class index, and for
+/// sequence-to-sequence data its target ids.</summary>
+internal readonly record struct PooledRow(int[] Ids, long Label, int[]? Target = null);
 
 /// <summary>
 /// The shuffle buffer: at most <see cref="Capacity"/> rows, taken out in random picks. Rows wait here between the

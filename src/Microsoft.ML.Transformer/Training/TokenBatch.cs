@@ -8,11 +8,14 @@ namespace Microsoft.ML.Transformer.Training;
 /// </summary>
 internal sealed class TokenBatch
 {
-    public TokenBatch(long[] ids, int[] lengths, int length, long[]? labels)
+    public TokenBatch(long[] ids, int[] lengths, int length, long[]? labels, TokenRows? targets = null)
     {
-        (Ids, Lengths, Length, Labels) = (ids, lengths, length, labels);
+        (Ids, Lengths, Length, Labels, Targets) = (ids, lengths, length, labels, targets);
         foreach (int rowLength in lengths) Tokens += rowLength;
     }
+
+    /// <summary>The rows' target sequences (sequence-to-sequence), or null.</summary>
+    public TokenRows? Targets { get; }
 
     public int Count => Lengths.Length;
 
@@ -36,4 +39,10 @@ internal sealed class TokenBatch
     /// <summary>The labels as an int64 tensor [Count] on <paramref name="device"/>.</summary>
     public Tensor LabelsTensor(Device device)
         => tensor(Labels ?? throw new InvalidOperationException("This batch has no labels."), [Count], device: device);
+}
+
+/// <summary>Token rows packed row-major as [Count, Length], padding after each row's <see cref="Lengths"/> tokens.</summary>
+internal sealed record TokenRows(long[] Ids, int[] Lengths, int Length)
+{
+    public int Tokens => Lengths.Sum();
 }

@@ -18,6 +18,19 @@ internal sealed record TokenBatchOptions
 
     public int PaddingId { get; init; }
 
+    /// <summary>A second token column read alongside (sequence-to-sequence targets), or null. Rows whose target is
+    /// empty are skipped and counted.</summary>
+    public string? TargetColumn { get; init; }
+
+    public int TargetVocabularySize { get; init; }
+
+    /// <summary>The most target tokens a row may have (more is an error, as for the source).</summary>
+    public int TargetMaxLength { get; init; }
+
+    /// <summary>Cut source rows longer than <see cref="MaxLength"/> to it (counted in <see cref="EpochStatistics.RowsTruncated"/>)
+    /// instead of failing.</summary>
+    public bool TruncateSource { get; init; }
+
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Rows held at once (the memory bound); null is 64 batches.</summary>

@@ -15,7 +15,7 @@ internal sealed class TokenBatchReader
     private readonly IDataView _data;
     private readonly TokenBatchOptions _options;
     private readonly DataViewSchema.Column _tokens;
-    private readonly DataViewSchema.Column? _label;
+    private readonly DataViewSchema.Column? _label, _target;
     private readonly int _poolRows, _windowRows;
 
     public TokenBatchReader(IExceptionContext host, IDataView data, TokenBatchOptions options)
@@ -36,6 +36,12 @@ internal sealed class TokenBatchReader
 
         _tokens = TokenIdColumn.Find(host, data.Schema, options.TokenColumn);
         TokenIdColumn.CheckVocabulary(host, _tokens, options.VocabularySize);
+        if (options.TargetColumn is { } targetName)
+        {
+            host.CheckParam(options.TargetVocabularySize > 0 && options.TargetMaxLength > 0, nameof(options.TargetColumn), "needs a target vocabulary and max length");
+            _target = TokenIdColumn.Find(host, data.Schema, targetName);
+            TokenIdColumn.CheckVocabulary(host, _target.Value, options.TargetVocabularySize);
+        }
         if (options.LabelKind != TrainingLabelKind.None)
         {
             host.CheckParam(options.LabelColumn is not null, nameof(options.LabelColumn), "is needed with a label kind");
@@ -45,6 +51,9 @@ internal sealed class TokenBatchReader
 
     /// <summary>Classes of the label (2 for Boolean, the key count for keys); 0 without a label.</summary>
     public int ClassCount { get; }
+
+    /// <summary>Batch lengths are rounded up to a multiple of this.</summary>
+    public int LengthMultiple => _options.LengthMultiple;
 
     /// <summary>The most rows ever held at once (the memory high-water mark); never above the shuffle buffer.</summary>
     public int PeakBufferedRows { get; private set; }
@@ -78,7 +87,8 @@ internal sealed class TokenBatchReader
 
         if (stats.RowsUsed == 0)
             throw _host.Except($"No training rows to learn from in column '{_tokens.Name}': {stats.RowsRead} rows read" +
-                (_label is null ? "." : $", {stats.RowsSkippedMissingLabel} skipped for a missing label in '{_label.Value.Name}'."));
+                (_label is null ? "" : $", {stats.RowsSkippedMissingLabel} skipped for a missing label in '{_label.Value.Name}'") +
+                (_target is null ? "." : $", {stats.RowsSkippedEmptyTarget} skipped for an empty target in '{_target.Value.Name}'."));
     }
 
     private IEnumerable<TokenBatch> Emit(PooledRow[] window, Random random, EpochStatistics stats)
@@ -123,16 +133,22 @@ internal sealed class TokenBatchReader
         private readonly DataViewRowCursor _cursor;
         private readonly TokenIdReader _tokens;
         private readonly TrainingLabel? _label;
+        private readonly TokenIdReader? _target;
         private readonly long[] _scratch;
 
         public RowSource(TokenBatchReader reader, Random? random)
         {
-            DataViewSchema.Column[] columns = reader._label is { } label ? [reader._tokens, label] : [reader._tokens];
+            var columns = new List<DataViewSchema.Column> { reader._tokens };
+            if (reader._label is { } label) columns.Add(label);
+            if (reader._target is { } target) columns.Add(target);
             _cursor = reader._data.GetRowCursor(columns, random);
             TokenBatchOptions options = reader._options;
-            _tokens = new TokenIdReader(reader._host, _cursor, reader._tokens, options.VocabularySize, options.MaxLength, options.PaddingId);
+            _tokens = new TokenIdReader(reader._host, _cursor, reader._tokens, options.VocabularySize, options.MaxLength, options.PaddingId,
+                options.TruncateSource);
             if (reader._label is { } column) _label = TrainingLabel.Create(reader._host, _cursor, column, reader.ClassCount);
-            _scratch = new long[options.MaxLength];
+            if (reader._target is { } targetColumn)
+                _target = new TokenIdReader(reader._host, _cursor, targetColumn, options.TargetVocabularySize, options.TargetMaxLength, options.PaddingId);
+            _scratch = new long[Math.Max(options.MaxLength, options.TargetMaxLength)];
             Shuffled = random is not null;
         }
 
@@ -151,14 +167,31 @@ internal sealed class TokenBatchReader
                     stats.RowsSkippedMissingLabel++;
                     continue;
                 }
+                int[]? target = null;
+                if (_target is not null)
+                {
+                    target = ReadIds(_target);
+                    if (target.Length == 0)
+                    {
+                        stats.RowsSkippedEmptyTarget++;
+                        continue;
+                    }
+                }
                 // Rows without tokens are kept: the model sees an all-padding row, as in scoring.
-                int length = _tokens.Read(_scratch);
-                var ids = new int[length];
-                for (int i = 0; i < length; i++) ids[i] = (int)_scratch[i];
+                int[] ids = ReadIds(_tokens);
+                if (_tokens.Truncated) stats.RowsTruncated++;
                 stats.RowsUsed++;
-                return new PooledRow(ids, label);
+                return new PooledRow(ids, label, target);
             }
             return null;
+        }
+
+        private int[] ReadIds(TokenIdReader reader)
+        {
+            int length = reader.Read(_scratch);
+            var ids = new int[length];
+            for (int i = 0; i < length; i++) ids[i] = (int)_scratch[i];
+            return ids;
         }
 
         public void Dispose() => _cursor.Dispose();

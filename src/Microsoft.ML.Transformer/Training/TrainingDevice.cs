@@ -8,6 +8,15 @@ internal static class TrainingDevice
 {
     private const string AcceptedForms = "\"cpu\", \"cuda\" or \"cuda:N\" (N a 0-based CUDA device index)";
 
+    /// <summary>The device a trainer trains on (<see cref="Resolve(string?, bool, Action{string})"/> of the options), with
+    /// TF32 matrix products set as the options say when it is a CUDA device.</summary>
+    public static Device ForTraining(TransformerTrainingOptions options, Action<string> warn)
+    {
+        Device device = Resolve(options.Device, options.AllowCpuFallback, warn);
+        if (device.type == DeviceType.CUDA) backends.cuda.matmul.allow_tf32 = options.AllowTF32;
+        return device;
+    }
+
     /// <summary>
     /// Parses <paramref name="spec"/> (case-insensitive, trimmed; null or empty means "cpu"; "cuda" means cuda:0).
     /// When CUDA is asked for but not available it warns and returns the CPU if <paramref name="allowCpuFallback"/>,

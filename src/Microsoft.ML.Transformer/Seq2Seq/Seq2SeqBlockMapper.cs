@@ -1,0 +1,93 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Embedding;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Seq2Seq;
+
+/// <summary>A <see cref="SequenceToSequenceTransformer"/> bound to an input schema: decodes blocks of rows, sorted by
+/// source length into sub-batches so that short sources are not padded to the block's longest.</summary>
+internal sealed class Seq2SeqBlockMapper : IBlockMapper
+{
+    private readonly SequenceToSequenceTransformer _parent;
+    private readonly IHost _host;
+    private readonly DataViewSchema.Column _source;
+
+    public Seq2SeqBlockMapper(SequenceToSequenceTransformer parent, IHost host, DataViewSchema inputSchema)
+    {
+        (_parent, _host, InputSchema) = (parent, host, inputSchema);
+        Seq2SeqConfig config = parent.Config;
+        _source = TokenIdColumn.Find(host, inputSchema, config.SourceTokensColumnName);
+        TokenIdColumn.CheckVocabulary(host, _source, config.Model.SourceVocabularySize);
+        OutputColumns = Seq2SeqOutputColumns.Create(config.OutputColumnName, config.PredictedTokensColumnName, config.ScoreColumnName);
+    }
+
+    public DataViewSchema InputSchema { get; }
+
+    public DataViewSchema.DetachedColumn[] OutputColumns { get; }
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> activeOutput)
+        => Enumerable.Range(0, OutputColumns.Length).Any(activeOutput) ? [_source] : [];
+
+    public IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
+
+    private sealed class Computation : IBlockComputation
+    {
+        private const int SubBatchRows = 32;
+        private readonly SequenceToSequenceTransformer _parent;
+        private readonly Device _device;
+        private readonly TokenBlock _sources;
+        private readonly DecodedSequence[] _decoded;
+        private readonly string?[] _texts;
+        private readonly int[] _order, _lengths;
+
+        public Computation(Seq2SeqBlockMapper mapper, DataViewRow input, int capacity)
+        {
+            _parent = mapper._parent;
+            _device = _parent.Model.parameters().First().device;
+            Seq2SeqConfig config = _parent.Config;
+            _sources = new TokenBlock(mapper._host, input, mapper._source, capacity, config.Model.SourceVocabularySize, config.SourceMaxLength,
+                config.Model.PaddingId, truncate: true);
+            _decoded = new DecodedSequence[capacity];
+            _texts = new string?[capacity];
+            _order = new int[capacity];
+            _lengths = new int[capacity];
+        }
+
+        public void Load(int slot) => _sources.Load(slot);
+
+        public void Compute(int count)
+        {
+            for (int i = 0; i < count; i++) (_order[i], _lengths[i], _texts[i]) = (i, _sources.LengthOf(i), null);
+            Array.Sort(_lengths, _order, 0, count);
+            for (int start = 0; start < count; start += SubBatchRows)
+            {
+                using var scope = NewDisposeScope();
+                ReadOnlySpan<int> slots = _order.AsSpan(start, Math.Min(SubBatchRows, count - start));
+                DecodedSequence[] decoded = _parent.DecodeIds(_sources.ToTensor(slots).to(_device));
+                for (int i = 0; i < slots.Length; i++) _decoded[slots[i]] = decoded[i];
+            }
+        }
+
+        public Delegate MakeGetter(int output, Func<int> slot) => output switch
+        {
+            0 => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = Text(slot()).AsMemory()),
+            1 => (ValueGetter<VBuffer<int>>)((ref VBuffer<int> value) =>
+            {
+                int[] tokens = _decoded[slot()].Tokens;
+                var editor = VBufferEditor.Create(ref value, tokens.Length);
+                tokens.CopyTo(editor.Values);
+                value = editor.Commit();
+            }),
+            _ => (ValueGetter<float>)((ref float value) => value = _decoded[slot()].LogProbability),
+        };
+
+        /// <summary>The decoded text, made once per row when first read.</summary>
+        private string Text(int slot) => _texts[slot] ??= _parent.TargetTokenizer.Decode(_decoded[slot].Tokens);
+
+        public void Dispose() { }
+    }
+}

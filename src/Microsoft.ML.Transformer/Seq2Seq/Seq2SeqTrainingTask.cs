@@ -1,0 +1,104 @@
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Seq2Seq;
+
+/// <summary>
+/// The sequence-to-sequence part of training, with teacher forcing: the decoder reads the target shifted right
+/// ([BOS] y_1 … y_n) and learns to predict y_1 … y_n [EOS] at every position at once, under label-smoothed
+/// cross-entropy. Accuracy and the validation metric are token accuracy (share of target positions whose most probable
+/// token is right).
+/// </summary>
+internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
+{
+    private const long Ignored = -100;   // cross_entropy's ignore_index: padding positions add nothing to the loss
+    private readonly EncoderDecoder _model;
+    private readonly TokenBatchReader _train;
+    private readonly TokenBatchReader? _validation;
+    private readonly Device _device;
+    private readonly double _labelSmoothing;
+    private readonly long _rows;
+    private readonly int _lengthMultiple;
+
+    public Seq2SeqTrainingTask(EncoderDecoder model, TokenBatchReader train, TokenBatchReader? validation, Device device, double labelSmoothing,
+        long rows)
+    {
+        (_model, _train, _validation, _device, _labelSmoothing, _rows) = (model, train, validation, device, labelSmoothing, rows);
+        _lengthMultiple = train.LengthMultiple;
+    }
+
+    public nn.Module Model => _model;
+
+    public int ModelDimension => _model.Config.ModelDimension;
+
+    public EpochStatistics? LastEpoch => _train.LastEpoch;
+
+    public long CountRows() => _rows;
+
+    public IEnumerable<TokenBatch> ReadEpoch(int epoch, CancellationToken cancellation) => _train.ReadEpoch(epoch, cancellation);
+
+    public BatchLoss Forward(TokenBatch batch)
+    {
+        var (loss, correct, predicted) = LossAndCorrect(batch);
+        return new BatchLoss(loss, correct, predicted, batch.Tokens + batch.Targets!.Tokens);
+    }
+
+    public ValidationResult? Validate(CancellationToken cancellation)
+    {
+        if (_validation is null) return null;
+        _model.eval();
+        double lossSum = 0, correct = 0;
+        long positions = 0;
+        using (no_grad())
+        {
+            foreach (TokenBatch batch in _validation.ReadEpoch(0, cancellation))
+            {
+                using var scope = NewDisposeScope();
+                var (loss, batchCorrect, predicted) = LossAndCorrect(batch);
+                lossSum += loss.item<float>() * predicted;
+                correct += batchCorrect.item<long>();
+                positions += predicted;
+            }
+        }
+        _model.train();
+        return new ValidationResult(lossSum / positions, correct / positions);
+    }
+
+    /// <summary>Mean loss per target position, correct positions, and the number of positions (target tokens + [EOS]).</summary>
+    private (Tensor Loss, Tensor Correct, int Positions) LossAndCorrect(TokenBatch batch)
+    {
+        var (decoderInput, labels, positions) = TeacherForcing(batch.Targets!);
+        Tensor logits = _model.Forward(batch.IdsTensor(_device), decoderInput);                   // [B, T, V]
+        Tensor flatLogits = logits.view(-1, logits.shape[2]);
+        Tensor flatLabels = labels.view(-1);
+        Tensor loss = nn.functional.cross_entropy(flatLogits, flatLabels, ignore_index: Ignored, label_smoothing: _labelSmoothing);
+        Tensor correct = flatLogits.argmax(-1).eq(flatLabels).sum();   // ignored positions never equal an argmax
+        return (loss, correct, positions);
+    }
+
+    /// <summary>Decoder input [BOS] y_1 … y_n and labels y_1 … y_n [EOS] (ignored after), both [B, T] with T the longest
+    /// n + 1 rounded up to the length multiple (within max_len).</summary>
+    private (Tensor Input, Tensor Labels, int Positions) TeacherForcing(TokenRows targets)
+    {
+        int rows = targets.Lengths.Length, longest = targets.Lengths.Max() + 1;
+        int length = Math.Max(longest, Math.Min(_model.Config.MaxLength, (longest + _lengthMultiple - 1) / _lengthMultiple * _lengthMultiple));
+        var input = new long[rows * length];
+        var labels = new long[rows * length];
+        Array.Fill(input, _model.Config.PaddingId);
+        Array.Fill(labels, Ignored);
+        int positions = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int n = targets.Lengths[r];
+            ReadOnlySpan<long> y = targets.Ids.AsSpan(r * targets.Length, n);
+            input[r * length] = SpecialTokens.BeginOfSequence;
+            y.CopyTo(input.AsSpan(r * length + 1, n));
+            y.CopyTo(labels.AsSpan(r * length, n));
+            labels[r * length + n] = SpecialTokens.EndOfSequence;
+            positions += n + 1;
+        }
+        return (tensor(input, [rows, length], device: _device), tensor(labels, [rows, length], device: _device), positions);
+    }
+}

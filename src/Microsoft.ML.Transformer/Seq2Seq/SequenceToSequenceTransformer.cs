@@ -1,0 +1,132 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
+using Microsoft.ML.Transformer.Seq2Seq;
+using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Tokenization;
+using static TorchSharp.torch;
+
+[assembly: LoadableClass(typeof(SequenceToSequenceTransformer), null, typeof(SignatureLoadModel),
+    "Transformer Sequence to Sequence", SequenceToSequenceTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer;
+
+/// <summary>
+/// A trained encoder–decoder Transformer. Reads the source token column and writes the decoded text, the predicted
+/// token ids and (unless turned off) the prediction's log-probability. <c>Transform</c> decodes blocks of rows at a
+/// time (greedy or beam search, with the decoder's key/value cache). Thread-safe for scoring; dispose it to free the
+/// native tensors.
+/// </summary>
+public sealed class SequenceToSequenceTransformer : BlockTransformerBase, IDisposable
+{
+    internal const string LoaderSignature = "MLTransformerSeq2Seq";
+    internal static readonly ComponentFormat Format = new("SequenceToSequence", "MLTSEQ2S", LoaderSignature, CurrentVersion: 1, typeof(SequenceToSequenceTransformer));
+
+    internal SequenceToSequenceTransformer(IHostEnvironment env, Seq2SeqConfig config, EncoderDecoder model, TokenizerTransformer targetTokenizer)
+        : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(SequenceToSequenceTransformer)), config.BlockSize)
+    {
+        Config = config;
+        Model = model;
+        TargetTokenizer = targetTokenizer;
+        Model.eval();
+    }
+
+    internal Seq2SeqConfig Config { get; }
+
+    internal EncoderDecoder Model { get; }
+
+    /// <summary>The tokenizer of the target side: its vocabulary is the decoder's, and it turns predicted ids into text.</summary>
+    public TokenizerTransformer TargetTokenizer { get; }
+
+    /// <summary>The source token-id column read.</summary>
+    public string SourceTokensColumnName => Config.SourceTokensColumnName;
+
+    /// <summary>The decoded text column written.</summary>
+    public string OutputColumnName => Config.OutputColumnName;
+
+    /// <summary>How this transformer decodes.</summary>
+    public DecodingOptions Decoding => Config.Decoding;
+
+    /// <summary>d_model.</summary>
+    public int ModelDimension => Config.Model.ModelDimension;
+
+    /// <summary>Source token ids accepted: 0 … SourceVocabularySize − 1.</summary>
+    public int SourceVocabularySize => Config.Model.SourceVocabularySize;
+
+    /// <summary>Target vocabulary size (the decoder's output classes).</summary>
+    public int TargetVocabularySize => Config.Model.TargetVocabularySize;
+
+    /// <summary>What each training epoch achieved (loss, token accuracy, validation loss and token accuracy, speed).</summary>
+    public IReadOnlyList<EpochSummary> TrainingHistory => Config.History;
+
+    /// <summary>The same model with other decoding settings (e.g. beam search after training with greedy). The two share
+    /// the weights: dispose only one of them, once neither is used any more.</summary>
+    public SequenceToSequenceTransformer WithDecoding(DecodingOptions decoding)
+    {
+        Host.CheckValue(decoding, nameof(decoding));
+        try { decoding.Validate(); }
+        catch (ArgumentException e) { throw Host.Except(e, $"Invalid DecodingOptions: {e.Message}"); }
+        return new SequenceToSequenceTransformer(Host, Config with { Decoding = decoding }, Model, TargetTokenizer);
+    }
+
+    /// <summary>Decodes source ids [rows, L_s] (on the model's device) with this transformer's decoding settings.</summary>
+    internal DecodedSequence[] DecodeIds(Tensor sourceIds)
+    {
+        var limits = new DecodingLimits(Config.MaxOutputTokens, Config.Decoding.MinOutputLength);
+        return Config.Decoding.BeamSize == 1
+            ? GreedySearch.Decode(Model, sourceIds, limits)
+            : BeamSearch.Decode(Model, sourceIds, Config.Decoding.BeamSize, Config.Decoding.LengthPenalty, limits);
+    }
+
+    private static SequenceToSequenceTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        SavedComponent<Seq2SeqConfig> saved = ComponentArchive.Load<Seq2SeqConfig>(ctx, Format);
+        Seq2SeqConfig config = saved.Config;
+        try
+        {
+            config.Decoding.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFormatException($"{saved.Source}: the saved decoding options are invalid ({e.Message}).", e);
+        }
+        var (modelTensors, tokenizerTensors) = Split(saved);
+        TokenizerConfig tokenizerConfig = config.TargetTokenizer;
+        TextTokenizer tokenizer = tokenizerConfig.CreateTokenizer(tokenizerTensors, $"{saved.Source}: target tokenizer");
+        if (tokenizer.VocabularySize != config.Model.TargetVocabularySize)
+            throw new ModelFormatException($"{saved.Source}: the target tokenizer has {tokenizer.VocabularySize} tokens but the decoder {config.Model.TargetVocabularySize}.");
+        var model = new EncoderDecoder(config.Model.Validate(), seed: 0);
+        ModuleState.Import(model, modelTensors);
+        var targetTokenizer = new TokenizerTransformer(env, tokenizerConfig.OutputColumnName, tokenizerConfig.InputColumnName, tokenizerConfig.Options, tokenizer);
+        return new SequenceToSequenceTransformer(env, config, model, targetTokenizer);
+    }
+
+    /// <summary>The saved tensors of the model, and those of the target tokenizer (prefixed) with the prefix removed.</summary>
+    private static (TensorSet Model, TensorSet Tokenizer) Split(SavedComponent<Seq2SeqConfig> saved)
+    {
+        const string prefix = Seq2SeqConfig.TargetTokenizerPrefix;
+        List<TensorData> all = saved.Tensors.TakeAll();
+        var tokenizer = all.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(t => t.Rename(t.Name[prefix.Length..]));
+        var model = all.Where(t => !t.Name.StartsWith(prefix, StringComparison.Ordinal));
+        return (new TensorSet(model, saved.Source), new TensorSet(tokenizer, $"{saved.Source}: target tokenizer"));
+    }
+
+    /// <summary>Writes the columns, the shape, the target tokenizer, the decoding settings and the weights.</summary>
+    protected override void SaveModel(ModelSaveContext ctx)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        var (tokenizerConfig, tokenizerTensors) = TokenizerConfig.From(TargetTokenizer);
+        List<TensorData> tensors = ModuleState.Export(Model);
+        tensors.AddRange(tokenizerTensors.Select(t => t.Rename(Seq2SeqConfig.TargetTokenizerPrefix + t.Name)));
+        ComponentArchive.Save(ctx, Format, Config with { TargetTokenizer = tokenizerConfig }, tensors);
+    }
+
+    private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new Seq2SeqBlockMapper(this, Host, inputSchema);
+
+    /// <summary>Frees the native tensors.</summary>
+    public void Dispose() => Model.Dispose();
+}
