@@ -19,7 +19,7 @@ namespace Microsoft.ML.Transformer;
 /// time (greedy or beam search, with the decoder's key/value cache). Thread-safe for scoring; dispose it to free the
 /// native tensors.
 /// </summary>
-public sealed class SequenceToSequenceTransformer : BlockTransformerBase, IDisposable
+public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITransformerEncoderSource, IDisposable
 {
     internal const string LoaderSignature = "MLTransformerSeq2Seq";
     internal static readonly ComponentFormat Format = new("SequenceToSequence", "MLTSEQ2S", LoaderSignature, CurrentVersion: 1, typeof(SequenceToSequenceTransformer));
@@ -69,6 +69,21 @@ public sealed class SequenceToSequenceTransformer : BlockTransformerBase, IDispo
         try { decoding.Validate(); }
         catch (ArgumentException e) { throw Host.Except(e, $"Invalid DecodingOptions: {e.Message}"); }
         return new SequenceToSequenceTransformer(Host, Config with { Decoding = decoding }, Model, TargetTokenizer);
+    }
+
+    /// <summary>The source embedding and the encoder, as an encoder-only model (its state named as
+    /// <see cref="TransformerEncoderModel"/>'s), for <c>EmbedAndPositionEncode</c> and a classifier's InitialEncoder.</summary>
+    EncoderSnapshot ITransformerEncoderSource.ExportEncoder()
+    {
+        const string sourceEmbedding = "source_embedding.", encoder = "encoder.";
+        var state = ModuleState.Export(Model)
+            .Where(t => t.Name.StartsWith(sourceEmbedding, StringComparison.Ordinal) || t.Name.StartsWith(encoder, StringComparison.Ordinal))
+            .Select(t => t.Name.StartsWith(sourceEmbedding, StringComparison.Ordinal) ? t.Rename("embedding." + t.Name[sourceEmbedding.Length..]) : t);
+        TransformerConfig encoderOnly = Config.Model with
+        {
+            DecoderLayers = 0, TargetVocabularySize = 0, ShareSourceTargetEmbeddings = false, TieOutputProjection = false,
+        };
+        return new EncoderSnapshot(encoderOnly, [.. state]);
     }
 
     /// <summary>Decodes source ids [rows, L_s] (on the model's device) with this transformer's decoding settings.</summary>

@@ -136,6 +136,21 @@ public class Seq2SeqLearningTests(CopyModelFixture fixture, ITestOutputHelper ou
         }
     }
 
+    [Fact]
+    public void EncoderServesAsContextualFeatures()
+    {
+        var features = fixture.Ml.Transforms.Text.EmbedAndPositionEncode("Features", "SourceTokens",
+            new EmbeddingOptions { Source = fixture.Seq2Seq, Contextual = true, Pooling = EmbeddingPooling.Mean }).Fit(SourceTokens);
+        float[] first = features.Transform(SourceTokens).GetColumn<float[]>("Features").First();
+        Assert.Equal(fixture.Seq2Seq.ModelDimension, first.Length);
+
+        using var scope = NewDisposeScope();
+        Tensor ids = SourceIds().narrow(0, 0, 1);
+        int length = (int)ids.ne(0).sum().item<long>();
+        float[] expected = fixture.Seq2Seq.Model.Encode(ids.narrow(1, 0, length)).Memory.mean([1]).squeeze(0).data<float>().ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], first[i], 1e-4f);
+    }
+
     private static int[][] Tokens(IDataView scored) => [.. scored.GetColumn<int[]>("PredictionTokens")];
 
     /// <summary>The test sources as one padded id tensor.</summary>
