@@ -88,4 +88,34 @@ public static class TransformerCatalog
             Decoding = new DecodingOptions { BeamSize = beamSize },
             Device = device,
         });
+
+    /// <summary>
+    /// Fits a tokenizer on a text column and trains a decoder-only Transformer language model on it (seed 004's
+    /// generator, nanoGPT's GPT). The fitted transformer generates text (<c>Generate</c>), continues the prompts of the
+    /// same column into <see cref="LanguageModelOptions.CompletionColumnName"/> (<c>Transform</c>) and measures nats per
+    /// token and bits per character (<c>Evaluate</c>).
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="textColumnName">The training text (each row a document); at scoring, the prompts.</param>
+    /// <param name="options">Tokenizer, model shape, training and generation; <see langword="null"/> for the defaults (characters, d_model 256, 4 layers, context 128).</param>
+    public static LanguageModelEstimator TrainLanguageModel(this TransformsCatalog.TextTransforms catalog, string textColumnName,
+        LanguageModelOptions? options = null)
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, options ?? new LanguageModelOptions());
+
+    /// <summary>Trains a language model with the most used settings (the simple overload).</summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="textColumnName">The training text.</param>
+    /// <param name="tokenizer">Characters, words or BPE tokens.</param>
+    /// <param name="contextLength">Tokens of context.</param>
+    /// <param name="epochs">Passes over the text.</param>
+    /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
+    public static LanguageModelEstimator TrainLanguageModel(this TransformsCatalog.TextTransforms catalog, string textColumnName,
+        TokenizerKind tokenizer, int contextLength = 128, int epochs = 3, string device = "cpu")
+        => catalog.TrainLanguageModel(textColumnName, new LanguageModelOptions
+        {
+            Tokenizer = new LanguageModelOptions().Tokenizer with { Kind = tokenizer },
+            ContextLength = contextLength,
+            Epochs = epochs,
+            Device = device,
+        });
 }

@@ -109,34 +109,20 @@ public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITrans
         {
             throw new ModelFormatException($"{saved.Source}: the saved decoding options are invalid ({e.Message}).", e);
         }
-        var (modelTensors, tokenizerTensors) = Split(saved);
-        TokenizerConfig tokenizerConfig = config.TargetTokenizer;
-        TextTokenizer tokenizer = tokenizerConfig.CreateTokenizer(tokenizerTensors, $"{saved.Source}: target tokenizer");
-        if (tokenizer.VocabularySize != config.Model.TargetVocabularySize)
-            throw new ModelFormatException($"{saved.Source}: the target tokenizer has {tokenizer.VocabularySize} tokens but the decoder {config.Model.TargetVocabularySize}.");
+        var (modelTensors, targetTokenizer) = EmbeddedTokenizer.Import(env, saved, config.TargetTokenizer, Seq2SeqConfig.TargetTokenizerPrefix,
+            config.Model.TargetVocabularySize);
         var model = new EncoderDecoder(config.Model.Validate(), seed: 0);
         ModuleState.Import(model, modelTensors);
-        var targetTokenizer = new TokenizerTransformer(env, tokenizerConfig.OutputColumnName, tokenizerConfig.InputColumnName, tokenizerConfig.Options, tokenizer);
         return new SequenceToSequenceTransformer(env, config, model, targetTokenizer);
-    }
-
-    /// <summary>The saved tensors of the model, and those of the target tokenizer (prefixed) with the prefix removed.</summary>
-    private static (TensorSet Model, TensorSet Tokenizer) Split(SavedComponent<Seq2SeqConfig> saved)
-    {
-        const string prefix = Seq2SeqConfig.TargetTokenizerPrefix;
-        List<TensorData> all = saved.Tensors.TakeAll();
-        var tokenizer = all.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(t => t.Rename(t.Name[prefix.Length..]));
-        var model = all.Where(t => !t.Name.StartsWith(prefix, StringComparison.Ordinal));
-        return (new TensorSet(model, saved.Source), new TensorSet(tokenizer, $"{saved.Source}: target tokenizer"));
     }
 
     /// <summary>Writes the columns, the shape, the target tokenizer, the decoding settings and the weights.</summary>
     protected override void SaveModel(ModelSaveContext ctx)
     {
         Host.CheckValue(ctx, nameof(ctx));
-        var (tokenizerConfig, tokenizerTensors) = TokenizerConfig.From(TargetTokenizer);
+        var (tokenizerConfig, tokenizerTensors) = EmbeddedTokenizer.Export(TargetTokenizer, Seq2SeqConfig.TargetTokenizerPrefix);
         List<TensorData> tensors = ModuleState.Export(Model);
-        tensors.AddRange(tokenizerTensors.Select(t => t.Rename(Seq2SeqConfig.TargetTokenizerPrefix + t.Name)));
+        tensors.AddRange(tokenizerTensors);
         ComponentArchive.Save(ctx, Format, Config with { TargetTokenizer = tokenizerConfig }, tensors);
     }
 

@@ -1,0 +1,93 @@
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.LanguageModel;
+
+/// <summary>
+/// The language model's part of training: windows of the token stream, next-token cross-entropy at every position
+/// (the causal mask lets one pass train all of them), next-token accuracy. Validation reports the loss in nats per
+/// token; its metric, which early stopping maximizes, is the negated loss.
+/// </summary>
+internal sealed class LanguageModelTrainingTask : ITrainingTask<WindowBatch>
+{
+    private readonly DecoderOnlyModel _model;
+    private readonly TokenWindows _train;
+    private readonly TokenWindows? _validation;
+    private readonly Device _device;
+    private readonly double _labelSmoothing;
+    private EpochStatistics? _lastEpoch;
+
+    public LanguageModelTrainingTask(DecoderOnlyModel model, TokenWindows train, TokenWindows? validation, Device device, double labelSmoothing)
+        => (_model, _train, _validation, _device, _labelSmoothing) = (model, train, validation, device, labelSmoothing);
+
+    public nn.Module Model => _model;
+
+    public int ModelDimension => _model.Config.ModelDimension;
+
+    public EpochStatistics? LastEpoch => _lastEpoch;
+
+    public long CountRows() => _train.Count();
+
+    public IEnumerable<WindowBatch> ReadEpoch(int epoch, CancellationToken cancellation)
+    {
+        var stats = new EpochStatistics();
+        _lastEpoch = stats;
+        foreach (WindowBatch batch in _train.Batches(epoch))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            stats.RowsRead += batch.Rows;
+            stats.RowsUsed += batch.Rows;
+            stats.Batches++;
+            stats.Tokens += batch.Tokens;
+            yield return batch;
+        }
+    }
+
+    public BatchLoss Forward(WindowBatch batch)
+    {
+        var (loss, correct) = Loss(_model, batch, _device, _labelSmoothing);
+        return new BatchLoss(loss, correct, batch.Tokens, batch.Tokens);
+    }
+
+    public ValidationResult? Validate(CancellationToken cancellation)
+    {
+        if (_validation is null) return null;
+        double natsPerToken = MeanLoss(_model, _validation, _device, cancellation).NatsPerToken;
+        _model.train();
+        return new ValidationResult(natsPerToken, -natsPerToken);
+    }
+
+    /// <summary>Mean next-token cross-entropy (nats) and correct predictions of one batch.</summary>
+    public static (Tensor Loss, Tensor Correct) Loss(DecoderOnlyModel model, WindowBatch batch, Device device, double labelSmoothing = 0)
+    {
+        var (inputs, targets) = batch.ToTensors(device);
+        Tensor logits = model.Forward(inputs);
+        Tensor flatLogits = logits.view(-1, logits.shape[2]);
+        Tensor flatTargets = targets.reshape(-1);
+        Tensor loss = nn.functional.cross_entropy(flatLogits, flatTargets, label_smoothing: labelSmoothing);
+        return (loss, flatLogits.argmax(-1).eq(flatTargets).sum());
+    }
+
+    /// <summary>The model's loss over every window of <paramref name="windows"/> (offset 0, in order), in eval mode
+    /// without gradients: total nats and tokens predicted.</summary>
+    public static (double NatsPerToken, double TotalNats, long Tokens) MeanLoss(DecoderOnlyModel model, TokenWindows windows, Device device,
+        CancellationToken cancellation)
+    {
+        model.eval();
+        double nats = 0;
+        long tokens = 0;
+        using (no_grad())
+        {
+            foreach (WindowBatch batch in windows.Batches(0, shuffle: false))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                nats += Loss(model, batch, device).Loss.item<float>() * (double)batch.Tokens;
+                tokens += batch.Tokens;
+            }
+        }
+        return (tokens == 0 ? double.NaN : nats / tokens, nats, tokens);
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer;
+using Microsoft.ML.Transformer.LanguageModel;
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
+using Microsoft.ML.Transformer.Serialization;
+using static TorchSharp.torch;
+
+[assembly: LoadableClass(typeof(LanguageModelTransformer), null, typeof(SignatureLoadModel),
+    "Transformer Language Model", LanguageModelTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer;
+
+/// <summary>
+/// A trained decoder-only Transformer language model with its tokenizer. <see cref="Generate(string, GenerationOptions?)"/>
+/// continues a prompt; <c>Transform</c> continues every row of the prompt column into the completion column;
+/// <see cref="Evaluate"/> measures nats per token and bits per character on new text. Thread-safe; dispose it to free
+/// the native tensors.
+/// </summary>
+public sealed class LanguageModelTransformer : BlockTransformerBase, IDisposable
+{
+    internal const string LoaderSignature = "MLTransformerLangModel";
+    internal static readonly ComponentFormat Format = new("LanguageModel", "MLTLMODL", LoaderSignature, CurrentVersion: 1, typeof(LanguageModelTransformer));
+
+    internal LanguageModelTransformer(IHostEnvironment env, LanguageModelConfig config, DecoderOnlyModel model, TokenizerTransformer tokenizer)
+        : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(LanguageModelTransformer)), config.BlockSize)
+    {
+        Config = config;
+        Model = model;
+        Tokenizer = tokenizer;
+        Model.eval();
+    }
+
+    internal LanguageModelConfig Config { get; }
+
+    internal DecoderOnlyModel Model { get; }
+
+    /// <summary>The tokenizer the model reads and writes.</summary>
+    public TokenizerTransformer Tokenizer { get; }
+
+    /// <summary>How <c>Transform</c> and <see cref="Generate(string, GenerationOptions?)"/> continue prompts by default.</summary>
+    public GenerationOptions Generation => Config.Generation;
+
+    /// <summary>Tokens of context the model sees.</summary>
+    public int ContextLength => Config.Model.MaxLength;
+
+    /// <summary>d_model.</summary>
+    public int ModelDimension => Config.Model.ModelDimension;
+
+    /// <summary>Decoder layers.</summary>
+    public int Layers => Config.Model.DecoderLayers;
+
+    /// <summary>What each training epoch achieved (loss and next-token accuracy; validation loss in nats per token).</summary>
+    public IReadOnlyList<EpochSummary> TrainingHistory => Config.History;
+
+    /// <summary>The text the model writes after <paramref name="prompt"/> (the prompt itself not included).</summary>
+    /// <param name="prompt">The start of a document; empty to start one from nothing.</param>
+    /// <param name="options">Sampling settings; null for <see cref="Generation"/>.</param>
+    public string Generate(string prompt, GenerationOptions? options = null)
+    {
+        options ??= Config.Generation;
+        try { options.Validate(); }
+        catch (ArgumentException e) { throw Host.Except(e, $"Invalid GenerationOptions: {e.Message}"); }
+        List<int> ids = GenerateIds(prompt, options);
+        return Tokenizer.Decode(ids.ToArray());
+    }
+
+    /// <summary>The text the model writes after <paramref name="prompt"/>, with the most used sampling settings.</summary>
+    /// <param name="prompt">The start of a document.</param>
+    /// <param name="maxNewTokens">Most tokens generated.</param>
+    /// <param name="temperature">Below 1 more conservative, above 1 more varied; 0 is greedy.</param>
+    /// <param name="topK">Sample among the k most probable tokens only (null: all).</param>
+    /// <param name="topP">Sample among the most probable tokens covering probability p only (null: all).</param>
+    /// <param name="seed">Same seed, same text (null: the model's default seed).</param>
+    public string Generate(string prompt, int maxNewTokens, float temperature = 1f, int? topK = null, float? topP = null, int? seed = null)
+        => Generate(prompt, Config.Generation with { MaxNewTokens = maxNewTokens, Temperature = temperature, TopK = topK, TopP = topP, Seed = seed });
+
+    /// <summary>The same model with other default generation settings for <c>Transform</c>. The two share the weights:
+    /// dispose only one of them, once neither is used any more.</summary>
+    public LanguageModelTransformer WithGeneration(GenerationOptions generation)
+    {
+        Host.CheckValue(generation, nameof(generation));
+        try { generation.Validate(); }
+        catch (ArgumentException e) { throw Host.Except(e, $"Invalid GenerationOptions: {e.Message}"); }
+        return new LanguageModelTransformer(Host, Config with { Generation = generation }, Model, Tokenizer);
+    }
+
+    /// <summary>Nats per token, bits per character and perplexity of the model on the text column of
+    /// <paramref name="data"/> (read as the training text was: one stream, documents separated by [EOS], windows of the
+    /// context length).</summary>
+    /// <param name="data">Text to score.</param>
+    /// <param name="textColumnName">Its text column; null for the column the model was trained on.</param>
+    public LanguageModelMetrics Evaluate(IDataView data, string? textColumnName = null)
+    {
+        Host.CheckValue(data, nameof(data));
+        TokenStream stream = TokenStream.Read(Host, data, textColumnName ?? Config.PromptColumnName, Tokenizer.Tokenizer, "evaluation data");
+        var windows = new TokenWindows(stream.Ids, ContextLength, 32, seed: 0);
+        if (windows.Count() == 0)
+            throw Host.Except($"The evaluation text has {stream.Ids.Length} tokens: at least {ContextLength + 1} are needed for one window.");
+        Device device = Model.parameters().First().device;
+        var (natsPerToken, totalNats, tokens) = LanguageModelTrainingTask.MeanLoss(Model, windows, device, CancellationToken.None);
+        // The windows cover the stream but its last partial window: count the characters in proportion.
+        double charactersCovered = Math.Max(1, stream.Characters * (double)tokens / stream.Ids.Length);
+        return new LanguageModelMetrics(natsPerToken, totalNats / Math.Log(2) / charactersCovered, Math.Exp(natsPerToken), tokens, stream.Characters);
+    }
+
+    internal List<int> GenerateIds(string? prompt, GenerationOptions options)
+        => TextGenerator.Generate(Model, TokenStream.Prompt(Tokenizer.Tokenizer, prompt), options, options.Seed ?? Config.DefaultSeed,
+            cancelled: () => { Host.CheckAlive(); return false; });
+
+    private static LanguageModelTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        SavedComponent<LanguageModelConfig> saved = ComponentArchive.Load<LanguageModelConfig>(ctx, Format);
+        LanguageModelConfig config = saved.Config;
+        try { config.Generation.Validate(); }
+        catch (ArgumentException e) { throw new ModelFormatException($"{saved.Source}: the saved generation options are invalid ({e.Message}).", e); }
+        var (modelTensors, tokenizer) = EmbeddedTokenizer.Import(env, saved, config.Tokenizer, LanguageModelConfig.TokenizerPrefix, config.Model.TargetVocabularySize);
+        var model = new DecoderOnlyModel(config.Model.Validate(), seed: 0);
+        ModuleState.Import(model, modelTensors);
+        return new LanguageModelTransformer(env, config, model, tokenizer);
+    }
+
+    /// <summary>Writes the columns, the shape, the tokenizer, the generation settings and the weights.</summary>
+    protected override void SaveModel(ModelSaveContext ctx)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        var (tokenizerConfig, tokenizerTensors) = EmbeddedTokenizer.Export(Tokenizer, LanguageModelConfig.TokenizerPrefix);
+        List<TensorData> tensors = ModuleState.Export(Model);
+        tensors.AddRange(tokenizerTensors);
+        ComponentArchive.Save(ctx, Format, Config with { Tokenizer = tokenizerConfig }, tensors);
+    }
+
+    private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new LanguageModelBlockMapper(this, Host, inputSchema);
+
+    /// <summary>Frees the native tensors.</summary>
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,45 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Modules;
+
+/// <summary>
+/// A decoder-only Transformer language model (seed 004's generator; nanoGPT's GPT): token embedding · √d_model +
+/// positions → N decoder layers with causal self-attention and no encoder–decoder attention → linear projection to
+/// next-token logits. Position t sees positions ≤ t only, so one pass trains every position at once.
+/// </summary>
+internal sealed class DecoderOnlyModel : nn.Module
+{
+    private readonly TransformerEmbedding embedding;
+    private readonly Decoder decoder;
+    private readonly Linear? output_projection;    // null when tied to the token embedding
+
+    public DecoderOnlyModel(TransformerConfig config, long seed) : base(nameof(DecoderOnlyModel))
+    {
+        Config = config.Validate();
+        if (config.DecoderLayers == 0 || config.EncoderLayers != 0)
+            throw new ArgumentException("A decoder-only model needs decoder layers and no encoder layers.", nameof(config));
+        embedding = new TransformerEmbedding(config.TargetVocabularySize, config);
+        decoder = new Decoder(config, withCrossAttention: false);
+        if (!config.TieOutputProjection) output_projection = nn.Linear(config.ModelDimension, config.TargetVocabularySize);
+        RegisterComponents();
+        ParameterInitialization.XavierUniform(this, seed);
+    }
+
+    public TransformerConfig Config { get; }
+
+    /// <summary>Token ids [batch, L] → next-token logits [batch, L, vocabulary] in float32. With a cache,
+    /// <paramref name="tokenIds"/> holds only the new positions and continues from the cached ones.</summary>
+    public Tensor Forward(Tensor tokenIds, DecoderCache? cache = null, AttentionRecorder? recorder = null)
+    {
+        Tensor x = embedding.Forward(tokenIds, cache?.Length ?? 0);
+        Tensor hidden = decoder.Forward(x, memory: null, sourceMask: null, targetMask: null, cache, recorder);
+        Tensor logits = output_projection is null
+            ? Autocast.Project(hidden, embedding.TokenTable.weight!, null)
+            : Autocast.Project(output_projection, hidden);
+        return Autocast.Restore(logits, hidden);
+    }
+
+    public DecoderCache NewCache() => decoder.NewCache();
+}
