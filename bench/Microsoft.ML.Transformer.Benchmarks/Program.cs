@@ -12,6 +12,9 @@ var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> 
     ["mixed-precision"] = (MixedPrecisionBenchmark.Usage, MixedPrecisionBenchmark.Run),
     ["classifier-score"] = (ClassifierScoreBenchmark.Usage, ClassifierScoreBenchmark.Run),
     ["classifier-memory"] = (ClassifierMemoryBenchmark.Usage, ClassifierMemoryBenchmark.Run),
+    ["seq2seq-train"] = (Seq2SeqTrainBenchmark.Usage, Seq2SeqTrainBenchmark.Run),
+    ["seq2seq-decode"] = (Seq2SeqDecodeBenchmark.Usage, Seq2SeqDecodeBenchmark.Run),
+    ["seq2seq-beam"] = (Seq2SeqBeamBenchmark.Usage, Seq2SeqBeamBenchmark.Run),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -61,7 +61,7 @@ internal sealed record PyTorchReference(string Measure, double? Measured, double
         ["measure"] = Measure, ["measured_here"] = Measured is not null, ["value"] = Measured is { } v ? Math.Round(v, 1) : null, ["quoted"] = Quoted,
     };
 
-    private static int Execute(IEnumerable<string> args, int threads, out string output)
+    internal static int Execute(IEnumerable<string> args, int threads, out string output)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string arg in args) start.ArgumentList.Add(arg);

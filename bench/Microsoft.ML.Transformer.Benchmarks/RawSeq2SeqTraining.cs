@@ -1,0 +1,106 @@
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Benchmarks;
+
+/// <summary>
+/// A raw TorchSharp training loop of the sequence-to-sequence estimator's own model (<see cref="EncoderDecoder"/>, same
+/// config and seed, so the same initial weights), doing per step what the trainer's loop does with the estimator's
+/// defaults, minus ML.NET: teacher forcing ([BOS] y → y [EOS], the batch length rounded up as the training task does),
+/// forward (under bf16 <see cref="Autocast"/> when asked), label-smoothed cross-entropy (ε 0.1, padding ignored), backward,
+/// <c>loss.item()</c>, gradient norm clipped to 1, AdamW (lr 5e-4, β 0.9/0.98, ε 1e-8, weight decay 0.01 on weight
+/// matrices only, as the trainer groups them), <c>zero_grad</c>. One dispose scope per step. The trainer also counts
+/// correct tokens (an argmax over the logits, read back every step); the raw loop does that only when asked
+/// (<c>withAccuracy</c>), to show what that costs.
+/// </summary>
+internal sealed class RawSeq2SeqTraining : IDisposable
+{
+    private const long Ignored = -100;
+    private const int LengthMultiple = 8;   // the estimator's reader setting, which the training task rounds decoder lengths to
+    private readonly EncoderDecoder _model;
+    private readonly AdamW _optimizer;
+    private readonly ScalarType? _autocast;
+    private readonly IList<Parameter> _parameters;
+    private readonly bool _withAccuracy;
+
+    public RawSeq2SeqTraining(TransformerConfig config, int seed, bool mixedPrecision, bool withAccuracy = false)
+    {
+        _withAccuracy = withAccuracy;
+        _model = new EncoderDecoder(config, seed);
+        _model.train();
+        _parameters = _model.parameters().ToList();
+        var decayed = new List<Parameter>();
+        var plain = new List<Parameter>();
+        foreach (var (name, parameter) in _model.named_parameters())
+            (parameter.dim() >= 2 && !name.Contains("embedding", StringComparison.OrdinalIgnoreCase) ? decayed : plain).Add(parameter);
+        _optimizer = optim.AdamW(
+        [
+            new AdamW.ParamGroup(decayed, 5e-4, 0.9, 0.98, 1e-8, 0.01, false, false),
+            new AdamW.ParamGroup(plain, 5e-4, 0.9, 0.98, 1e-8, 0, false, false),
+        ], 5e-4, 0.9, 0.98, 1e-8, 0.01);
+        _autocast = mixedPrecision ? ScalarType.BFloat16 : null;
+        manual_seed(unchecked(seed * 7919 + 17));   // the trainer's dropout seed of epoch 0, so that step 1 draws the same masks
+        using (NewDisposeScope()) _optimizer.zero_grad();
+    }
+
+    public EncoderDecoder Model => _model;
+
+    public double LastLoss { get; private set; }
+
+    /// <summary>Correct tokens of the last step (only counted when asked).</summary>
+    public long LastCorrect { get; private set; }
+
+    /// <summary>One optimizer step on a batch of the trainer's reader; returns the predicted positions (target tokens + [EOS]).</summary>
+    public int Step(TokenBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var (input, labels, positions) = TeacherForcing(batch.Targets!);
+        Tensor loss, flatLogits, flatLabels;
+        using (Autocast.Enable(_autocast))
+        {
+            Tensor logits = _model.Forward(batch.IdsTensor(CPU), input);
+            (flatLogits, flatLabels) = (logits.view(-1, logits.shape[2]), labels.view(-1));
+            loss = nn.functional.cross_entropy(flatLogits, flatLabels, ignore_index: Ignored, label_smoothing: 0.1);
+        }
+        loss.backward();
+        LastLoss = loss.item<float>();
+        if (_withAccuracy) LastCorrect = flatLogits.argmax(-1).eq(flatLabels).sum().item<long>();
+        nn.utils.clip_grad_norm_(_parameters, 1.0);
+        _optimizer.step();
+        _optimizer.zero_grad();
+        return positions;
+    }
+
+    /// <summary>Decoder input [BOS] y_1 … y_n and labels y_1 … y_n [EOS] (ignored after), [B, T], T = longest n + 1 rounded up
+    /// to a multiple of 8 within max_len.</summary>
+    private (Tensor Input, Tensor Labels, int Positions) TeacherForcing(TokenRows targets)
+    {
+        int rows = targets.Lengths.Length, longest = targets.Lengths.Max() + 1;
+        int length = Math.Max(longest, Math.Min(_model.Config.MaxLength, (longest + LengthMultiple - 1) / LengthMultiple * LengthMultiple));
+        var input = new long[rows * length];
+        var labels = new long[rows * length];
+        Array.Fill(input, _model.Config.PaddingId);
+        Array.Fill(labels, Ignored);
+        int positions = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int n = targets.Lengths[r];
+            ReadOnlySpan<long> y = targets.Ids.AsSpan(r * targets.Length, n);
+            input[r * length] = SpecialTokens.BeginOfSequence;
+            y.CopyTo(input.AsSpan(r * length + 1, n));
+            y.CopyTo(labels.AsSpan(r * length, n));
+            labels[r * length + n] = SpecialTokens.EndOfSequence;
+            positions += n + 1;
+        }
+        return (tensor(input, [rows, length]), tensor(labels, [rows, length]), positions);
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _model.Dispose();
+    }
+}

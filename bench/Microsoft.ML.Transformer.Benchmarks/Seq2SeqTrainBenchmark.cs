@@ -1,0 +1,167 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Benchmarks;
+
+/// <summary>
+/// Training throughput of <c>Transforms.Text.SequenceToSequence(...).Fit</c> against a raw TorchSharp loop of the identical
+/// <c>EncoderDecoder</c> on the identical batches (teacher forcing, label-smoothed cross-entropy, clipping, AdamW), with
+/// bf16 mixed precision (the default) and/or in fp32. Each trainer window is one Fit; its steady per-step time comes from
+/// the progress callback, as in classifier-train.
+/// </summary>
+internal static class Seq2SeqTrainBenchmark
+{
+    public const string Usage = """
+        seq2seq-train [--steps 6] [--warm-steps 2] [--windows 5] [--precision bf16|fp32|both] [--raw-accuracy]
+                      [--model-dim 256] [--heads 4] [--enc-layers 3] [--dec-layers 3] [--ff-dim 1024] [--vocab 8000]
+                      [--src-len 24] [--tgt-len 24] [--batch 64] [--threads N] [--seed 1] [--skip-pytorch] [--pytorch-ref PATH]
+          --steps        timed optimizer steps per window (default 6); a trainer window is one Fit of warm + steps steps
+          --warm-steps   steps of each Fit before its timed part (default 2, at least 1)
+          --windows      timed windows per path, trainer and raw loop interleaved (default 5)
+          --precision    bf16 (MixedPrecision = true, the default; default here), fp32, or both
+          --raw-accuracy the raw loop also counts correct tokens (argmax, read back) as the trainer does; off: it does not
+          --src-len/--tgt-len  tokens of every source / target (fixed size pairs)
+          --skip-pytorch do not run pytorch_ref.py --config s2s (its README quotes no seq2seq figure)
+          --pytorch-ref  path of pytorch_ref.py (default ../shared/reference/pytorch_ref.py, from the current folder)
+        """;
+
+    public static int Run(BenchmarkArgs args)
+    {
+        Seq2SeqSettings settings = Seq2SeqSettings.Parse(args, Seq2SeqSettings.Default);
+        int steps = args.GetInt("steps", 6), warm = args.GetInt("warm-steps", 2), windows = args.GetInt("windows", 5);
+        string precision = args.GetString("precision") ?? "bf16";
+        bool[] mixed = precision switch
+        {
+            "both" => [true, false], "bf16" => [true], "fp32" => [false], _ => throw new UsageException($"--precision must be bf16, fp32 or both (got '{precision}')."),
+        };
+        bool skipPytorch = args.GetFlag("skip-pytorch"), rawAccuracy = args.GetFlag("raw-accuracy");
+        string script = args.GetString("pytorch-ref") ?? PyTorchReference.DefaultScript;
+        args.ThrowIfUnread();
+        set_num_threads(settings.Threads);
+
+        Console.WriteLine($"seq2seq-train benchmark: .NET {Environment.Version}, {RuntimeInformation.OSDescription}, " +
+            $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}");
+        Console.WriteLine($"settings: {settings}");
+        var workload = new Seq2SeqTrainWorkload(settings, warm, steps, rawAccuracy);
+        Console.WriteLine($"model: {workload.Config}");
+        Console.WriteLine($"data: {workload.Batches.Count * settings.Batch} pairs in memory; the trainer's batches (also the raw loop's): " +
+            $"{workload.Batches.Count} × [{settings.Batch} × {settings.SourceLength}] sources, [{settings.Batch} × {settings.TargetLength}] targets");
+        Console.WriteLine($"each window: {warm} + {steps} steps; timed: the last {steps}, {workload.MeasuredTargetPositions:N0} target positions " +
+            $"(target tokens + [EOS]: what the loss is over), {workload.MeasuredTokens:N0} source + target tokens");
+        Console.WriteLine($"raw loop per step: teacher forcing, forward, label-smoothed cross-entropy, backward, loss.item(), clip, AdamW, zero_grad" +
+            (rawAccuracy ? ", and the token accuracy (as the trainer)" : " (not the trainer's token accuracy: --raw-accuracy adds it)"));
+
+        var results = new Dictionary<string, (double Steady, double Fit)>();
+        var checks = new Dictionary<string, double>();
+        foreach (bool mp in mixed) TimeGroup(workload, mp, windows, results, checks);
+        PyTorchSeq2SeqReference pytorch = PyTorchSeq2SeqReference.Train(script, settings, skipPytorch);
+
+        double Rate(string name) => workload.MeasuredTargetPositions / results[name].Steady;
+        Console.WriteLine();
+        Console.WriteLine($"{"path",-13} {"ms/step",8} {"target tok/s",12} {"src+tgt tok/s",13} {"Fit s",6} {"Fit fixed s",11} {"whole-Fit tgt/s",15}");
+        foreach (var (name, r) in results)
+        {
+            bool trainer = name.StartsWith("trainer", StringComparison.Ordinal);
+            double fixedCost = r.Fit - workload.AllTargetPositions / Rate(name);
+            Console.WriteLine($"{name,-13} {1000 * r.Steady / steps,8:F0} {Rate(name),12:N0} {workload.MeasuredTokens / r.Steady,13:N0} " +
+                (trainer ? $"{r.Fit,6:F2} {fixedCost,11:F2} {workload.AllTargetPositions / r.Fit,15:N0}" : ""));
+        }
+
+        var ratios = new Dictionary<string, double>();
+        void Ratio(string key, string label, double value, double? target)
+        {
+            ratios[key] = Math.Round(value, 3);
+            Console.WriteLine($"ratio {label}: {value:F3}{(target is { } t ? $"   (target >= {t}: {(value >= t ? "met" : "NOT met")})" : "")}");
+        }
+        foreach (string p in mixed.Select(Precision))
+        {
+            Ratio($"trainer_over_raw_{p}", $"trainer / raw loop, {p}, steady steps", Rate($"trainer-{p}") / Rate($"raw-{p}"), 0.95);
+            Ratio($"whole_fit_over_raw_{p}", $"trainer / raw loop, {p}, whole Fit of {warm + steps} steps (fixed costs included)",
+                workload.AllTargetPositions / results[$"trainer-{p}"].Fit / Rate($"raw-{p}"), null);
+        }
+        if (mixed.Length == 2) Ratio("trainer_bf16_over_fp32", "trainer, bf16 / fp32", Rate("trainer-bf16") / Rate("trainer-fp32"), null);
+        string best = results.ContainsKey("trainer-bf16") ? "trainer-bf16" : "trainer-fp32";
+        Console.WriteLine($"PyTorch reference (train target tokens/s): {pytorch.Describe()}");
+        if (pytorch.Measured is { } measured) Ratio("trainer_over_pytorch", $"{best} / PyTorch (same run)", Rate(best) / measured, null);
+        Console.WriteLine($"peak RSS of this process: {ProcessMemory.PeakResidentMb():F0} MB");
+        Console.WriteLine($"summary: seq2seq-train {string.Join("; ", mixed.Select(Precision).Select(p =>
+            $"{p}: trainer {Rate($"trainer-{p}"):N0} vs raw {Rate($"raw-{p}"):N0} target tokens/s, ratio {Rate($"trainer-{p}") / Rate($"raw-{p}"):F3} " +
+            $"(target >= 0.95: {(Rate($"trainer-{p}") / Rate($"raw-{p}") >= 0.95 ? "met" : "NOT met")})"))}");
+
+        var json = new Dictionary<string, object>
+        {
+            ["benchmark"] = "seq2seq-train",
+            ["warm_steps"] = warm,
+            ["steps"] = steps,
+            ["windows"] = windows,
+            ["raw_accuracy"] = rawAccuracy,
+            ["measured_target_positions"] = workload.MeasuredTargetPositions,
+            ["measured_tokens"] = workload.MeasuredTokens,
+            ["checks_first_step_loss_abs_diff"] = checks,
+            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)new Dictionary<string, object?>
+            {
+                ["target_tokens_per_s"] = Math.Round(Rate(r.Key)),
+                ["tokens_per_s"] = Math.Round(workload.MeasuredTokens / r.Value.Steady),
+                ["ms_per_step"] = Math.Round(1000 * r.Value.Steady / steps, 1),
+                ["fit_s"] = r.Key.StartsWith("trainer", StringComparison.Ordinal) ? Math.Round(r.Value.Fit, 3) : null,
+            }),
+            ["pytorch"] = pytorch.ToJson(),
+            ["ratios"] = ratios,
+            ["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb()),
+        };
+        foreach (var (key, value) in settings.ToJson()) json[key] = value;
+        Console.WriteLine(JsonSerializer.Serialize(json));
+        return 0;
+    }
+
+    private static string Precision(bool mixedPrecision) => mixedPrecision ? "bf16" : "fp32";
+
+    /// <summary>Trainer and raw loop of one precision: a check that they compute the same first step, one untimed window
+    /// each, then interleaved windows (a full GC before each); the median steady time of each path.</summary>
+    private static void TimeGroup(Seq2SeqTrainWorkload workload, bool mixedPrecision, int windows,
+        Dictionary<string, (double Steady, double Fit)> results, Dictionary<string, double> checks)
+    {
+        string p = Precision(mixedPrecision);
+        Console.WriteLine();
+        Console.WriteLine(mixedPrecision
+            ? "bf16 mixed precision (trainer: MixedPrecision = true, the default; raw loop: under Autocast bf16):"
+            : "fp32 (trainer: MixedPrecision = false; raw loop: no autocast):");
+
+        // Same model (config checked in every Fit, same seed), same first batch, same dropout seed: the same step-1 loss.
+        workload.TimeTrainer(mixedPrecision);
+        double trainerLoss = workload.FirstStepLoss;
+        using RawSeq2SeqTraining raw = workload.CreateRaw(mixedPrecision);
+        raw.Step(workload.Batches[0]);
+        double difference = Math.Abs(trainerLoss - raw.LastLoss);
+        checks[p] = difference;
+        Console.WriteLine($"  check, step 1 on the same batch: trainer loss {trainerLoss:F5}, raw loop loss {raw.LastLoss:F5}, |diff| {difference:E2} " +
+            $"(tolerance {LossTolerance:E0})");
+        if (!(difference <= LossTolerance))
+            throw new BenchmarkFailedException("the trainer and the raw loop do not compute the same first step.");
+        workload.TimeRaw(raw);   // the untimed window of the raw loop (the trainer's was the check)
+
+        var trainer = new List<(double Steady, double Fit)>();
+        var loop = new List<double>();
+        for (int w = 0; w < windows; w++)
+        {
+            bool trainerFirst = w % 2 == 0;
+            foreach (bool runTrainer in trainerFirst ? (bool[])[true, false] : [false, true])
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                if (runTrainer) trainer.Add(workload.TimeTrainer(mixedPrecision));
+                else loop.Add(workload.TimeRaw(raw));
+            }
+            Console.WriteLine($"  window {w + 1}/{windows} ({(trainerFirst ? "trainer first" : "raw first")}): " +
+                $"trainer {workload.MeasuredTargetPositions / trainer[^1].Steady:N0} target tokens/s (Fit {trainer[^1].Fit:F2} s)   " +
+                $"raw {workload.MeasuredTargetPositions / loop[^1]:N0} target tokens/s   (raw loss {raw.LastLoss:F3})");
+        }
+        results[$"trainer-{p}"] = (TimedWindows.Median(trainer.Select(t => t.Steady)), TimedWindows.Median(trainer.Select(t => t.Fit)));
+        results[$"raw-{p}"] = (TimedWindows.Median(loop), double.NaN);
+    }
+
+    /// <summary>Both paths run the same operations in the same order from the same weights and dropout seed.</summary>
+    private const double LossTolerance = 1e-3;
+}

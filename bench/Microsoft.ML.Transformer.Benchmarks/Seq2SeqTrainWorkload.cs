@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.Benchmarks;
+
+/// <summary>
+/// The seq2seq-train workload: (warm + steps) × batch synthetic pairs of a fixed size in an in-memory <see cref="IDataView"/>,
+/// the estimator on it (one epoch, so one Fit is warm + steps optimizer steps), and the raw loop on the very batches the
+/// estimator's reader makes of it (same target tokenizer, same reader options, same seed: same rows in the same order).
+/// </summary>
+internal sealed class Seq2SeqTrainWorkload
+{
+    /// <summary>The hidden column the estimator's target tokenizer writes (SequenceToSequenceEstimator.TargetTokensColumn).</summary>
+    private const string TargetTokensColumn = "__Seq2SeqTargetTokens__";
+    private readonly MLContext _ml;
+    private readonly IDataView _view;
+    private readonly TokenizerTransformer _targetTokenizer;
+
+    public Seq2SeqTrainWorkload(Seq2SeqSettings settings, int warmSteps, int steps, bool rawAccuracy = false)
+    {
+        (Settings, WarmSteps, Steps, RawAccuracy) = (settings, warmSteps, steps, rawAccuracy);
+        _ml = new MLContext(seed: settings.Seed);
+        int rows = (warmSteps + steps) * settings.Batch;
+        _view = _ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(r => SyntheticPairs.Pair(r, settings)).ToList());
+        _targetTokenizer = SyntheticPairs.TargetTokenizer(_ml, settings.Vocabulary, settings.TargetLength);
+        Config = settings.Config(settings.TargetLength);
+        Batches = Reader().ReadEpoch(0).ToList();
+        if (Batches.Count != warmSteps + steps)
+            throw new BenchmarkFailedException($"the reader made {Batches.Count} batches of {rows} rows instead of {warmSteps + steps}.");
+        if (Batches.Any(b => b.Tokens != b.Count * settings.SourceLength || b.Targets!.Tokens != b.Count * settings.TargetLength))
+            throw new BenchmarkFailedException("a batch does not hold full-length sources and targets.");
+        Measured = Batches.Skip(warmSteps).ToList();
+    }
+
+    public Seq2SeqSettings Settings { get; }
+
+    public int WarmSteps { get; }
+
+    public int Steps { get; }
+
+    /// <summary>Whether the raw loop also counts correct tokens, as the trainer does.</summary>
+    public bool RawAccuracy { get; }
+
+    /// <summary>The model the estimator must build (checked after each Fit).</summary>
+    public Modules.TransformerConfig Config { get; }
+
+    /// <summary>The estimator's batches of epoch 0, in its order; <see cref="Measured"/> are those after the warm steps.</summary>
+    public IReadOnlyList<TokenBatch> Batches { get; }
+
+    public IReadOnlyList<TokenBatch> Measured { get; }
+
+    /// <summary>Predicted positions (target tokens + [EOS], what the loss is over) of the measured steps.</summary>
+    public long MeasuredTargetPositions => Measured.Sum(b => (long)b.Targets!.Tokens + b.Count);
+
+    /// <summary>Source + target tokens of the measured steps (what the trainer's TokensPerSecond counts).</summary>
+    public long MeasuredTokens => Measured.Sum(b => (long)b.Tokens + b.Targets!.Tokens);
+
+    public long AllTargetPositions => Batches.Sum(b => (long)b.Targets!.Tokens + b.Count);
+
+    /// <summary>Step-1 loss of the last <see cref="TimeTrainer"/> call.</summary>
+    public double FirstStepLoss { get; private set; } = double.NaN;
+
+    /// <summary>
+    /// One Fit of warm + steps optimizer steps. The progress callback (every step) stamps the end of each step, so the
+    /// steady part is the time from the end of warm step <see cref="WarmSteps"/> to the end of the last step: whole steps of
+    /// the trainer's loop (batch, teacher forcing, forward, loss, token accuracy, backward, clipping, AdamW, learning rate,
+    /// progress), without the Fit's fixed costs (target tokenizer, model and optimizer creation, filling the shuffle pool,
+    /// the first steps' allocations, building the transformer).
+    /// </summary>
+    public (double SteadySeconds, double FitSeconds) TimeTrainer(bool mixedPrecision)
+    {
+        var stamps = new long[WarmSteps + Steps + 1];
+        Seq2SeqOptions options = Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision);
+        options.ProgressInterval = 1;
+        options.OnProgress = p =>
+        {
+            stamps[p.Step] = Stopwatch.GetTimestamp();
+            if (p.Step == 1) FirstStepLoss = p.Loss;
+        };
+        long start = Stopwatch.GetTimestamp();
+        using SequenceToSequenceTransformer model = _ml.Transforms.Text.SequenceToSequence("Prediction", SyntheticPairs.SourceColumn,
+            SyntheticPairs.TargetColumn, options).Fit(_view);
+        double fit = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (model.Config.Model != Config)
+            throw new BenchmarkFailedException($"the estimator built {model.Config.Model}, not the raw loop's model {Config}.");
+        if (stamps[WarmSteps] == 0 || stamps[^1] == 0)
+            throw new BenchmarkFailedException($"the trainer did not report steps {WarmSteps} and {stamps.Length - 1}.");
+        return ((stamps[^1] - stamps[WarmSteps]) / (double)Stopwatch.Frequency, fit);
+    }
+
+    /// <summary>The raw loop on the measured batches.</summary>
+    public double TimeRaw(RawSeq2SeqTraining raw) => TimeRaw(raw, Measured);
+
+    public static double TimeRaw(RawSeq2SeqTraining raw, IEnumerable<TokenBatch> batches)
+    {
+        long start = Stopwatch.GetTimestamp();
+        foreach (TokenBatch batch in batches) raw.Step(batch);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    public RawSeq2SeqTraining CreateRaw(bool mixedPrecision) => new(Config, Settings.Seed, mixedPrecision, RawAccuracy);
+
+    /// <summary>The reader SequenceToSequenceEstimator builds for these options (see its Reader method), on the target
+    /// tokenizer's output as the estimator makes it.</summary>
+    private TokenBatchReader Reader()
+    {
+        Seq2SeqOptions o = Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision: true);
+        var tokenizer = new TokenizerTransformer(_ml, TargetTokensColumn, SyntheticPairs.TargetColumn, _targetTokenizer.Options, _targetTokenizer.Tokenizer);
+        return new TokenBatchReader(((IHostEnvironment)_ml).Register("bench"), tokenizer.Transform(_view), new TokenBatchOptions
+        {
+            TokenColumn = SyntheticPairs.SourceColumn,
+            VocabularySize = Settings.Vocabulary,
+            MaxLength = Settings.SourceLength,
+            TruncateSource = true,
+            LengthMultiple = 8,
+            TargetColumn = TargetTokensColumn,
+            TargetVocabularySize = Settings.Vocabulary,
+            TargetMaxLength = Settings.TargetLength,
+            PaddingId = SpecialTokens.Pad,
+            BatchSize = o.BatchSize,
+            ShuffleBufferRows = o.ShuffleBufferRows,
+            BucketFactor = o.BucketFactor,
+            Seed = o.Seed!.Value,
+        });
+    }
+}
