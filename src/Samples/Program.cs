@@ -2,6 +2,7 @@
 //   dotnet run --project src/Samples -c Release -- imdb [--data <folder with train.tsv.gz, test.tsv.gz>] [--out <model.zip>] [--device cuda] [--epochs N] ...
 //   dotnet run --project src/Samples -c Release -- tokenize [--data <imdb folder>] [--out <model.zip>]
 //   dotnet run --project src/Samples -c Release -- features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]
+//   dotnet run --project src/Samples -c Release -- generate [--data <folder with input.txt>] [--epochs N] [--dim d] [--context N] ...
 //   dotnet run --project src/Samples -c Release -- inspect --model <model.zip> [--text "some text"]...
 using Samples;
 
@@ -16,6 +17,7 @@ try
         "tokenize" => ImdbTokenizerSample.Run(options),
         "features" => EmbeddingFeaturesSample.Run(options),
         "inspect" => InspectModelSample.Run(options),
+        "generate" => GenerateSample.Run(options),
         _ => CommandLine.Usage($"unknown command '{command}'"),
     };
 }
