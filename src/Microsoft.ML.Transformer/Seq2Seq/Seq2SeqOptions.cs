@@ -68,6 +68,10 @@ public sealed class Seq2SeqOptions : TransformerTrainingOptions
     /// Longer sources are cut to it, and the count is logged.</summary>
     public int? SourceMaxLength { get; set; }
 
+    /// <summary>What early stopping and keep-best watch on the validation set: teacher-forced token accuracy (the
+    /// default) or the validation loss.</summary>
+    public Seq2SeqValidationMetric ValidationMetric { get; set; } = Seq2SeqValidationMetric.TokenAccuracy;
+
     /// <summary>How the trained model decodes. Default: greedy search (see <see cref="DecodingOptions"/>).</summary>
     public DecodingOptions Decoding { get; set; } = new();
 
@@ -79,4 +83,14 @@ public sealed class Seq2SeqOptions : TransformerTrainingOptions
 
     /// <summary>A shallow copy (callbacks, validation set and target tokenizer are shared).</summary>
     public Seq2SeqOptions Copy() => (Seq2SeqOptions)MemberwiseClone();
+}
+
+/// <summary>The validation figure a sequence-to-sequence trainer's early stopping and keep-best maximize.</summary>
+public enum Seq2SeqValidationMetric
+{
+    /// <summary>Share of target positions whose most probable token is right under teacher forcing.</summary>
+    TokenAccuracy,
+
+    /// <summary>The validation loss (label-smoothed cross-entropy per target position), minimized.</summary>
+    Loss,
 }

@@ -8,8 +8,8 @@ namespace Microsoft.ML.Transformer.Seq2Seq;
 /// <summary>
 /// The sequence-to-sequence part of training, with teacher forcing: the decoder reads the target shifted right
 /// ([BOS] y_1 … y_n) and learns to predict y_1 … y_n [EOS] at every position at once, under label-smoothed
-/// cross-entropy. Accuracy and the validation metric are token accuracy (share of target positions whose most probable
-/// token is right).
+/// cross-entropy. Accuracy is token accuracy (share of target positions whose most probable token is right); the
+/// validation metric is token accuracy or the negated loss (<see cref="Seq2SeqValidationMetric"/>).
 /// </summary>
 internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
 {
@@ -21,11 +21,12 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
     private readonly double _labelSmoothing;
     private readonly long _rows;
     private readonly int _lengthMultiple;
+    private readonly Seq2SeqValidationMetric _metric;
 
     public Seq2SeqTrainingTask(EncoderDecoder model, TokenBatchReader train, TokenBatchReader? validation, Device device, double labelSmoothing,
-        long rows)
+        long rows, Seq2SeqValidationMetric metric)
     {
-        (_model, _train, _validation, _device, _labelSmoothing, _rows) = (model, train, validation, device, labelSmoothing, rows);
+        (_model, _train, _validation, _device, _labelSmoothing, _rows, _metric) = (model, train, validation, device, labelSmoothing, rows, metric);
         _lengthMultiple = train.LengthMultiple;
     }
 
@@ -63,7 +64,8 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
             }
         }
         _model.train();
-        return new ValidationResult(lossSum / positions, correct / positions);
+        double meanLoss = lossSum / positions;
+        return new ValidationResult(meanLoss, _metric == Seq2SeqValidationMetric.Loss ? -meanLoss : correct / positions);
     }
 
     /// <summary>Mean loss per target position, correct positions, and the number of positions (target tokens + [EOS]).</summary>

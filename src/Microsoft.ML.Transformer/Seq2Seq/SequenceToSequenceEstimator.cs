@@ -73,8 +73,8 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
             TokenBatchReader train = Reader(targetTokenizer.Transform(input), model, sourceMaxLength, targetTokenizer.Options.MaxLength, seed);
             TokenBatchReader? validation = _options.ValidationSet is { } valid ? ValidationReader(valid, targetTokenizer, model, sourceMaxLength, seed) : null;
             long rows = RunIdentity.CountRows(input);
-            var task = new Seq2SeqTrainingTask(network, train, validation, device, _options.LabelSmoothing, rows);
-            string fingerprint = RunIdentity.Fingerprint(_options, new { model, seed, rows, targetVocabulary = targetTokenizer.VocabularySize });
+            var task = new Seq2SeqTrainingTask(network, train, validation, device, _options.LabelSmoothing, rows, _options.ValidationMetric);
+            string fingerprint = RunIdentity.Fingerprint(_options, new { model, seed, rows, targetVocabulary = targetTokenizer.VocabularySize, _options.ValidationMetric });
             IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch>(_host, _options, task, device, seed, fingerprint).Run();
             if (train.LastEpoch is { } last && (last.RowsTruncated > 0 || last.RowsSkippedEmptyTarget > 0))
                 channel.Warning($"Training data: {last.RowsTruncated} sources longer than {sourceMaxLength} tokens were cut to that length; " +
