@@ -41,11 +41,7 @@ internal static class ClassifierTrainBenchmark
         {
             "full" => true, "ref" => false, var other => throw new UsageException($"--lengths must be full or ref (got '{other}')."),
         };
-        string precision = args.GetString("precision") ?? "both";
-        bool[] mixed = precision switch
-        {
-            "both" => [true, false], "bf16" => [true], "fp32" => [false], _ => throw new UsageException($"--precision must be both, bf16 or fp32 (got '{precision}')."),
-        };
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "both");
         bool skipMemory = args.GetFlag("skip-memory"), skipPytorch = args.GetFlag("skip-pytorch");
         string script = args.GetString("pytorch-ref") ?? PyTorchReference.DefaultScript;
         string? variant = args.GetString("variant");
@@ -82,23 +78,12 @@ internal static class ClassifierTrainBenchmark
                 (skipMemory ? "" : $" {r.PeakRssMb,11:F0} {r.AboveBeforeMb,8:F0}"));
         }
 
-        var ratios = new Dictionary<string, double>();
-        void Ratio(string key, string label, double value, double? target)
-        {
-            ratios[key] = Math.Round(value, 3);
-            Console.WriteLine($"ratio {label}: {value:F2}{(target is { } t ? $"   (target >= {t}: {(value >= t ? "met" : "NOT met")})" : "")}");
-        }
-        foreach (string p in mixed.Select(Precision))
-        {
-            Ratio($"trainer_over_raw_{p}", $"trainer / raw loop, {p}, steady steps", Rate($"trainer-{p}") / Rate($"raw-{p}"), 0.95);
-            Ratio($"whole_fit_over_raw_{p}", $"trainer / raw loop, {p}, whole Fit of {warm + steps} steps (fixed costs included)",
-                workload.AllPositions / results[$"trainer-{p}"].FitSeconds / Rate($"raw-{p}"), null);
-        }
-        if (mixed.Length == 2) Ratio("trainer_bf16_over_fp32", "trainer, bf16 / fp32", Rate("trainer-bf16") / Rate("trainer-fp32"), null);
+        var ratios = new RatioReport();
+        ratios.AddTrainerRatios(mixed, warm + steps, Rate, name => workload.AllPositions / results[name].FitSeconds);
 
         string best = results.ContainsKey("trainer-bf16") ? "trainer-bf16" : "trainer-fp32";
         Console.WriteLine($"PyTorch reference (train positions/s): {pytorch.Value:N0}, {pytorch.Note}");
-        if (pytorch.RatioOf(Rate(best)) is { } overPytorch) Ratio("trainer_over_pytorch", $"{best} / PyTorch ({pytorch.RatioNote})", overPytorch, null);
+        if (pytorch.RatioOf(Rate(best)) is { } overPytorch) ratios.Add("trainer_over_pytorch", $"{best} / PyTorch ({pytorch.RatioNote})", overPytorch, null);
         else Console.WriteLine($"ratio {best} / PyTorch: {pytorch.RatioNote}");
 
         var json = new Dictionary<string, object>
@@ -120,47 +105,26 @@ internal static class ClassifierTrainBenchmark
                 ["above_before_mb"] = double.IsNaN(r.Value.AboveBeforeMb) ? null : Math.Round(r.Value.AboveBeforeMb),
             }),
             ["pytorch"] = pytorch.ToJson(),
-            ["ratios"] = ratios,
+            ["ratios"] = ratios.Values,
         };
         foreach (var (key, value) in settings.ToJson()) json[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;
     }
 
-    private static string Precision(bool mixedPrecision) => mixedPrecision ? "bf16" : "fp32";
-
-    /// <summary>Trainer and raw loop of one precision: one untimed window each, then interleaved windows (a full GC before
-    /// each); the median steady time of each path.</summary>
+    /// <summary>Trainer and raw loop of one precision: one untimed window each, then interleaved windows; the median steady
+    /// time of each path.</summary>
     private static void TimeGroup(ClassifierTrainWorkload workload, bool mixedPrecision, int windows, Dictionary<string, Result> results)
     {
-        string p = Precision(mixedPrecision);
-        Console.WriteLine();
-        Console.WriteLine(mixedPrecision
-            ? "bf16 mixed precision (trainer: MixedPrecision = true, the default; raw loop: under Autocast bf16):"
-            : "fp32 (trainer: MixedPrecision = false; raw loop: no autocast):");
+        TrainerComparison.PrintGroupHeader(mixedPrecision);
         using RawClassifierTraining raw = workload.CreateRaw(mixedPrecision);
         workload.TimeTrainer(mixedPrecision);
         workload.TimeRaw(raw);
-        var trainer = new List<(double Steady, double Fit)>();
-        var loop = new List<double>();
-        for (int w = 0; w < windows; w++)
-        {
-            bool trainerFirst = w % 2 == 0;
-            foreach (bool runTrainer in trainerFirst ? (bool[])[true, false] : [false, true])
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                GC.Collect();
-                if (runTrainer) trainer.Add(workload.TimeTrainer(mixedPrecision));
-                else loop.Add(workload.TimeRaw(raw));
-            }
-            Console.WriteLine($"  window {w + 1}/{windows} ({(trainerFirst ? "trainer first" : "raw first")}): " +
-                $"trainer {workload.MeasuredPositions / trainer[^1].Steady:N0} positions/s (Fit {trainer[^1].Fit:F2} s)   " +
-                $"raw {workload.MeasuredPositions / loop[^1]:N0} positions/s   (loss {raw.LastLoss:F3})");
-        }
-        double steady = TimedWindows.Median(trainer.Select(t => t.Steady));
-        results[$"trainer-{p}"] = new Result(steady, TimedWindows.Median(trainer.Select(t => t.Fit)));
-        results[$"raw-{p}"] = new Result(TimedWindows.Median(loop), double.NaN);
+        var (steady, fit, rawSeconds) = TrainerComparison.Interleave(windows, () => workload.TimeTrainer(mixedPrecision), () => workload.TimeRaw(raw),
+            workload.MeasuredPositions, "positions", () => $"(loss {raw.LastLoss:F3})");
+        string p = TrainerComparison.Precision(mixedPrecision);
+        results[$"trainer-{p}"] = new Result(steady, fit);
+        results[$"raw-{p}"] = new Result(rawSeconds, double.NaN);
     }
 
     /// <summary>Peak RSS is a per-process high-water mark, so each path runs once in a fresh child process.</summary>

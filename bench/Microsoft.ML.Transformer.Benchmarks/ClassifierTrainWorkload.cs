@@ -47,27 +47,20 @@ internal sealed class ClassifierTrainWorkload
     public long AllPositions => Batches.Sum(b => (long)b.Count * b.Length);
 
     /// <summary>
-    /// One Fit of warm + steps optimizer steps. The progress callback (every step) stamps the end of each step, so the
-    /// steady part is the time from the end of warm step <see cref="WarmSteps"/> to the end of the last step: whole steps of
-    /// the trainer's loop (batch, forward, loss, backward, clipping, AdamW, progress), without the Fit's fixed costs
-    /// (model and optimizer creation, reading into the shuffle pool, the first steps' allocations, the transformer).
+    /// One Fit of warm + steps optimizer steps (<see cref="TrainerComparison.TimeFit"/>): the steady time of the last
+    /// <see cref="Steps"/> (whole steps of the trainer's loop: batch, forward, loss, backward, clipping, AdamW, progress),
+    /// and the whole Fit (with model and optimizer creation, reading into the shuffle pool, the first steps' allocations,
+    /// the transformer).
     /// </summary>
-    public (double SteadySeconds, double FitSeconds) TimeTrainer(bool mixedPrecision)
+    public FitTiming TimeTrainer(bool mixedPrecision)
     {
-        var stamps = new long[WarmSteps + Steps + 1];
         TransformerClassifierOptions options = Settings.TrainerOptions(epochs: 1, mixedPrecision);
-        options.ProgressInterval = 1;
-        options.OnProgress = p => stamps[p.Step] = Stopwatch.GetTimestamp();
-        long start = Stopwatch.GetTimestamp();
-        using (TransformerClassifierTransformer model = _ml.BinaryClassification.Trainers.Transformer(options).Fit(_view))
-        {
-            double fit = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (model.Config.Model != Settings.Config())
-                throw new BenchmarkFailedException($"the trainer built {model.Config.Model}, not the raw loop's model {Settings.Config()}.");
-            if (stamps[WarmSteps] == 0 || stamps[^1] == 0)
-                throw new BenchmarkFailedException($"the trainer did not report steps {WarmSteps} and {stamps.Length - 1}.");
-            return ((stamps[^1] - stamps[WarmSteps]) / (double)Stopwatch.Frequency, fit);
-        }
+        return TrainerComparison.TimeFit(options, WarmSteps, Steps, () => _ml.BinaryClassification.Trainers.Transformer(options).Fit(_view),
+            model =>
+            {
+                if (model.Config.Model != Settings.Config())
+                    throw new BenchmarkFailedException($"the trainer built {model.Config.Model}, not the raw loop's model {Settings.Config()}.");
+            });
     }
 
     /// <summary>The raw loop on the measured batches; the tensors are made from the same arrays inside each step.</summary>

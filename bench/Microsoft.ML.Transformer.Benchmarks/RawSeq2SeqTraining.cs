@@ -16,34 +16,27 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// correct tokens (an argmax over the logits, read back every step); the raw loop does that only when asked
 /// (<c>withAccuracy</c>), to show what that costs.
 /// </summary>
-internal sealed class RawSeq2SeqTraining : IDisposable
+internal sealed class RawSeq2SeqTraining : IRawTraining
 {
     private const long Ignored = -100;
     private const int LengthMultiple = 8;   // the estimator's reader setting, which the training task rounds decoder lengths to
     private readonly EncoderDecoder _model;
-    private readonly AdamW _optimizer;
+    private readonly RawOptimizer _optimizer;
     private readonly ScalarType? _autocast;
-    private readonly IList<Parameter> _parameters;
     private readonly bool _withAccuracy;
+    private readonly double _labelSmoothing;
 
-    public RawSeq2SeqTraining(TransformerConfig config, int seed, bool mixedPrecision, bool withAccuracy = false)
+    /// <param name="options">The estimator's options: the raw loop uses its optimizer (<see cref="RawOptimizer"/>: AdamW with
+    /// decay on weight matrices only, clipping), label smoothing and precision, at a constant learning rate.</param>
+    public RawSeq2SeqTraining(TransformerConfig config, TransformerTrainingOptions options, int seed, bool withAccuracy = false)
     {
         _withAccuracy = withAccuracy;
         _model = new EncoderDecoder(config, seed);
         _model.train();
-        _parameters = _model.parameters().ToList();
-        var decayed = new List<Parameter>();
-        var plain = new List<Parameter>();
-        foreach (var (name, parameter) in _model.named_parameters())
-            (parameter.dim() >= 2 && !name.Contains("embedding", StringComparison.OrdinalIgnoreCase) ? decayed : plain).Add(parameter);
-        _optimizer = optim.AdamW(
-        [
-            new AdamW.ParamGroup(decayed, 5e-4, 0.9, 0.98, 1e-8, 0.01, false, false),
-            new AdamW.ParamGroup(plain, 5e-4, 0.9, 0.98, 1e-8, 0, false, false),
-        ], 5e-4, 0.9, 0.98, 1e-8, 0.01);
-        _autocast = mixedPrecision ? ScalarType.BFloat16 : null;
-        manual_seed(unchecked(seed * 7919 + 17));   // the trainer's dropout seed of epoch 0, so that step 1 draws the same masks
-        using (NewDisposeScope()) _optimizer.zero_grad();
+        _optimizer = new RawOptimizer(_model, options);
+        _labelSmoothing = options.LabelSmoothing;
+        _autocast = options.MixedPrecision ? ScalarType.BFloat16 : null;
+        manual_seed(TrainerComparison.DropoutSeed(seed));   // the trainer's dropout seed of epoch 0, so that step 1 draws the same masks
     }
 
     public EncoderDecoder Model => _model;
@@ -63,14 +56,12 @@ internal sealed class RawSeq2SeqTraining : IDisposable
         {
             Tensor logits = _model.Forward(batch.IdsTensor(CPU), input);
             (flatLogits, flatLabels) = (logits.view(-1, logits.shape[2]), labels.view(-1));
-            loss = nn.functional.cross_entropy(flatLogits, flatLabels, ignore_index: Ignored, label_smoothing: 0.1);
+            loss = nn.functional.cross_entropy(flatLogits, flatLabels, ignore_index: Ignored, label_smoothing: _labelSmoothing);
         }
         loss.backward();
         LastLoss = loss.item<float>();
         if (_withAccuracy) LastCorrect = flatLogits.argmax(-1).eq(flatLabels).sum().item<long>();
-        nn.utils.clip_grad_norm_(_parameters, 1.0);
-        _optimizer.step();
-        _optimizer.zero_grad();
+        _optimizer.Step();
         return positions;
     }
 

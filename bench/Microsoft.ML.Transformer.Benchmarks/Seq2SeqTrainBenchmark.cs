@@ -30,11 +30,7 @@ internal static class Seq2SeqTrainBenchmark
     {
         Seq2SeqSettings settings = Seq2SeqSettings.Parse(args, Seq2SeqSettings.Default);
         int steps = args.GetInt("steps", 6), warm = args.GetInt("warm-steps", 2), windows = args.GetInt("windows", 5);
-        string precision = args.GetString("precision") ?? "bf16";
-        bool[] mixed = precision switch
-        {
-            "both" => [true, false], "bf16" => [true], "fp32" => [false], _ => throw new UsageException($"--precision must be bf16, fp32 or both (got '{precision}')."),
-        };
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "bf16");
         bool skipPytorch = args.GetFlag("skip-pytorch"), rawAccuracy = args.GetFlag("raw-accuracy");
         string script = args.GetString("pytorch-ref") ?? PyTorchReference.DefaultScript;
         args.ThrowIfUnread();
@@ -54,7 +50,7 @@ internal static class Seq2SeqTrainBenchmark
 
         var results = new Dictionary<string, (double Steady, double Fit)>();
         var checks = new Dictionary<string, double>();
-        foreach (bool mp in mixed) TimeGroup(workload, mp, windows, results, checks);
+        foreach (bool mp in mixed) TrainerComparison.TimeCheckedGroup(workload, mp, windows, "target tokens", results, checks);
         PyTorchSeq2SeqReference pytorch = PyTorchSeq2SeqReference.Train(script, settings, skipPytorch);
 
         double Rate(string name) => workload.MeasuredTargetPositions / results[name].Steady;
@@ -68,26 +64,15 @@ internal static class Seq2SeqTrainBenchmark
                 (trainer ? $"{r.Fit,6:F2} {fixedCost,11:F2} {workload.AllTargetPositions / r.Fit,15:N0}" : ""));
         }
 
-        var ratios = new Dictionary<string, double>();
-        void Ratio(string key, string label, double value, double? target)
-        {
-            ratios[key] = Math.Round(value, 3);
-            Console.WriteLine($"ratio {label}: {value:F3}{(target is { } t ? $"   (target >= {t}: {(value >= t ? "met" : "NOT met")})" : "")}");
-        }
-        foreach (string p in mixed.Select(Precision))
-        {
-            Ratio($"trainer_over_raw_{p}", $"trainer / raw loop, {p}, steady steps", Rate($"trainer-{p}") / Rate($"raw-{p}"), 0.95);
-            Ratio($"whole_fit_over_raw_{p}", $"trainer / raw loop, {p}, whole Fit of {warm + steps} steps (fixed costs included)",
-                workload.AllTargetPositions / results[$"trainer-{p}"].Fit / Rate($"raw-{p}"), null);
-        }
-        if (mixed.Length == 2) Ratio("trainer_bf16_over_fp32", "trainer, bf16 / fp32", Rate("trainer-bf16") / Rate("trainer-fp32"), null);
+        var ratios = new RatioReport();
+        ratios.AddTrainerRatios(mixed, warm + steps, Rate, name => workload.AllTargetPositions / results[name].Fit);
         string best = results.ContainsKey("trainer-bf16") ? "trainer-bf16" : "trainer-fp32";
         Console.WriteLine($"PyTorch reference (train target tokens/s): {pytorch.Describe()}");
-        if (pytorch.Measured is { } measured) Ratio("trainer_over_pytorch", $"{best} / PyTorch (same run)", Rate(best) / measured, null);
+        if (pytorch.Measured is { } measured) ratios.Add("trainer_over_pytorch", $"{best} / PyTorch (same run)", Rate(best) / measured, null);
         Console.WriteLine($"peak RSS of this process: {ProcessMemory.PeakResidentMb():F0} MB");
-        Console.WriteLine($"summary: seq2seq-train {string.Join("; ", mixed.Select(Precision).Select(p =>
+        Console.WriteLine($"summary: seq2seq-train {string.Join("; ", mixed.Select(TrainerComparison.Precision).Select(p =>
             $"{p}: trainer {Rate($"trainer-{p}"):N0} vs raw {Rate($"raw-{p}"):N0} target tokens/s, ratio {Rate($"trainer-{p}") / Rate($"raw-{p}"):F3} " +
-            $"(target >= 0.95: {(Rate($"trainer-{p}") / Rate($"raw-{p}") >= 0.95 ? "met" : "NOT met")})"))}");
+            $"(target >= {RatioReport.TrainerTarget}: {TrainerComparison.Verdict(Rate($"trainer-{p}") / Rate($"raw-{p}"), RatioReport.TrainerTarget)})"))}");
 
         var json = new Dictionary<string, object>
         {
@@ -107,61 +92,11 @@ internal static class Seq2SeqTrainBenchmark
                 ["fit_s"] = r.Key.StartsWith("trainer", StringComparison.Ordinal) ? Math.Round(r.Value.Fit, 3) : null,
             }),
             ["pytorch"] = pytorch.ToJson(),
-            ["ratios"] = ratios,
+            ["ratios"] = ratios.Values,
             ["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb()),
         };
         foreach (var (key, value) in settings.ToJson()) json[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;
     }
-
-    private static string Precision(bool mixedPrecision) => mixedPrecision ? "bf16" : "fp32";
-
-    /// <summary>Trainer and raw loop of one precision: a check that they compute the same first step, one untimed window
-    /// each, then interleaved windows (a full GC before each); the median steady time of each path.</summary>
-    private static void TimeGroup(Seq2SeqTrainWorkload workload, bool mixedPrecision, int windows,
-        Dictionary<string, (double Steady, double Fit)> results, Dictionary<string, double> checks)
-    {
-        string p = Precision(mixedPrecision);
-        Console.WriteLine();
-        Console.WriteLine(mixedPrecision
-            ? "bf16 mixed precision (trainer: MixedPrecision = true, the default; raw loop: under Autocast bf16):"
-            : "fp32 (trainer: MixedPrecision = false; raw loop: no autocast):");
-
-        // Same model (config checked in every Fit, same seed), same first batch, same dropout seed: the same step-1 loss.
-        workload.TimeTrainer(mixedPrecision);
-        double trainerLoss = workload.FirstStepLoss;
-        using RawSeq2SeqTraining raw = workload.CreateRaw(mixedPrecision);
-        raw.Step(workload.Batches[0]);
-        double difference = Math.Abs(trainerLoss - raw.LastLoss);
-        checks[p] = difference;
-        Console.WriteLine($"  check, step 1 on the same batch: trainer loss {trainerLoss:F5}, raw loop loss {raw.LastLoss:F5}, |diff| {difference:E2} " +
-            $"(tolerance {LossTolerance:E0})");
-        if (!(difference <= LossTolerance))
-            throw new BenchmarkFailedException("the trainer and the raw loop do not compute the same first step.");
-        workload.TimeRaw(raw);   // the untimed window of the raw loop (the trainer's was the check)
-
-        var trainer = new List<(double Steady, double Fit)>();
-        var loop = new List<double>();
-        for (int w = 0; w < windows; w++)
-        {
-            bool trainerFirst = w % 2 == 0;
-            foreach (bool runTrainer in trainerFirst ? (bool[])[true, false] : [false, true])
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                GC.Collect();
-                if (runTrainer) trainer.Add(workload.TimeTrainer(mixedPrecision));
-                else loop.Add(workload.TimeRaw(raw));
-            }
-            Console.WriteLine($"  window {w + 1}/{windows} ({(trainerFirst ? "trainer first" : "raw first")}): " +
-                $"trainer {workload.MeasuredTargetPositions / trainer[^1].Steady:N0} target tokens/s (Fit {trainer[^1].Fit:F2} s)   " +
-                $"raw {workload.MeasuredTargetPositions / loop[^1]:N0} target tokens/s   (raw loss {raw.LastLoss:F3})");
-        }
-        results[$"trainer-{p}"] = (TimedWindows.Median(trainer.Select(t => t.Steady)), TimedWindows.Median(trainer.Select(t => t.Fit)));
-        results[$"raw-{p}"] = (TimedWindows.Median(loop), double.NaN);
-    }
-
-    /// <summary>Both paths run the same operations in the same order from the same weights and dropout seed.</summary>
-    private const double LossTolerance = 1e-3;
 }

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// the estimator on it (one epoch, so one Fit is warm + steps optimizer steps), and the raw loop on the very batches the
 /// estimator's reader makes of it (same target tokenizer, same reader options, same seed: same rows in the same order).
 /// </summary>
-internal sealed class Seq2SeqTrainWorkload
+internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining>
 {
     /// <summary>The hidden column the estimator's target tokenizer writes (SequenceToSequenceEstimator.TargetTokensColumn).</summary>
     private const string TargetTokensColumn = "__Seq2SeqTargetTokens__";
@@ -56,41 +56,32 @@ internal sealed class Seq2SeqTrainWorkload
     /// <summary>Source + target tokens of the measured steps (what the trainer's TokensPerSecond counts).</summary>
     public long MeasuredTokens => Measured.Sum(b => (long)b.Tokens + b.Targets!.Tokens);
 
+    long ITrainerWorkload<RawSeq2SeqTraining>.MeasuredUnits => MeasuredTargetPositions;
+
     public long AllTargetPositions => Batches.Sum(b => (long)b.Targets!.Tokens + b.Count);
 
-    /// <summary>Step-1 loss of the last <see cref="TimeTrainer"/> call.</summary>
-    public double FirstStepLoss { get; private set; } = double.NaN;
-
     /// <summary>
-    /// One Fit of warm + steps optimizer steps. The progress callback (every step) stamps the end of each step, so the
-    /// steady part is the time from the end of warm step <see cref="WarmSteps"/> to the end of the last step: whole steps of
-    /// the trainer's loop (batch, teacher forcing, forward, loss, token accuracy, backward, clipping, AdamW, learning rate,
-    /// progress), without the Fit's fixed costs (target tokenizer, model and optimizer creation, filling the shuffle pool,
-    /// the first steps' allocations, building the transformer).
+    /// One Fit of warm + steps optimizer steps (<see cref="TrainerComparison.TimeFit"/>): the steady time of the last
+    /// <see cref="Steps"/> (whole steps of the trainer's loop: batch, teacher forcing, forward, loss, token accuracy, backward,
+    /// clipping, AdamW, learning rate, progress), the whole Fit (with the target tokenizer, model and optimizer creation,
+    /// the shuffle pool, the first steps, building the transformer), and the step-1 loss.
     /// </summary>
-    public (double SteadySeconds, double FitSeconds) TimeTrainer(bool mixedPrecision)
+    public FitTiming TimeTrainer(bool mixedPrecision)
     {
-        var stamps = new long[WarmSteps + Steps + 1];
         Seq2SeqOptions options = Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision);
-        options.ProgressInterval = 1;
-        options.OnProgress = p =>
-        {
-            stamps[p.Step] = Stopwatch.GetTimestamp();
-            if (p.Step == 1) FirstStepLoss = p.Loss;
-        };
-        long start = Stopwatch.GetTimestamp();
-        using SequenceToSequenceTransformer model = _ml.Transforms.Text.SequenceToSequence("Prediction", SyntheticPairs.SourceColumn,
-            SyntheticPairs.TargetColumn, options).Fit(_view);
-        double fit = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        if (model.Config.Model != Config)
-            throw new BenchmarkFailedException($"the estimator built {model.Config.Model}, not the raw loop's model {Config}.");
-        if (stamps[WarmSteps] == 0 || stamps[^1] == 0)
-            throw new BenchmarkFailedException($"the trainer did not report steps {WarmSteps} and {stamps.Length - 1}.");
-        return ((stamps[^1] - stamps[WarmSteps]) / (double)Stopwatch.Frequency, fit);
+        return TrainerComparison.TimeFit(options, WarmSteps, Steps,
+            () => _ml.Transforms.Text.SequenceToSequence("Prediction", SyntheticPairs.SourceColumn, SyntheticPairs.TargetColumn, options).Fit(_view),
+            model =>
+            {
+                if (model.Config.Model != Config)
+                    throw new BenchmarkFailedException($"the estimator built {model.Config.Model}, not the raw loop's model {Config}.");
+            });
     }
 
     /// <summary>The raw loop on the measured batches.</summary>
     public double TimeRaw(RawSeq2SeqTraining raw) => TimeRaw(raw, Measured);
+
+    public void RawFirstStep(RawSeq2SeqTraining raw) => raw.Step(Batches[0]);
 
     public static double TimeRaw(RawSeq2SeqTraining raw, IEnumerable<TokenBatch> batches)
     {
@@ -99,7 +90,9 @@ internal sealed class Seq2SeqTrainWorkload
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    public RawSeq2SeqTraining CreateRaw(bool mixedPrecision) => new(Config, Settings.Seed, mixedPrecision, RawAccuracy);
+    /// <summary>The raw loop, with the estimator's optimizer settings for this precision.</summary>
+    public RawSeq2SeqTraining CreateRaw(bool mixedPrecision)
+        => new(Config, Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision), Settings.Seed, RawAccuracy);
 
     /// <summary>The reader SequenceToSequenceEstimator builds for these options (see its Reader method), on the target
     /// tokenizer's output as the estimator makes it.</summary>

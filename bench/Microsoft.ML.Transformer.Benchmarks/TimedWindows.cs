@@ -56,11 +56,17 @@ internal static class TimedWindows
         return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    private static double TimeWindow(TimedPath path, int passes)
+    /// <summary>A full, blocking collection (finalizers included) before a timed window.</summary>
+    public static void FullCollect()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+    }
+
+    private static double TimeWindow(TimedPath path, int passes)
+    {
+        FullCollect();
         var watch = Stopwatch.StartNew();
         for (int p = 0; p < passes; p++)
         {
