@@ -6,6 +6,7 @@
   "use strict";
   var ROW = 22;      // px per token row
   var GAP = 220;     // px between the query and key columns
+  var MAX_CELLS = 100000;   // weight-matrix cells drawn at once
   var PALETTE = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
     [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]];
 
@@ -168,9 +169,16 @@
 
   // ---- the matrix view -----------------------------------------------------------------------------------------
   function renderMatrices() {
-    var k = kind(), weights = k.layers[state.layer];
+    var k = kind(), weights = k.layers[state.layer], heads = selectedHeads();
     matrixView.textContent = "";
-    selectedHeads().forEach(function (h) {
+    // one table cell per weight: past MAX_CELLS (long inputs) only the first selected heads are drawn
+    var fit = Math.max(1, Math.floor(MAX_CELLS / Math.max(1, k.queries.length * k.keys.length)));
+    if (heads.length > fit) {
+      matrixView.appendChild(el("p", "note", "Long input: showing the matrices of heads " + heads.slice(0, fit).join(", ") +
+        " only; hide some heads to see the others."));
+      heads = heads.slice(0, fit);
+    }
+    heads.forEach(function (h) {
       var color = headColor(h), box = el("div", "matrix");
       box.appendChild(el("div", "matrix-title", "layer " + state.layer + " \u00b7 head " + h));
       var table = el("table", "matrix-table");

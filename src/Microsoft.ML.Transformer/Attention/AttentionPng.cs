@@ -31,9 +31,10 @@ internal static class AttentionPng
         for (int q = 0; q < queries; q++)
             for (int k = 0; k < keys; k++) intensities[q, k] = weights[q, k];
         var heatmap = plot.Add.Heatmap(intensities);   // row 0 at the top, cell centres at 0 … n − 1
-        heatmap.Colormap = new ScottPlot.Colormaps.Blues();
+        heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed();   // ScottPlot's Blues runs dark → white
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
-        plot.Title($"{Name(kind)} · layer {layer} · head {head}", size: 12);
+        string title = $"{Name(kind)} · layer {layer} · head {head}";
+        plot.Title(title, size: Math.Min(12f, panelSize * 0.7f / (title.Length * 0.6f)));   // fits over the data area
         plot.Grid.IsVisible = false;
 
         float labelSize = LabelSize(Math.Max(queries, keys), panelSize);
@@ -58,7 +59,9 @@ internal static class AttentionPng
         axis.TickLabelStyle.FontName = Fonts.Detect(string.Concat(tokens));
     }
 
-    private static float LabelSize(int tokens, int panelSize) => Math.Clamp(panelSize * 0.55f / tokens, 7f, 12f);
+    /// <summary>Labels shrink to fit every token in the plot area (about 60 % of the panel), down to 7 px; beyond that
+    /// <see cref="Label"/> skips some.</summary>
+    private static float LabelSize(int tokens, int panelSize) => Math.Clamp(panelSize * 0.6f / tokens - 2, 7f, 12f);
 
     private static string Short(string token) => token.Length <= LongestLabel ? token : token[..(LongestLabel - 1)] + "…";
 

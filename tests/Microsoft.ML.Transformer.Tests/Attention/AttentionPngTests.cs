@@ -28,15 +28,15 @@ public class AttentionPngTests(AttentionModels models)
         Assert.Equal(rows * panelSize, BigEndian(file, 20));
         using SKBitmap image = SKBitmap.Decode(path);
         Assert.Equal((map.Heads * panelSize, rows * panelSize), (image.Width, image.Height));
-        // heatmap cells are drawn: some strongly blue pixels (weights near 1 are dark blue)
-        int blue = 0;
+        // heatmap cells are drawn: weights above 0 are blue (the text and frames are gray)
+        int blue = 0, pixels = 0;
         for (int y = 0; y < image.Height; y += 2)
-            for (int x = 0; x < image.Width; x += 2)
+            for (int x = 0; x < image.Width; x += 2, pixels++)
             {
                 SKColor c = image.GetPixel(x, y);
-                if (c.Blue > 100 && c.Blue > c.Red + 60) blue++;
+                if (c.Blue > c.Red + 10) blue++;
             }
-        Assert.True(blue > 100, $"only {blue} blue pixels");
+        Assert.True(blue > pixels / 10, $"only {blue} of {pixels} pixels are blue");
     }
 
     private static int BigEndian(byte[] bytes, int at) => bytes[at] << 24 | bytes[at + 1] << 16 | bytes[at + 2] << 8 | bytes[at + 3];
