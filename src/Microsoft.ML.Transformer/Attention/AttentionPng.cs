@@ -65,7 +65,7 @@ internal static class AttentionPng
 
     private static string Short(string token) => token.Length <= LongestLabel ? token : token[..(LongestLabel - 1)] + "…";
 
-    internal static string Name(AttentionKind kind) => kind switch
+    private static string Name(AttentionKind kind) => kind switch
     {
         AttentionKind.EncoderSelf => "encoder self",
         AttentionKind.DecoderSelf => "decoder self",

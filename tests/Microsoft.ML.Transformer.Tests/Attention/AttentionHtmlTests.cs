@@ -77,6 +77,18 @@ public partial class AttentionHtmlTests(AttentionModels models)
     }
 
     [Fact]
+    public void TextAndTokensCannotCloseTheScriptOrInjectMarkup()
+    {
+        const string text = "the plot </script><img src=x onerror=alert(1)> & <b>good</b>";
+        AttentionMap map = models.Classifier.GetAttention(text);
+        string html = map.ToHtml();
+        Assert.Equal(2, Regex.Matches(html, "</script>").Count);   // the data element's and the script's own
+        Assert.DoesNotContain("<img", html);
+        Assert.DoesNotContain("<b>", html);
+        Assert.Equal("Input: " + text, RunPage(map).GetProperty("title").GetString());   // shown as text, not markup
+    }
+
+    [Fact]
     public void SaveHtmlWritesThePage()
     {
         AttentionMap map = models.Classifier.GetAttention("the plot was good");
