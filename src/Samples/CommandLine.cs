@@ -33,6 +33,7 @@ internal static class CommandLine
         Console.Error.WriteLine("usage: Samples imdb [--data <imdb folder>] [--out <model.zip>] [--device cpu|cuda|cuda:N] [--epochs N] [--dim d] [--layers N]");
         Console.Error.WriteLine("                    [--heads h] [--max-length N] [--truncate right|left|middle] [--vocab N] [--batch N] [--lr x] [--dropout p]");
         Console.Error.WriteLine("                    [--weight-decay x] [--label-smoothing e] [--fp32] [--threads N] [--no-baseline] [--rows N]");
+        Console.Error.WriteLine("       Samples attention --model <model.zip> --text <text> [--out <folder>] [--panel <px>]");
         Console.Error.WriteLine("       Samples tokenize [--data <imdb folder>] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples generate [--data <tinyshakespeare folder>] [--out <model.zip>] [--epochs N] [--dim d] [--heads h] [--layers N]");

@@ -13,6 +13,7 @@ try
 {
     return command switch
     {
+        "attention" => AttentionSample.Run(options),
         "imdb" => ImdbSentimentSample.Run(options),
         "tokenize" => ImdbTokenizerSample.Run(options),
         "features" => EmbeddingFeaturesSample.Run(options),

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer;
+using Microsoft.ML.Transformer.Attention;
 using Microsoft.ML.Transformer.Classification;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
@@ -17,7 +18,7 @@ namespace Microsoft.ML.Transformer;
 /// per class) and <c>PredictedLabel</c> (a key of the label's type). <c>Transform</c> scores blocks of rows per model
 /// call. Thread-safe for scoring; dispose it to free the native tensors.
 /// </summary>
-public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITransformerEncoderSource, IDisposable
+public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITransformerEncoderSource, IAttentionSource, IDisposable
 {
     internal const string LoaderSignature = "MLTransformerClassifier";
     internal static readonly ComponentFormat Format = new("Classifier", "MLTCLASS", LoaderSignature, CurrentVersion: 1, typeof(TransformerClassifierTransformer));
@@ -62,6 +63,14 @@ public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITr
     public IReadOnlyList<EpochSummary> TrainingHistory => Config.History;
 
     EncoderSnapshot ITransformerEncoderSource.ExportEncoder() => new(Config.Model, ModuleState.Export(Model.Body));
+
+    string? IAttentionSource.TokenColumnName => Config.TokensColumnName;
+
+    TokenizerTransformer? IAttentionSource.InputTokenizer => null;
+
+    /// <summary>Encoder self-attention of every layer on one row, checked as scoring checks it (vocabulary, max_len).</summary>
+    AttentionRecording IAttentionSource.RecordAttention(int[] tokenIds, TextTokenizer tokenizer)
+        => new([ClassifierAttention.Record(Model, tokenIds, tokenizer)]);
 
     private static TransformerClassifierTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {

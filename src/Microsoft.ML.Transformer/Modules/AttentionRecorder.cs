@@ -3,14 +3,6 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.Modules;
 
-/// <summary>Which attention sub-layer a recorded weight matrix came from.</summary>
-internal enum AttentionKind
-{
-    EncoderSelf,
-    DecoderSelf,
-    EncoderDecoder,
-}
-
 /// <summary>
 /// Collects attention weights [batch, h, L_q, L_k] from every layer of one forward pass. Passing a recorder makes
 /// the layers use the explicit attention path (the fused one never forms the weights). It owns the tensors it holds.

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer;
+using Microsoft.ML.Transformer.Attention;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
 using Microsoft.ML.Transformer.Seq2Seq;
@@ -19,7 +20,7 @@ namespace Microsoft.ML.Transformer;
 /// time (greedy or beam search, with the decoder's key/value cache). Thread-safe for scoring; dispose it to free the
 /// native tensors.
 /// </summary>
-public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITransformerEncoderSource, IDisposable
+public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITransformerEncoderSource, IAttentionSource, IDisposable
 {
     internal const string LoaderSignature = "MLTransformerSeq2Seq";
     internal static readonly ComponentFormat Format = new("SequenceToSequence", "MLTSEQ2S", LoaderSignature, CurrentVersion: 1, typeof(SequenceToSequenceTransformer));
@@ -94,6 +95,15 @@ public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITrans
             ? GreedySearch.Decode(Model, sourceIds, limits)
             : BeamSearch.Decode(Model, sourceIds, Config.Decoding.BeamSize, Config.Decoding.LengthPenalty, limits);
     }
+
+    string? IAttentionSource.TokenColumnName => Config.SourceTokensColumnName;
+
+    TokenizerTransformer? IAttentionSource.InputTokenizer => null;
+
+    /// <summary>Decodes the source as scoring does, then records encoder self, decoder self and encoder–decoder
+    /// attention in one teacher-forced pass over [BOS] + the output.</summary>
+    AttentionRecording IAttentionSource.RecordAttention(int[] tokenIds, TextTokenizer tokenizer)
+        => Seq2SeqAttention.Record(this, tokenIds, tokenizer);
 
     private static SequenceToSequenceTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
