@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer;
+using Microsoft.ML.Transformer.Attention;
 using Microsoft.ML.Transformer.LanguageModel;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
@@ -18,7 +19,7 @@ namespace Microsoft.ML.Transformer;
 /// <see cref="Evaluate"/> measures nats per token and bits per character on new text. Thread-safe; dispose it to free
 /// the native tensors.
 /// </summary>
-public sealed class LanguageModelTransformer : BlockTransformerBase, IDisposable
+public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionSource, IDisposable
 {
     internal const string LoaderSignature = "MLTransformerLangModel";
     internal static readonly ComponentFormat Format = new("LanguageModel", "MLTLMODL", LoaderSignature, CurrentVersion: 1, typeof(LanguageModelTransformer));
@@ -103,6 +104,24 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IDisposable
         // The windows cover the stream but its last partial window: count the characters in proportion.
         double charactersCovered = Math.Max(1, stream.Characters * (double)tokens / stream.Ids.Length);
         return new LanguageModelMetrics(natsPerToken, totalNats / Math.Log(2) / charactersCovered, Math.Exp(natsPerToken), tokens, stream.Characters);
+    }
+
+    string? IAttentionSource.TokenColumnName => null;
+
+    TokenizerTransformer? IAttentionSource.InputTokenizer => Tokenizer;
+
+    /// <summary>Decoder self-attention over the prompt as generation reads it: [EOS], then the prompt's last tokens
+    /// within the context length.</summary>
+    AttentionRecording IAttentionSource.RecordAttention(int[] tokenIds, TextTokenizer tokenizer)
+    {
+        int[] ids = [SpecialTokens.EndOfSequence, .. tokenIds.TakeLast(ContextLength - 1)];
+        AttentionInput.Check(ids, Config.Model.TargetVocabularySize, ContextLength, "language model");
+        using var scope = NewDisposeScope();
+        using var inference = no_grad();
+        using var recorder = new AttentionRecorder();
+        Model.Forward(AttentionInput.Row(ids, Model.parameters().First().device), recorder: recorder);
+        string[] tokens = AttentionTokens.Readable(tokenizer, ids);
+        return new AttentionRecording([AttentionRecord.FromRecorder(recorder, AttentionKind.DecoderSelf, tokens, tokens)]);
     }
 
     internal List<int> GenerateIds(string? prompt, GenerationOptions options)

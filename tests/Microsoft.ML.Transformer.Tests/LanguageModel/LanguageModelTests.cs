@@ -77,6 +77,26 @@ public class LanguageModelTests(RhymeModelFixture fixture, ITestOutputHelper out
         }
     }
 
+    [Fact]
+    public void AttentionMapShowsCausalSelfAttentionOverThePrompt()
+    {
+        AttentionMap map = fixture.Model.GetAttention("the owl");
+        Assert.Equal([AttentionKind.DecoderSelf], map.Kinds);
+        Assert.Equal(["[EOS]", "t", "h", "e", "▁", "o", "w", "l"], map.QueryTokens(AttentionKind.DecoderSelf));
+        Assert.Equal(fixture.Model.Layers, map.Layers(AttentionKind.DecoderSelf));
+        float[,] weights = map.Weights(AttentionKind.DecoderSelf, layer: 1, head: 2);
+        for (int q = 0; q < weights.GetLength(0); q++)
+        {
+            float row = 0;
+            for (int k = 0; k < weights.GetLength(1); k++)
+            {
+                if (k > q) Assert.Equal(0f, weights[q, k]);
+                row += weights[q, k];
+            }
+            Assert.Equal(1f, row, 1e-5f);
+        }
+    }
+
     public sealed class Completed
     {
         public string Completion { get; set; } = "";
