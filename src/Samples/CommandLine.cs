@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Samples;
 
 /// <summary>Minimal "--name value" parsing; repeated options keep every value.</summary>
@@ -26,6 +28,15 @@ internal static class CommandLine
     }
 
     public static string? Value(this ILookup<string, string> options, string name) => options[name].LastOrDefault();
+
+    public static int? Int(this ILookup<string, string> options, string name)
+        => options.Value(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : null;
+
+    public static double? Double(this ILookup<string, string> options, string name)
+        => options.Value(name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>True when the flag was given without a value (or with "true").</summary>
+    public static bool Flag(this ILookup<string, string> options, string name) => options.Value(name) is "true";
 
     public static int Usage(string problem)
     {
