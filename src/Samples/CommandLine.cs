@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Samples;
 
 /// <summary>Minimal "--name value" parsing; repeated options keep every value.</summary>
@@ -27,6 +29,15 @@ internal static class CommandLine
 
     public static string? Value(this ILookup<string, string> options, string name) => options[name].LastOrDefault();
 
+    public static int? Int(this ILookup<string, string> options, string name)
+        => options.Value(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : null;
+
+    public static double? Double(this ILookup<string, string> options, string name)
+        => options.Value(name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>True when the flag was given without a value (or with "true").</summary>
+    public static bool Flag(this ILookup<string, string> options, string name) => options.Value(name) is "true";
+
     public static int Usage(string problem)
     {
         Console.Error.WriteLine($"error: {problem}");
@@ -36,6 +47,11 @@ internal static class CommandLine
         Console.Error.WriteLine("       Samples attention --model <model.zip> --text <text> [--out <folder>] [--panel <px>]");
         Console.Error.WriteLine("       Samples tokenize [--data <imdb folder>] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]");
+        Console.Error.WriteLine("       Samples g2p --data <cmudict folder> [seq2seq flags]");
+        Console.Error.WriteLine("       Samples translate --data <multi30k folder> [--vocab N] [--separate-vocabularies] [seq2seq flags]");
+        Console.Error.WriteLine("         seq2seq flags: [--epochs N] [--dim d] [--heads h] [--layers N] [--ff d_ff] [--batch N] [--lr x] [--schedule cosine|noam]");
+        Console.Error.WriteLine("                        [--warmup steps] [--dropout p] [--label-smoothing e] [--weight-decay x] [--fp32] [--threads N]");
+        Console.Error.WriteLine("                        [--device cpu|cuda|cuda:N] [--seed N] [--beam k] [--length-penalty a] [--checkpoints <dir>] [--rows N] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples generate [--data <tinyshakespeare folder>] [--out <model.zip>] [--epochs N] [--dim d] [--heads h] [--layers N]");
         Console.Error.WriteLine("                    [--context N] [--batch N] [--lr x] [--dropout p] [--weight-decay x] [--prompt text] [--tokens N] [--fp32] [--threads N]");
         Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");

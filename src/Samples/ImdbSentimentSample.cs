@@ -19,9 +19,9 @@ internal static class ImdbSentimentSample
     {
         string? dataDir = args.Value("data");
         string modelPath = args.Value("out") ?? "imdb-sentiment.zip";
-        int? rows = Int(args, "rows");
+        int? rows = args.Int("rows");
         var ml = new MLContext(seed: 1);
-        if (Int(args, "threads") is { } threads) TorchSharp.torch.set_num_threads(threads);
+        if (args.Int("threads") is { } threads) TorchSharp.torch.set_num_threads(threads);
 
         var (trainRows, testRows) = ImdbSplits.Load(dataDir, rows);
         IDataView all = ml.Data.LoadFromEnumerable(trainRows);
@@ -32,24 +32,24 @@ internal static class ImdbSentimentSample
         var tokenizer = new TokenizerOptions
         {
             Kind = TokenizerKind.BytePairEncoding,
-            VocabularySize = Int(args, "vocab") ?? (full ? 8_000 : 1_000),
+            VocabularySize = args.Int("vocab") ?? (full ? 8_000 : 1_000),
             LowerCase = true,
             StripHtmlTags = true,                      // IMDb reviews contain "<br /><br />"
-            MaxLength = Int(args, "max-length") ?? (full ? 512 : 256),
+            MaxLength = args.Int("max-length") ?? (full ? 512 : 256),
             // Head + tail: reviews often end with the verdict.
             Truncation = args.Value("truncate") is { } side ? Enum.Parse<TruncationSide>(side, ignoreCase: true) : TruncationSide.Middle,
         };
         var options = new TransformerClassifierOptions
         {
-            ModelDimension = Int(args, "dim") ?? 128,
-            Heads = Int(args, "heads") ?? 4,
-            Layers = Int(args, "layers") ?? 2,
-            Epochs = Int(args, "epochs") ?? (full ? 2 : 4),
-            BatchSize = Int(args, "batch") ?? 32,
-            LearningRate = Double(args, "lr") ?? 5e-4,
-            Dropout = Double(args, "dropout") ?? 0.3,              // 25k reviews overfit a 1.3M-parameter model quickly
-            WeightDecay = Double(args, "weight-decay") ?? 0.1,
-            LabelSmoothing = Double(args, "label-smoothing") ?? 0,
+            ModelDimension = args.Int("dim") ?? 128,
+            Heads = args.Int("heads") ?? 4,
+            Layers = args.Int("layers") ?? 2,
+            Epochs = args.Int("epochs") ?? (full ? 2 : 4),
+            BatchSize = args.Int("batch") ?? 32,
+            LearningRate = args.Double("lr") ?? 5e-4,
+            Dropout = args.Double("dropout") ?? 0.3,              // 25k reviews overfit a 1.3M-parameter model quickly
+            WeightDecay = args.Double("weight-decay") ?? 0.1,
+            LabelSmoothing = args.Double("label-smoothing") ?? 0,
             ValidationSet = split.TestSet,
             Device = args.Value("device") ?? "cpu",
             MixedPrecision = args.Value("fp32") is null,
@@ -166,10 +166,4 @@ internal static class ImdbSentimentSample
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Transformer batch scoring: {rowsPerSecond:N0} reviews/s.");
     }
-
-    private static int? Int(ILookup<string, string> args, string name)
-        => args.Value(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : null;
-
-    private static double? Double(ILookup<string, string> args, string name)
-        => args.Value(name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
 }

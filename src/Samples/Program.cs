@@ -2,6 +2,8 @@
 //   dotnet run --project src/Samples -c Release -- imdb [--data <folder with train.tsv.gz, test.tsv.gz>] [--out <model.zip>] [--device cuda] [--epochs N] ...
 //   dotnet run --project src/Samples -c Release -- tokenize [--data <imdb folder>] [--out <model.zip>]
 //   dotnet run --project src/Samples -c Release -- features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]
+//   dotnet run --project src/Samples -c Release -- g2p --data <cmudict folder> [--epochs N] [--dim d] [--beam k] ...
+//   dotnet run --project src/Samples -c Release -- translate --data <multi30k folder> [--epochs N] [--dim d] [--beam k] ...
 //   dotnet run --project src/Samples -c Release -- generate [--data <folder with input.txt>] [--epochs N] [--dim d] [--context N] ...
 //   dotnet run --project src/Samples -c Release -- inspect --model <model.zip> [--text "some text"]...
 using Samples;
@@ -17,6 +19,8 @@ try
         "imdb" => ImdbSentimentSample.Run(options),
         "tokenize" => ImdbTokenizerSample.Run(options),
         "features" => EmbeddingFeaturesSample.Run(options),
+        "g2p" => G2pSample.Run(options),
+        "translate" => TranslateSample.Run(options),
         "inspect" => InspectModelSample.Run(options),
         "generate" => GenerateSample.Run(options),
         _ => CommandLine.Usage($"unknown command '{command}'"),

@@ -1,0 +1,113 @@
+using Microsoft.ML;
+using Microsoft.ML.Transformer;
+using Spectre.Console;
+
+namespace Samples;
+
+/// <summary>
+/// Grapheme-to-phoneme on the CMU Pronouncing Dictionary: characters of a word → ARPAbet phonemes with the
+/// encoder–decoder Transformer. A stable 90/5/5 split by word; trained on every pronunciation of the training words,
+/// validated on the validation words; each test word decoded once (greedy, then beam search) and scored against all
+/// its pronunciations (the cmusphinx g2p-seq2seq convention): WER = share of words wrong, PER = phoneme edits to the
+/// closest pronunciation.
+/// </summary>
+internal static class G2pSample
+{
+    private const string DataHint = "g2p needs the CMU Pronouncing Dictionary: --data <folder with cmudict.dict.gz>, e.g. --data ../shared/data/cmudict " +
+                                    "(cmudict.dict from the cmusphinx/cmudict repository on GitHub, gzipped).";
+
+    public sealed class Pronunciation
+    {
+        public string Word { get; set; } = "";
+
+        public string Phonemes { get; set; } = "";
+    }
+
+    public sealed class Spelling
+    {
+        public string Word { get; set; } = "";
+    }
+
+    public static readonly Seq2SeqDefaults Defaults = new()
+    {
+        ModelDimension = 256, Heads = 4, Layers = 3, Epochs = 10, BatchSize = 64, LearningRate = 1e-3, Dropout = 0.1, ModelPath = "g2p.zip",
+    };
+
+    public static int Run(ILookup<string, string> args)
+    {
+        string dataDir = args.Value("data") ?? throw new ArgumentException(DataHint);
+        if (!Directory.Exists(dataDir)) throw new DirectoryNotFoundException($"CMUdict folder not found: {dataDir}. {DataHint}");
+        Seq2SeqSettings settings = Seq2SeqSettings.Parse(args, Defaults);
+        var (trainWords, validWords, testWords) = LoadSplits(dataDir, settings.Rows);
+
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Data.LoadFromEnumerable(Pairs(trainWords));
+        IDataView valid = ml.Data.LoadFromEnumerable(Pairs(validWords));
+        IDataView test = ml.Data.LoadFromEnumerable(testWords.Select(w => new Spelling { Word = w.Word }));
+
+        settings.Options.Target = new TokenizerOptions { Kind = TokenizerKind.Word, MinimumFrequency = 1, MaxLength = 32 };
+        var sourceTokenizer = ml.Transforms.Text.TokenizeForTransformer(Seq2SeqSample.SourceTokens, nameof(Pronunciation.Word),
+            new TokenizerOptions { Kind = TokenizerKind.Character, MinimumFrequency = 1, MaxLength = 32 }).Fit(train);
+        Seq2SeqOptions o = settings.Options;
+        AnsiConsole.MarkupLine($"Transformer: d_model {o.ModelDimension}, {o.Heads} heads, {o.EncoderLayers} + {o.DecoderLayers} layers, " +
+                               $"{sourceTokenizer.Tokenizer.VocabularySize} characters → phonemes, {o.Epochs} epochs of batch {o.BatchSize}, lr {o.LearningRate} " +
+                               $"{o.Schedule}, dropout {o.Dropout}, on {o.Device} ({settings.Threads} threads), {(o.MixedPrecision ? "bf16 mixed precision" : "float32")}.");
+
+        using TrainedSeq2Seq trained = Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(Pronunciation.Phonemes), o);
+        IReadOnlyList<string>[] references = [.. testWords.Select(w => w.Pronunciations)];
+        Decoded greedy = Seq2SeqSample.Decode(trained, test, trained.Model.Decoding);
+        Decoded beam = Seq2SeqSample.Decode(trained, test, settings.Beam);
+        var (greedyWer, greedyPer) = Seq2SeqMetrics.Pronunciations(greedy.Predictions, references);
+        var (beamWer, beamPer) = Seq2SeqMetrics.Pronunciations(beam.Predictions, references);
+
+        Seq2SeqSample.ShowExamples(Enumerable.Range(0, Math.Min(12, testWords.Count)).Select(i => (testWords[i].Word, greedy.Predictions[i],
+            beam.Predictions[i], string.Join(" | ", testWords[i].Pronunciations))), "CMUdict");
+        var table = new Table().AddColumn($"test: {testWords.Count:N0} words").AddColumn("WER").AddColumn("PER").AddColumn("words/s");
+        table.AddRow("greedy", $"[bold]{greedyWer:P2}[/]", $"{greedyPer:P2}", $"{greedy.RowsPerSecond:N0}");
+        table.AddRow($"beam {settings.Beam.BeamSize}", $"[bold]{beamWer:P2}[/]", $"{beamPer:P2}", $"{beam.RowsPerSecond:N0}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Training: {trained.TrainingTime.TotalMinutes:F1} min, {trained.TokensPerSecond:N0} tokens/s.");
+
+        var (same, reloaded) = Seq2SeqSample.SaveAndReload(ml, trained, train.Schema, settings.ModelPath, test, greedy.Predictions);
+        Seq2SeqSample.WriteJson(new
+        {
+            sample = "g2p",
+            data = dataDir,
+            train_words = trainWords.Count,
+            train_pairs = trainWords.Sum(w => w.Pronunciations.Count),
+            valid_words = validWords.Count,
+            test_words = testWords.Count,
+            config = settings.Describe(),
+            wer_greedy = Math.Round(greedyWer, 4),
+            per_greedy = Math.Round(greedyPer, 4),
+            wer_beam = Math.Round(beamWer, 4),
+            per_beam = Math.Round(beamPer, 4),
+            train_seconds = Math.Round(trained.TrainingTime.TotalSeconds, 1),
+            tokens_per_s = Math.Round(trained.TokensPerSecond),
+            decode_rows_per_s_greedy = Math.Round(greedy.RowsPerSecond, 1),
+            decode_rows_per_s_beam = Math.Round(beam.RowsPerSecond, 1),
+            reload_rows_per_s = Math.Round(reloaded.RowsPerSecond, 1),
+            reload_same_predictions = same,
+            epochs = trained.Epochs,
+        });
+        return same ? 0 : 1;
+    }
+
+    /// <summary>The three sides of the split; with <paramref name="rows"/>, that many training words and 1/18 of it each for
+    /// validation and test, picked evenly through the (alphabetical) dictionary.</summary>
+    private static (List<CmuWord> Train, List<CmuWord> Valid, List<CmuWord> Test) LoadSplits(string dataDir, int? rows)
+    {
+        List<CmuWord> words = CmuDict.Load(Path.Combine(dataDir, "cmudict.dict.gz"));
+        List<CmuWord> Side(CmuDict.Split side, int? count) => Spread([.. words.Where(w => CmuDict.SideOf(w.Word) == side)], count);
+        var split = (Side(CmuDict.Split.Train, rows), Side(CmuDict.Split.Validation, rows / 18), Side(CmuDict.Split.Test, rows / 18));
+        AnsiConsole.MarkupLine($"CMUdict: {words.Count:N0} words; [bold]{split.Item1.Count:N0}[/] training, {split.Item2.Count:N0} validation and " +
+                               $"[bold]{split.Item3.Count:N0}[/] test words (split by a hash of the word).");
+        return split;
+    }
+
+    private static List<CmuWord> Spread(List<CmuWord> words, int? count)
+        => count is not { } n || n >= words.Count ? words : [.. Enumerable.Range(0, Math.Max(n, 1)).Select(i => words[(int)((long)i * words.Count / Math.Max(n, 1))])];
+
+    private static IEnumerable<Pronunciation> Pairs(IEnumerable<CmuWord> words)
+        => words.SelectMany(w => w.Pronunciations.Select(p => new Pronunciation { Word = w.Word, Phonemes = p }));
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transformer;
+using Spectre.Console;
+
+namespace Samples;
+
+/// <summary>A trained source tokenizer + sequence-to-sequence model and what training took.</summary>
+internal sealed record TrainedSeq2Seq(TokenizerTransformer SourceTokenizer, SequenceToSequenceTransformer Model, TimeSpan TrainingTime) : IDisposable
+{
+    /// <summary>The saved pipeline: source text → "Predicted".</summary>
+    public TransformerChain<ITransformer> Chain => new(SourceTokenizer, Model);
+
+    /// <summary>Real tokens (source + target) per second over the epochs trained in this run.</summary>
+    public double TokensPerSecond => Model.TrainingHistory.Count == 0 ? 0 : Model.TrainingHistory.Average(e => e.TokensPerSecond);
+
+    public object Epochs => Model.TrainingHistory.Select(e => new
+    {
+        e.Epoch, loss = Math.Round(e.TrainingLoss, 4), valid_loss = e.ValidationLoss is { } l ? Math.Round(l, 4) : (double?)null,
+        valid_token_accuracy = e.ValidationMetric is { } m ? Math.Round(m, 4) : (double?)null, seconds = Math.Round(e.Duration.TotalSeconds, 1),
+        tokens_per_s = Math.Round(e.TokensPerSecond),
+    });
+
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>Predictions of one decoding pass over the test sources and how long it took.</summary>
+internal sealed record Decoded(string[] Predictions, TimeSpan Duration)
+{
+    public double RowsPerSecond => Predictions.Length / Duration.TotalSeconds;
+}
+
+/// <summary>
+/// What the sequence-to-sequence samples (g2p, translate) share: training with a live progress bar, decoding the test
+/// sources greedily and with beam search, saving the pipeline as a zip and checking it reloads in a new MLContext with
+/// the same predictions, and the final JSON line.
+/// </summary>
+internal static class Seq2SeqSample
+{
+    public const string SourceTokens = "SourceTokens", Predicted = "Predicted";
+
+    /// <summary>Trains the model on the tokenized training rows, validating on the tokenized validation rows after each epoch.</summary>
+    public static TrainedSeq2Seq Train(MLContext ml, TokenizerTransformer sourceTokenizer, IDataView train, IDataView validation, string targetColumn,
+        Seq2SeqOptions options)
+    {
+        options.ValidationSet = sourceTokenizer.Transform(validation);
+        var estimator = ml.Transforms.Text.SequenceToSequence(Predicted, SourceTokens, targetColumn, options);
+        SequenceToSequenceTransformer model = null!;
+        var clock = Stopwatch.StartNew();
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask("Learning the target vocabulary");
+                task.IsIndeterminate = true;
+                options.OnProgress = p =>
+                {
+                    task.IsIndeterminate = false;
+                    task.MaxValue = p.TotalSteps;
+                    task.Value = p.Step;
+                    task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3} token acc {p.Accuracy:P1} lr {p.LearningRate:G2} {p.TokensPerSecond:N0} tok/s ETA {p.Remaining:hh\\:mm\\:ss}";
+                };
+                options.OnEpochEnd = e => AnsiConsole.MarkupLine(
+                    $"Epoch {e.Epoch}: training loss {e.TrainingLoss:F4}, token accuracy {e.TrainingAccuracy:P2}; validation token accuracy " +
+                    $"[bold]{e.ValidationMetric:P2}[/]{(e.IsBest ? " (best)" : "")}, loss {e.ValidationLoss:F4}; {e.TokensPerSecond:N0} tokens/s, " +
+                    $"{e.Duration.TotalSeconds:F0} s (total {clock.Elapsed.TotalMinutes:F1} min).");
+                model = estimator.Fit(sourceTokenizer.Transform(train));
+                task.Value = task.MaxValue;
+            });
+        return new TrainedSeq2Seq(sourceTokenizer, model, clock.Elapsed);
+    }
+
+    /// <summary>Decodes every source row with <paramref name="decoding"/> (the same weights; greedy when the beam is 1).</summary>
+    public static Decoded Decode(TrainedSeq2Seq trained, IDataView sources, DecodingOptions decoding)
+    {
+        SequenceToSequenceTransformer decoder = trained.Model.WithDecoding(decoding);   // shares the weights: not disposed here
+        string what = decoding.BeamSize == 1 ? "greedy search" : $"beam search ({decoding.BeamSize})";
+        string[] predictions = [];
+        var clock = Stopwatch.StartNew();
+        AnsiConsole.Status().Start($"Decoding the test set with {what}…", _ =>
+            predictions = [.. decoder.Transform(trained.SourceTokenizer.Transform(sources)).GetColumn<string>(Predicted)]);
+        clock.Stop();
+        AnsiConsole.MarkupLine($"Decoded {predictions.Length:N0} rows with {what} in {clock.Elapsed.TotalSeconds:F1} s ({predictions.Length / clock.Elapsed.TotalSeconds:N0} rows/s).");
+        return new Decoded(predictions, clock.Elapsed);
+    }
+
+    /// <summary>Saves the pipeline atomically, reloads it in a new MLContext and decodes the sources again; true when the
+    /// reloaded model predicts exactly <paramref name="expected"/> (greedy search, the saved decoding).</summary>
+    public static (bool Same, Decoded Reloaded) SaveAndReload(MLContext ml, TrainedSeq2Seq trained, DataViewSchema inputSchema, string path,
+        IDataView sources, string[] expected)
+    {
+        ml.Model.SaveAtomically(trained.Chain, inputSchema, path);
+        ITransformer loaded = new MLContext().Model.Load(path, out _);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            string[] predictions = [.. loaded.Transform(sources).GetColumn<string>(Predicted)];
+            var reloaded = new Decoded(predictions, clock.Elapsed);
+            bool same = predictions.SequenceEqual(expected);
+            AnsiConsole.MarkupLine($"Saved to [bold]{Path.GetFullPath(path)}[/] ({new FileInfo(path).Length / 1024.0 / 1024:F1} MiB); reloaded in a new " +
+                                   $"MLContext: {(same ? "[green]same predictions[/]" : "[red]different predictions[/]")}, decoded " +
+                                   $"{predictions.Length:N0} rows at {reloaded.RowsPerSecond:N0} rows/s.");
+            return (same, reloaded);
+        }
+        finally
+        {
+            if (loaded is TransformerChain<ITransformer> chain) foreach (IDisposable d in chain.OfType<IDisposable>()) d.Dispose();
+        }
+    }
+
+    /// <summary>Prints a few test rows: source, prediction and reference(s).</summary>
+    public static void ShowExamples(IEnumerable<(string Source, string Greedy, string Beam, string Reference)> rows, string referenceTitle)
+    {
+        var table = new Table().AddColumn("source").AddColumn("greedy").AddColumn("beam").AddColumn(referenceTitle);
+        foreach (var (source, greedy, beam, reference) in rows)
+            table.AddRow(Markup.Escape(source), Mark(greedy, reference), Mark(beam, reference), Markup.Escape(reference));
+        AnsiConsole.Write(table);
+
+        static string Mark(string prediction, string reference)
+            => reference.Split(" | ").Contains(prediction) ? $"[green]{Markup.Escape(prediction)}[/]" : Markup.Escape(prediction);
+    }
+
+    /// <summary>The machine-readable summary: one JSON line, last on stdout.</summary>
+    public static void WriteJson(object summary) => Console.WriteLine(JsonSerializer.Serialize(summary));
+}
