@@ -110,11 +110,10 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
 
     TokenizerTransformer? IAttentionSource.InputTokenizer => Tokenizer;
 
-    /// <summary>Decoder self-attention over the prompt as generation reads it: [EOS], then the prompt's last tokens
-    /// within the context length.</summary>
+    /// <summary>Decoder self-attention over the prompt as generation reads it: its last tokens within the context length.</summary>
     AttentionRecording IAttentionSource.RecordAttention(int[] tokenIds, TextTokenizer tokenizer)
     {
-        int[] ids = [SpecialTokens.EndOfSequence, .. tokenIds.TakeLast(ContextLength - 1)];
+        int[] ids = [.. tokenIds.TakeLast(ContextLength)];
         AttentionInput.Check(ids, Config.Model.TargetVocabularySize, ContextLength, "language model");
         using var scope = NewDisposeScope();
         using var inference = no_grad();
@@ -125,7 +124,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
     }
 
     internal List<int> GenerateIds(string? prompt, GenerationOptions options)
-        => TextGenerator.Generate(Model, TokenStream.Prompt(Tokenizer.Tokenizer, prompt), options, options.Seed ?? Config.DefaultSeed,
+        => TextGenerator.Generate(Model, TokenStream.Prompt(Tokenizer.Tokenizer, prompt.AsSpan()), options, options.Seed ?? Config.DefaultSeed,
             cancelled: () => { Host.CheckAlive(); return false; });
 
     private static LanguageModelTransformer Create(IHostEnvironment env, ModelLoadContext ctx)

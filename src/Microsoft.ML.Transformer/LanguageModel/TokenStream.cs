@@ -42,11 +42,15 @@ internal sealed class TokenStream
         return new TokenStream([.. ids], characters, rows);
     }
 
-    /// <summary>The ids of one prompt as generation starts from it: [EOS] then the prompt's tokens.</summary>
-    public static List<int> Prompt(TextTokenizer tokenizer, string? prompt)
+    /// <summary>The ids of one prompt as generation starts from it: the prompt's tokens; [EOS] (the start of a document)
+    /// when it has none. A non-empty prompt is not prefixed with [EOS]: training windows start anywhere in the stream,
+    /// while [EOS] precedes only the documents' starts (once in a single long text), so a prefix would put the model off
+    /// its training distribution.</summary>
+    public static List<int> Prompt(TextTokenizer tokenizer, ReadOnlySpan<char> prompt)
     {
-        var ids = new List<int> { SpecialTokens.EndOfSequence };
-        tokenizer.Encode(prompt.AsSpan(), ids);
+        var ids = new List<int>();
+        tokenizer.Encode(prompt, ids);
+        if (ids.Count == 0) ids.Add(SpecialTokens.EndOfSequence);
         return ids;
     }
 }

@@ -82,7 +82,7 @@ public class LanguageModelTests(RhymeModelFixture fixture, ITestOutputHelper out
     {
         AttentionMap map = fixture.Model.GetAttention("the owl");
         Assert.Equal([AttentionKind.DecoderSelf], map.Kinds);
-        Assert.Equal(["[EOS]", "t", "h", "e", "▁", "o", "w", "l"], map.QueryTokens(AttentionKind.DecoderSelf));
+        Assert.Equal(["t", "h", "e", "▁", "o", "w", "l"], map.QueryTokens(AttentionKind.DecoderSelf));
         Assert.Equal(fixture.Model.Layers, map.Layers(AttentionKind.DecoderSelf));
         float[,] weights = map.Weights(AttentionKind.DecoderSelf, layer: 1, head: 2);
         for (int q = 0; q < weights.GetLength(0); q++)
