@@ -32,10 +32,10 @@ internal static class GenerateSample
             ModelDimension = Int(args, "dim") ?? (full ? 256 : 64),
             Heads = Int(args, "heads") ?? 4,
             Layers = Int(args, "layers") ?? (full ? 4 : 2),
-            Dropout = Double(args, "dropout") ?? (full ? 0.1 : 0),
-            Epochs = Int(args, "epochs") ?? (full ? 6 : 20),
+            Dropout = Double(args, "dropout") ?? 0,              // 9 passes are too few to overfit a 3M-parameter model
+            Epochs = Int(args, "epochs") ?? (full ? 9 : 20),      // ≈ 14.6 min on 2 cores (≈ 10,300 tokens/s)
             BatchSize = Int(args, "batch") ?? 32,
-            LearningRate = Double(args, "lr") ?? 1e-3,
+            LearningRate = Double(args, "lr") ?? 1.5e-3,
             WeightDecay = Double(args, "weight-decay") ?? 0.1,
             ValidationSet = validationData,
             Device = args.Value("device") ?? "cpu",
