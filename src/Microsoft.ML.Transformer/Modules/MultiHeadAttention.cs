@@ -76,7 +76,7 @@ internal sealed class MultiHeadAttention : nn.Module
         // libtorch's CPU attention kernels are slower in bf16 than in fp32 at every length measured (fused backward 8×
         // slower at L 12, 2.5× at 128, even at 512; docs/model.md), so on the CPU attention itself runs in fp32 even
         // under autocast; the projections around it stay reduced. GPUs keep bf16 (flash attention).
-        if (q.dtype != ScalarType.Float32 && q.device_type == DeviceType.CPU)
+        if (q.dtype is ScalarType.BFloat16 or ScalarType.Float16 && q.device_type == DeviceType.CPU)
             (q, k, v) = (q.to(ScalarType.Float32), k.to(ScalarType.Float32), v.to(ScalarType.Float32));
         double dropout = training ? _attentionDropout : 0;
         weights = null;
