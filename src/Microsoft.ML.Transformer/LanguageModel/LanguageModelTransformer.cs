@@ -56,7 +56,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
     public IReadOnlyList<EpochSummary> TrainingHistory => Config.History;
 
     /// <summary>The text the model writes after <paramref name="prompt"/> (the prompt itself not included).</summary>
-    /// <param name="prompt">The start of a document; empty to start one from nothing.</param>
+    /// <param name="prompt">The text to continue; empty to start a new document.</param>
     /// <param name="options">Sampling settings; null for <see cref="Generation"/>.</param>
     public string Generate(string prompt, GenerationOptions? options = null)
     {
@@ -68,7 +68,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
     }
 
     /// <summary>The text the model writes after <paramref name="prompt"/>, with the most used sampling settings.</summary>
-    /// <param name="prompt">The start of a document.</param>
+    /// <param name="prompt">The text to continue.</param>
     /// <param name="maxNewTokens">Most tokens generated.</param>
     /// <param name="temperature">Below 1 more conservative, above 1 more varied; 0 is greedy.</param>
     /// <param name="topK">Sample among the k most probable tokens only (null: all).</param>

@@ -5,8 +5,7 @@ namespace Microsoft.ML.Transformer.LanguageModel;
 
 /// <summary>
 /// A text column as one stream of token ids, the way a language model reads it: each row (document) preceded by [EOS],
-/// GPT-2's document separator, so that the model learns where documents start and end, and a prompt is continued as the
-/// start of a document.
+/// GPT-2's document separator, so that the model learns where documents end and an empty prompt can start a new one.
 /// </summary>
 internal sealed class TokenStream
 {
