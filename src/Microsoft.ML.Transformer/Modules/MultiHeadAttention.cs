@@ -18,6 +18,10 @@ internal sealed class MultiHeadAttention : nn.Module
     private readonly int _heads, _dK;
     private readonly double _attentionDropout;
 
+    /// <summary>On the CPU, attention over at most this many keys runs written out rather than fused (a whole seq2seq
+    /// training step 1.3–2× faster at lengths 8–64; the fused kernel wins from 128).</summary>
+    internal const int ExplicitMaxKeyLength = 64;
+
     public MultiHeadAttention(int dModel, int heads, double attentionDropout = 0) : base(nameof(MultiHeadAttention))
     {
         if (dModel % heads != 0) throw new ArgumentException($"d_model ({dModel}) must be divisible by h ({heads}).", nameof(heads));
@@ -73,16 +77,19 @@ internal sealed class MultiHeadAttention : nn.Module
             if (cache is not null) (k, v) = cache.Update(k, v);
         }
 
-        // libtorch's CPU attention kernels are slower in bf16 than in fp32 at every length measured (fused backward 8×
-        // slower at L 12, 2.5× at 128, even at 512; docs/model.md), so on the CPU attention itself runs in fp32 even
-        // under autocast; the projections around it stay reduced. GPUs keep bf16 (flash attention).
-        if (q.dtype is ScalarType.BFloat16 or ScalarType.Float16 && q.device_type == DeviceType.CPU)
+        // On the CPU, short keys take the formula written out (QKᵀ and ·V in the reduced dtype, softmax in fp32): libtorch's
+        // fused kernel has a fixed cost per (row, head) block that dominates there, and its bf16 backward is slow. Longer
+        // keys take the fused kernel in fp32 (docs/model.md has the measurements). GPUs keep fused bf16 (flash attention).
+        bool cpu = q.device_type == DeviceType.CPU;
+        bool writtenOut = returnWeights || (cpu && k.shape[^2] <= ExplicitMaxKeyLength);
+        if (!writtenOut && cpu && q.dtype is ScalarType.BFloat16 or ScalarType.Float16)
             (q, k, v) = (q.to(ScalarType.Float32), k.to(ScalarType.Float32), v.to(ScalarType.Float32));
         double dropout = training ? _attentionDropout : 0;
         weights = null;
-        Tensor heads = returnWeights
+        Tensor heads = writtenOut
             ? ScaledDotProductAttention.Explicit(q, k, v, mask, causal, dropout, out weights)
             : ScaledDotProductAttention.Fused(q, k, v, mask, causal, dropout);
+        if (!returnWeights) weights?.Dispose();
         return Autocast.Restore(Autocast.Project(w_o, MergeHeads(heads)), query);
     }
 

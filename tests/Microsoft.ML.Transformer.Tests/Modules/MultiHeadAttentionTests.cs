@@ -55,6 +55,36 @@ public class MultiHeadAttentionTests
         TensorAssert.Close(z, attention.Forward(target, memory, sourceMask), 1e-5);
     }
 
+    [Theory]
+    [InlineData(MultiHeadAttention.ExplicitMaxKeyLength)]       // written out on the CPU
+    [InlineData(MultiHeadAttention.ExplicitMaxKeyLength + 1)]   // fused
+    public void BothCpuPathsGiveTheFormulaWithMasksAndGradients(int length)
+    {
+        using var scope = NewDisposeScope();
+        using var attention = new MultiHeadAttention(dModel: 16, heads: 4);
+        ParameterInitialization.XavierUniform(attention, seed: 7);
+        var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        Tensor x = randn([2, length, 16], generator: new Generator(11));
+        var ids = ones(2, length, ScalarType.Int64);
+        ids[1, (length / 2)..] = tensor(0L);   // the second row is half padding
+        Tensor mask = AttentionMasks.KeyPadding(ids, 0);
+
+        // By hand, per head: softmax((QKᵀ/√d_k) masked to −∞ where not (causal and not padding)) V, then W^O.
+        Tensor Project(string name, Tensor input) => input.matmul(p[$"{name}.weight"].t()) + p[$"{name}.bias"];
+        Tensor Heads(Tensor t) => t.view(2, length, 4, 4).transpose(1, 2);
+        Tensor scores = Heads(Project("w_q", x)).matmul(Heads(Project("w_k", x)).transpose(-2, -1)) / 2.0;
+        Tensor allowed = mask.logical_and(AttentionMasks.Causal(length, length, CPU));
+        Tensor z = nn.functional.softmax(scores.masked_fill(allowed.logical_not(), double.NegativeInfinity), -1).matmul(Heads(Project("w_v", x)));
+        Tensor expected = Project("w_o", z.transpose(1, 2).reshape(2, length, 16));
+        Tensor expectedGrad = autograd.grad([expected.square().sum()], [p["w_q.weight"]])[0];
+
+        Tensor actual = attention.Forward(x, x, mask, causal: true);
+        TensorAssert.Close(expected, actual, 1e-5);
+        TensorAssert.Close(expectedGrad, autograd.grad([actual.square().sum()], [p["w_q.weight"]])[0], 1e-4);
+        using (Autocast.Enable(ScalarType.BFloat16))
+            TensorAssert.Close(expected, attention.Forward(x, x, mask, causal: true), 0.05);
+    }
+
     [Fact]
     public void HeadsAreIndependentBlocksOfTheProjections()
     {
