@@ -1,4 +1,5 @@
 using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Seq2Seq;
 using Microsoft.ML.Transformer.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -19,7 +20,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 internal sealed class RawSeq2SeqTraining : IRawTraining
 {
     private const long Ignored = -100;
-    private const int LengthMultiple = 8;   // the estimator's reader setting, which the training task rounds decoder lengths to
+    private static readonly int LengthMultiple = Seq2SeqTrainingTask.LengthMultiple(CPU);   // the estimator's reader setting on the CPU, which the training task rounds decoder lengths to
     private readonly EncoderDecoder _model;
     private readonly RawOptimizer _optimizer;
     private readonly ScalarType? _autocast;
@@ -66,7 +67,7 @@ internal sealed class RawSeq2SeqTraining : IRawTraining
     }
 
     /// <summary>Decoder input [BOS] y_1 … y_n and labels y_1 … y_n [EOS] (ignored after), [B, T], T = longest n + 1 rounded up
-    /// to a multiple of 8 within max_len.</summary>
+    /// to the estimator's length multiple within max_len.</summary>
     private (Tensor Input, Tensor Labels, int Positions) TeacherForcing(TokenRows targets)
     {
         int rows = targets.Lengths.Length, longest = targets.Lengths.Max() + 1;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Seq2Seq;
 using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.Benchmarks;
@@ -106,7 +107,7 @@ internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining
             VocabularySize = Settings.Vocabulary,
             MaxLength = Settings.SourceLength,
             TruncateSource = true,
-            LengthMultiple = 8,
+            LengthMultiple = Seq2SeqTrainingTask.LengthMultiple(TorchSharp.torch.CPU),
             TargetColumn = TargetTokensColumn,
             TargetVocabularySize = Settings.Vocabulary,
             TargetMaxLength = Settings.TargetLength,

@@ -49,8 +49,8 @@ internal static class CommandLine
         Console.Error.WriteLine("       Samples features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples g2p --data <cmudict folder> [seq2seq flags]");
         Console.Error.WriteLine("       Samples translate --data <multi30k folder> [--vocab N] [--separate-vocabularies] [seq2seq flags]");
-        Console.Error.WriteLine("         seq2seq flags: [--epochs N] [--dim d] [--heads h] [--layers N] [--ff d_ff] [--batch N] [--lr x] [--schedule cosine|noam]");
-        Console.Error.WriteLine("                        [--warmup steps] [--dropout p] [--label-smoothing e] [--weight-decay x] [--fp32] [--threads N]");
+        Console.Error.WriteLine("         seq2seq flags: [--epochs N] [--dim d] [--heads h] [--layers N] [--ff d_ff] [--batch N] [--batch-tokens N] [--lr x]");
+        Console.Error.WriteLine("                        [--schedule cosine|noam] [--warmup steps] [--dropout p] [--label-smoothing e] [--weight-decay x] [--fp32] [--threads N]");
         Console.Error.WriteLine("                        [--device cpu|cuda|cuda:N] [--seed N] [--beam k] [--length-penalty a] [--checkpoints <dir>] [--rows N] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples generate [--data <tinyshakespeare folder>] [--out <model.zip>] [--epochs N] [--dim d] [--heads h] [--layers N]");
         Console.Error.WriteLine("                    [--context N] [--batch N] [--lr x] [--dropout p] [--weight-decay x] [--prompt text] [--tokens N] [--fp32] [--threads N]");

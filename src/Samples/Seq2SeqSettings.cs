@@ -11,6 +11,7 @@ internal sealed record Seq2SeqDefaults
     public int? FeedForward { get; init; }
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
+    public int? BatchTokens { get; init; }
     public double LearningRate { get; init; } = 1e-3;
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
     public int? WarmupSteps { get; init; }
@@ -24,7 +25,7 @@ internal sealed record Seq2SeqDefaults
 
 /// <summary>
 /// The flags the sequence-to-sequence samples share, read over a sample's defaults: --epochs --dim --heads --layers --ff
-/// --batch --lr --schedule cosine|noam --warmup --dropout --label-smoothing --weight-decay --fp32 --threads --device --seed
+/// --batch --batch-tokens --lr --schedule cosine|noam --warmup --dropout --label-smoothing --weight-decay --fp32 --threads --device --seed
 /// --beam --length-penalty --checkpoints --rows --out.
 /// </summary>
 internal sealed record Seq2SeqSettings(Seq2SeqOptions Options, DecodingOptions Beam, int? Rows, string ModelPath, int Threads)
@@ -42,6 +43,7 @@ internal sealed record Seq2SeqSettings(Seq2SeqOptions Options, DecodingOptions B
             FeedForwardDimension = args.Int("ff") ?? defaults.FeedForward,
             Epochs = args.Int("epochs") ?? defaults.Epochs,
             BatchSize = args.Int("batch") ?? defaults.BatchSize,
+            BatchTokens = args.Int("batch-tokens") ?? defaults.BatchTokens,
             LearningRate = args.Double("lr") ?? defaults.LearningRate,
             Schedule = args.Value("schedule") is { } schedule ? Schedule(schedule) : defaults.Schedule,
             WarmupSteps = args.Int("warmup") ?? defaults.WarmupSteps,
@@ -72,7 +74,7 @@ internal sealed record Seq2SeqSettings(Seq2SeqOptions Options, DecodingOptions B
     public object Describe(object? extra = null) => new
     {
         d_model = Options.ModelDimension, heads = Options.Heads, encoder_layers = Options.EncoderLayers, decoder_layers = Options.DecoderLayers,
-        d_ff = Options.FeedForwardDimension ?? 4 * Options.ModelDimension, epochs = Options.Epochs, batch = Options.BatchSize, lr = Options.LearningRate,
+        d_ff = Options.FeedForwardDimension ?? 4 * Options.ModelDimension, epochs = Options.Epochs, batch = Options.BatchSize, batch_tokens = Options.BatchTokens, lr = Options.LearningRate,
         schedule = Options.Schedule.ToString(), warmup = Options.WarmupSteps, dropout = Options.Dropout, label_smoothing = Options.LabelSmoothing,
         weight_decay = Options.WeightDecay, mixed_precision = Options.MixedPrecision, device = Options.Device, threads = Threads, seed = Options.Seed,
         beam = Beam.BeamSize, length_penalty = Beam.LengthPenalty, rows = Rows, extra,

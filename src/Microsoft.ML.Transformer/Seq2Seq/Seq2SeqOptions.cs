@@ -68,6 +68,11 @@ public sealed class Seq2SeqOptions : TransformerTrainingOptions
     /// Longer sources are cut to it, and the count is logged.</summary>
     public int? SourceMaxLength { get; set; }
 
+    /// <summary>Batch by tokens: a batch takes pairs of similar length until one more would make its padded source +
+    /// target positions exceed this (the paper's batches held about 25,000 of each); <c>BatchSize</c> still caps its rows,
+    /// so raise it too. Default null: batches of <c>BatchSize</c> rows.</summary>
+    public int? BatchTokens { get; set; }
+
     /// <summary>What early stopping and keep-best watch on the validation set: teacher-forced token accuracy (the
     /// default) or the validation loss.</summary>
     public Seq2SeqValidationMetric ValidationMetric { get; set; } = Seq2SeqValidationMetric.TokenAccuracy;

@@ -35,6 +35,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         TrainingOptionsCheck.Check(_host, options);
         _host.CheckUserArg(options.SourceVocabularySize is null or > 0, nameof(options.SourceVocabularySize), "must be positive");
         _host.CheckUserArg(options.SourceMaxLength is null or > 0, nameof(options.SourceMaxLength), "must be positive");
+        _host.CheckUserArg(options.BatchTokens is null or > 0, nameof(options.BatchTokens), "must be positive");
         _host.CheckValue(options.Decoding, nameof(options.Decoding));
         try
         {
@@ -74,7 +75,8 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
             TokenBatchReader? validation = _options.ValidationSet is { } valid ? ValidationReader(valid, targetTokenizer, model, sourceMaxLength, seed, device) : null;
             long rows = RunIdentity.CountRows(input);
             var task = new Seq2SeqTrainingTask(network, train, validation, device, _options.LabelSmoothing, rows, _options.ValidationMetric);
-            string fingerprint = RunIdentity.Fingerprint(_options, new { model, seed, rows, targetVocabulary = targetTokenizer.VocabularySize, _options.ValidationMetric });
+            string fingerprint = RunIdentity.Fingerprint(_options, new { model, seed, rows, targetVocabulary = targetTokenizer.VocabularySize, _options.ValidationMetric,
+                _options.BatchTokens });
             IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch>(_host, _options, task, device, seed, fingerprint).Run();
             if (train.LastEpoch is { } last && (last.RowsTruncated > 0 || last.RowsSkippedEmptyTarget > 0))
                 channel.Warning($"Training data: {last.RowsTruncated} sources longer than {sourceMaxLength} tokens were cut to that length; " +
@@ -189,14 +191,13 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
             VocabularySize = model.SourceVocabularySize,
             MaxLength = sourceMaxLength,
             TruncateSource = true,
-            // Pairs are short (words, sentences), so rounding lengths up wastes much: on the CPU, where new shapes cost
-            // nothing measurable, batches pad to their longest row only (G2P: a third fewer positions); GPUs keep multiples of 8.
-            LengthMultiple = device.type == DeviceType.CPU ? 1 : 8,
+            LengthMultiple = Seq2SeqTrainingTask.LengthMultiple(device),
             TargetColumn = TargetTokensColumn,
             TargetVocabularySize = model.TargetVocabularySize,
             TargetMaxLength = targetMaxLength,
             PaddingId = SpecialTokens.Pad,
             BatchSize = _options.BatchSize,
+            BatchTokens = _options.BatchTokens,
             ShuffleBufferRows = _options.ShuffleBufferRows,
             BucketFactor = _options.BucketFactor,
             Seed = seed,

@@ -1,5 +1,18 @@
 namespace Microsoft.ML.Transformer.Training;
 
+/// <summary>How a sorted window is cut into batches: at most <paramref name="Rows"/> rows each and, when
+/// <paramref name="Tokens"/> is set, at most that many padded positions (source + target); lengths round up to a
+/// multiple of <paramref name="LengthMultiple"/>, sources never beyond <paramref name="MaxLength"/>.</summary>
+internal readonly record struct BatchCut(int Rows, int? Tokens = null, int LengthMultiple = 1, int MaxLength = int.MaxValue)
+{
+    /// <summary>The padded length of a batch whose longest row has <paramref name="longest"/> tokens.</summary>
+    public int Padded(int longest, int maxLength)
+    {
+        int atLeastOne = Math.Max(longest, 1);
+        return Math.Max(atLeastOne, Math.Min(maxLength, (atLeastOne + LengthMultiple - 1) / LengthMultiple * LengthMultiple));
+    }
+}
+
 /// <summary>
 /// Cuts a window of rows into batches of similar length: sorting by length before cutting means a batch pads its
 /// rows only to the longest of its neighbours, not to the longest of a random draw.
@@ -7,47 +20,81 @@ namespace Microsoft.ML.Transformer.Training;
 internal static class LengthBuckets
 {
     /// <summary>
-    /// Batches of <paramref name="batchSize"/> rows in random order. When the window is not a whole number of batches
-    /// (only the epoch's last window), the short batch comes last, cut from a random place in the sorted order.
+    /// The window's batches in random order. By rows: batches of <see cref="BatchCut.Rows"/>, and when the window is
+    /// not a whole number of them (only the epoch's last window) the short batch comes last, cut from a random place in
+    /// the sorted order. By tokens: each batch takes the next rows in length order while they fit the token budget.
     /// </summary>
-    public static IEnumerable<TokenBatch> Cut(PooledRow[] window, int batchSize, int paddingId, bool labelled, Random random, int lengthMultiple = 1, int maxLength = int.MaxValue)
+    public static IEnumerable<TokenBatch> Cut(PooledRow[] window, BatchCut cut, int paddingId, bool labelled, Random random)
     {
         // Sequence pairs sort by source then target length, so both sides of a batch pad little.
         int[] lengths = Array.ConvertAll(window, row => row.Target is null ? row.Ids.Length : row.Ids.Length * 65_536 + row.Target.Length);
         Array.Sort(lengths, window);
-        int full = window.Length / batchSize, rest = window.Length % batchSize;
-        // The short batch starts at a batch boundary picked at random, so it is not always the longest rows.
-        int restStart = rest == 0 ? window.Length : random.Next(full + 1) * batchSize;
+        List<(int Start, int Count)> batches = cut.Tokens is { } budget ? ByTokens(window, cut, budget) : ByRows(window.Length, cut.Rows, random);
+        if (cut.Tokens is not null) random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batches));
+        foreach (var (start, count) in batches) yield return Pack(window.AsSpan(start, count), paddingId, labelled, cut);
+    }
+
+    /// <summary>Full batches in random order, then the short one (if any) from a random batch boundary, so it is not
+    /// always the longest rows.</summary>
+    private static List<(int Start, int Count)> ByRows(int rows, int batchSize, Random random)
+    {
+        int full = rows / batchSize, rest = rows % batchSize;
+        int restStart = rest == 0 ? rows : random.Next(full + 1) * batchSize;
         int[] starts = new int[full];
         for (int b = 0; b < full; b++) starts[b] = b * batchSize < restStart ? b * batchSize : b * batchSize + rest;
         random.Shuffle(starts);
-        foreach (int start in starts) yield return Pack(window.AsSpan(start, batchSize), paddingId, labelled, lengthMultiple, maxLength);
-        if (rest > 0) yield return Pack(window.AsSpan(restStart, rest), paddingId, labelled, lengthMultiple, maxLength);
+        var batches = new List<(int, int)>(full + 1);
+        foreach (int start in starts) batches.Add((start, batchSize));
+        if (rest > 0) batches.Add((restStart, rest));
+        return batches;
+    }
+
+    /// <summary>Consecutive runs of the sorted rows, each as long as its padded positions stay within
+    /// <paramref name="budget"/> and its rows within <see cref="BatchCut.Rows"/> (a row alone over budget is a batch).</summary>
+    private static List<(int Start, int Count)> ByTokens(PooledRow[] sorted, BatchCut cut, int budget)
+    {
+        var batches = new List<(int, int)>();
+        int start = 0, longestSource = 0, longestTarget = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            int source = Math.Max(longestSource, sorted[i].Ids.Length), target = Math.Max(longestTarget, sorted[i].Target?.Length ?? 0);
+            int count = i - start + 1;
+            long positions = (long)count * (cut.Padded(source, cut.MaxLength) + (target == 0 ? 0 : cut.Padded(target, int.MaxValue)));
+            if (count > 1 && (positions > budget || count > cut.Rows))
+            {
+                batches.Add((start, i - start));
+                start = i;
+                (source, target) = (sorted[i].Ids.Length, sorted[i].Target?.Length ?? 0);
+            }
+            (longestSource, longestTarget) = (source, target);
+        }
+        if (start < sorted.Length) batches.Add((start, sorted.Length - start));
+        return batches;
     }
 
     /// <summary>Packs the rows (and their targets) padded as <see cref="PackRows"/> says.</summary>
-    private static TokenBatch Pack(ReadOnlySpan<PooledRow> rows, int paddingId, bool labelled, int lengthMultiple, int maxLength)
+    private static TokenBatch Pack(ReadOnlySpan<PooledRow> rows, int paddingId, bool labelled, BatchCut cut)
     {
-        var (ids, lengths, longest) = PackRows(rows, static row => row.Ids, paddingId, lengthMultiple, maxLength);
+        var (ids, lengths, longest) = PackRows(rows, static row => row.Ids, paddingId, cut, cut.MaxLength);
         long[]? labels = labelled ? new long[rows.Length] : null;
         if (labels is not null) for (int r = 0; r < rows.Length; r++) labels[r] = rows[r].Label;
         TokenRows? targets = null;
         if (rows.Length > 0 && rows[0].Target is not null)
         {
-            var (targetIds, targetLengths, targetLongest) = PackRows(rows, static row => row.Target!, paddingId, lengthMultiple, int.MaxValue);
+            var (targetIds, targetLengths, targetLongest) = PackRows(rows, static row => row.Target!, paddingId, cut, int.MaxValue);
             targets = new TokenRows(targetIds, targetLengths, targetLongest);
         }
         return new TokenBatch(ids, lengths, longest, labels, targets);
     }
 
-    /// <summary>One side of the rows, padded to the longest rounded up to a multiple of <paramref name="lengthMultiple"/>
+    /// <summary>One side of the rows, padded to the longest rounded up to a multiple of <see cref="BatchCut.LengthMultiple"/>
     /// (at most <paramref name="maxLength"/>): few distinct shapes let oneDNN and cuDNN reuse their compiled kernels.</summary>
     private static (long[] Ids, int[] Lengths, int Longest) PackRows(ReadOnlySpan<PooledRow> rows, Func<PooledRow, int[]> side, int paddingId,
-        int lengthMultiple, int maxLength)
+        BatchCut cut, int maxLength)
     {
-        int longest = 1;
+        int longest = 0;
         foreach (PooledRow row in rows) longest = Math.Max(longest, side(row).Length);
-        longest = Math.Max(longest, Math.Min(maxLength, (longest + lengthMultiple - 1) / lengthMultiple * lengthMultiple));
+        longest = cut.Padded(longest, maxLength);
         var ids = new long[rows.Length * longest];
         Array.Fill(ids, paddingId);
         var lengths = new int[rows.Length];

@@ -33,6 +33,11 @@ internal sealed record TokenBatchOptions
 
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>Batch by tokens: a batch takes rows of similar length until one more would make its padded positions
+    /// (rows × (longest source + longest target)) exceed this; <see cref="BatchSize"/> still caps its rows. Null: every
+    /// batch is <see cref="BatchSize"/> rows.</summary>
+    public int? BatchTokens { get; init; }
+
     /// <summary>Rows held at once (the memory bound); null is 64 batches.</summary>
     public int? ShuffleBufferRows { get; init; }
 

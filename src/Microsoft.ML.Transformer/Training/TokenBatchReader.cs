@@ -24,6 +24,7 @@ internal sealed class TokenBatchReader
         _data = data;
         _options = options;
         host.CheckParam(options.BatchSize > 0, nameof(options.BatchSize), "must be positive");
+        host.CheckParam(options.BatchTokens is null or > 0, nameof(options.BatchTokens), "must be positive");
         host.CheckParam(options.MaxLength > 0, nameof(options.MaxLength), "must be positive");
         host.CheckParam(options.VocabularySize > 0, nameof(options.VocabularySize), "must be positive");
         host.CheckParam(options.PaddingId >= 0 && options.PaddingId < options.VocabularySize, nameof(options.PaddingId), "must be a vocabulary id");
@@ -52,6 +53,9 @@ internal sealed class TokenBatchReader
     /// <summary>Classes of the label (2 for Boolean, the key count for keys); 0 without a label.</summary>
     public int ClassCount { get; }
 
+    /// <summary>The token budget of a batch, or null when batches are cut by rows.</summary>
+    public int? BatchTokens => _options.BatchTokens;
+
     /// <summary>Batch lengths are rounded up to a multiple of this.</summary>
     public int LengthMultiple => _options.LengthMultiple;
 
@@ -60,6 +64,15 @@ internal sealed class TokenBatchReader
 
     /// <summary>The counts of the epoch being, or last, enumerated.</summary>
     public EpochStatistics? LastEpoch { get; private set; }
+
+    /// <summary>Batches in epoch <paramref name="epoch"/>, counted by reading it (without tensors). Needed when batches are
+    /// cut by tokens, where the count depends on the lengths.</summary>
+    public long CountBatches(int epoch, CancellationToken cancellation = default)
+    {
+        long count = 0;
+        foreach (TokenBatch _ in ReadEpoch(epoch, cancellation)) count++;
+        return count;
+    }
 
     /// <summary>
     /// The batches of epoch <paramref name="epoch"/>. Throws, once the cursor is exhausted, when no row was usable.
@@ -93,7 +106,8 @@ internal sealed class TokenBatchReader
 
     private IEnumerable<TokenBatch> Emit(PooledRow[] window, Random random, EpochStatistics stats)
     {
-        foreach (TokenBatch batch in LengthBuckets.Cut(window, _options.BatchSize, _options.PaddingId, _label is not null, random, _options.LengthMultiple, _options.MaxLength))
+        var cut = new BatchCut(_options.BatchSize, _options.BatchTokens, _options.LengthMultiple, _options.MaxLength);
+        foreach (TokenBatch batch in LengthBuckets.Cut(window, cut, _options.PaddingId, _label is not null, random))
         {
             stats.Batches++;
             stats.Tokens += batch.Tokens;

@@ -34,7 +34,7 @@ internal sealed class TrainingLoop<TBatch>
     {
         long rows = _task.CountRows();
         if (rows == 0) throw _host.Except("The training data has no rows.");
-        long batchesPerEpoch = (rows + _options.BatchSize - 1) / _options.BatchSize;
+        long batchesPerEpoch = _task.CountBatches() ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
         long stepsPerEpoch = (batchesPerEpoch + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
         long totalSteps = stepsPerEpoch * _options.Epochs;
         var scheduler = new LearningRateScheduler(_options.Schedule, _options.LearningRate,
@@ -60,7 +60,7 @@ internal sealed class TrainingLoop<TBatch>
             entry.SetMetric(0, meter.LastLoss);
             entry.SetMetric(1, meter.LastAccuracy);
         });
-        channel.Info($"Training for {_options.Epochs} epochs of about {stepsPerEpoch} optimizer steps ({rows} rows, batch {_options.BatchSize}" +
+        channel.Info($"Training for {_options.Epochs} epochs of about {stepsPerEpoch} optimizer steps ({rows} rows in {batchesPerEpoch} batches" +
                      $" × {_options.GradientAccumulationSteps}), {(_autocast is null ? "float32" : "bf16 mixed precision")}.");
 
         for (int epoch = run.EpochsDone; epoch < _options.Epochs && !run.Stopped; epoch++)

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Transformer;
 /// <param name="Epoch">1-based epoch.</param>
 /// <param name="Epochs">Epochs planned.</param>
 /// <param name="Step">Optimizer steps done in the whole run.</param>
-/// <param name="TotalSteps">Optimizer steps planned for the whole run (estimated from the row count).</param>
+/// <param name="TotalSteps">Optimizer steps planned for the whole run (from the row count, or the batches of the first epoch when batches are cut by tokens).</param>
 /// <param name="Loss">Mean training loss since the previous report.</param>
 /// <param name="Accuracy">Training accuracy since the previous report (share of correct predictions or tokens).</param>
 /// <param name="LearningRate">The learning rate of the last step.</param>

@@ -56,6 +56,26 @@ public class TokenBatchReaderTests
         Assert.Equal(203 % 8, sizes[^1]);
     }
 
+    [Theory]
+    [InlineData(60, 8)]
+    [InlineData(60, 3)]
+    [InlineData(1, 8)]      // every row over the budget: one row per batch
+    public void BatchesByTokensKeepTheBudgetAndTheRowCapAndEveryRow(int budget, int rowCap)
+    {
+        var ml = new MLContext(seed: 1);
+        IdRow[] rows = MixedLengths(203);
+        var reader = new TokenBatchReader(Host(ml), ml.Data.LoadFromEnumerable(rows), Options() with { BatchTokens = budget, BatchSize = rowCap });
+
+        List<TokenBatch> batches = [.. reader.ReadEpoch(1, Cancellation)];
+        Assert.All(batches, batch => Assert.True(batch.Count == 1 || batch.Count * batch.Length <= budget,
+            $"{batch.Count} rows × {batch.Length} positions > {budget}"));
+        Assert.All(batches, batch => Assert.InRange(batch.Count, 1, rowCap));
+        Assert.Equal(Expected(rows).Order(), Rows(batches).Order());
+        Assert.Equal(batches.Count, reader.CountBatches(1, Cancellation));
+        if (budget == 60 && rowCap == 8)   // short rows fill the budget with more rows than long ones, up to the cap
+            Assert.True(batches.Count(batch => batch.Count == 8) > 0 && batches.Count(batch => batch.Length > 15 && batch.Count < 4) > 0);
+    }
+
     [Fact]
     public void BatchLengthsAreRoundedUpToTheMultipleButNeverBeyondMaxLength()
     {
