@@ -63,11 +63,7 @@ internal sealed class LanguageModelTrainingTask : ITrainingTask<WindowBatch>
     public static (Tensor Loss, Tensor Correct) Loss(DecoderOnlyModel model, WindowBatch batch, Device device, double labelSmoothing = 0)
     {
         var (inputs, targets) = batch.ToTensors(device);
-        Tensor logits = model.Forward(inputs);
-        Tensor flatLogits = logits.view(-1, logits.shape[2]);
-        Tensor flatTargets = targets.reshape(-1);
-        Tensor loss = nn.functional.cross_entropy(flatLogits, flatTargets, label_smoothing: labelSmoothing);
-        return (loss, flatLogits.argmax(-1).eq(flatTargets).sum());
+        return VocabularyLoss.Compute(model.Hidden(inputs), targets, model.Logits, model.Config.TargetVocabularySize, labelSmoothing);
     }
 
     /// <summary>The model's loss over every window of <paramref name="windows"/> (offset 0, in order), in eval mode

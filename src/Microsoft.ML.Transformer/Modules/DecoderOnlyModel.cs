@@ -32,14 +32,17 @@ internal sealed class DecoderOnlyModel : nn.Module
     /// <summary>Token ids [batch, L] → next-token logits [batch, L, vocabulary] in float32. With a cache,
     /// <paramref name="tokenIds"/> holds only the new positions and continues from the cached ones.</summary>
     public Tensor Forward(Tensor tokenIds, DecoderCache? cache = null, AttentionRecorder? recorder = null)
+        => Logits(Hidden(tokenIds, cache, recorder));
+
+    /// <summary><see cref="Forward"/> without the final projection: the decoder output [batch, L, d_model].</summary>
+    public Tensor Hidden(Tensor tokenIds, DecoderCache? cache = null, AttentionRecorder? recorder = null)
     {
         Tensor x = embedding.Forward(tokenIds, cache?.Length ?? 0);
-        Tensor hidden = decoder.Forward(x, memory: null, sourceMask: null, targetMask: null, cache, recorder);
-        Tensor logits = output_projection is null
-            ? Autocast.Project(hidden, embedding.TokenTable.weight!, null)
-            : Autocast.Project(output_projection, hidden);
-        return Autocast.Restore(logits, hidden);
+        return decoder.Forward(x, memory: null, sourceMask: null, targetMask: null, cache, recorder);
     }
+
+    /// <summary>Decoder output [..., d_model] → next-token logits [..., V] in float32.</summary>
+    public Tensor Logits(Tensor hidden) => Autocast.Logits(hidden, embedding.TokenTable, output_projection);
 
     public DecoderCache NewCache() => decoder.NewCache();
 }

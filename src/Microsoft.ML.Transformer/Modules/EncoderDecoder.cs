@@ -42,28 +42,29 @@ internal sealed class EncoderDecoder : nn.Module
     /// <summary>Target ids [batch, L_t] (shifted right: starting with [BOS]) → logits [batch, L_t, target vocabulary].
     /// With a cache, <paramref name="targetIds"/> holds only the new positions.</summary>
     public Tensor Decode(Tensor targetIds, Tensor? memory, Tensor sourceMask, DecoderCache? cache = null, AttentionRecorder? recorder = null)
+        => Logits(DecodeHidden(targetIds, memory, sourceMask, cache, recorder));
+
+    /// <summary><see cref="Decode"/> without the final projection: the decoder output [batch, L_t, d_model].</summary>
+    public Tensor DecodeHidden(Tensor targetIds, Tensor? memory, Tensor sourceMask, DecoderCache? cache = null, AttentionRecorder? recorder = null)
     {
         long start = cache?.Length ?? 0;
         Tensor x = target_embedding.Forward(targetIds, start);
-        Tensor hidden = decoder.Forward(x, memory, sourceMask, targetMask: null, cache, recorder);
-        return Project(hidden);
+        return decoder.Forward(x, memory, sourceMask, targetMask: null, cache, recorder);
     }
 
     /// <summary>Teacher-forced training pass: logits for every target position.</summary>
-    public Tensor Forward(Tensor sourceIds, Tensor targetIds)
+    public Tensor Forward(Tensor sourceIds, Tensor targetIds) => Logits(ForwardHidden(sourceIds, targetIds));
+
+    /// <summary>Teacher-forced pass without the final projection: the decoder output for every target position.</summary>
+    public Tensor ForwardHidden(Tensor sourceIds, Tensor targetIds)
     {
         var (memory, sourceMask) = Encode(sourceIds);
-        return Decode(targetIds, memory, sourceMask);
+        return DecodeHidden(targetIds, memory, sourceMask);
     }
 
     public DecoderCache NewCache() => decoder.NewCache();
 
-    /// <summary>Logits in float32 (the loss and the decoder's softmax need full precision).</summary>
-    private Tensor Project(Tensor hidden)
-    {
-        Tensor logits = output_projection is null
-            ? Autocast.Project(hidden, target_embedding.TokenTable.weight!, null)
-            : Autocast.Project(output_projection, hidden);
-        return Autocast.Restore(logits, hidden);
-    }
+    /// <summary>Decoder output [..., d_model] → target-vocabulary logits [..., V] in float32 (the loss and the decoder's
+    /// softmax need full precision).</summary>
+    public Tensor Logits(Tensor hidden) => Autocast.Logits(hidden, target_embedding.TokenTable, output_projection);
 }

@@ -13,7 +13,6 @@ namespace Microsoft.ML.Transformer.Seq2Seq;
 /// </summary>
 internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
 {
-    private const long Ignored = -100;   // cross_entropy's ignore_index: padding positions add nothing to the loss
     private readonly EncoderDecoder _model;
     private readonly TokenBatchReader _train;
     private readonly TokenBatchReader? _validation;
@@ -82,11 +81,8 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
     private (Tensor Loss, Tensor Correct, int Positions) LossAndCorrect(TokenBatch batch)
     {
         var (decoderInput, labels, positions) = TeacherForcing(batch.Targets!);
-        Tensor logits = _model.Forward(batch.IdsTensor(_device), decoderInput);                   // [B, T, V]
-        Tensor flatLogits = logits.view(-1, logits.shape[2]);
-        Tensor flatLabels = labels.view(-1);
-        Tensor loss = nn.functional.cross_entropy(flatLogits, flatLabels, ignore_index: Ignored, label_smoothing: _labelSmoothing);
-        Tensor correct = flatLogits.argmax(-1).eq(flatLabels).sum();   // ignored positions never equal an argmax
+        Tensor hidden = _model.ForwardHidden(batch.IdsTensor(_device), decoderInput);                   // [B, T, d_model]
+        var (loss, correct) = VocabularyLoss.Compute(hidden, labels, _model.Logits, _model.Config.TargetVocabularySize, _labelSmoothing);
         return (loss, correct, positions);
     }
 
@@ -99,7 +95,7 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
         var input = new long[rows * length];
         var labels = new long[rows * length];
         Array.Fill(input, _model.Config.PaddingId);
-        Array.Fill(labels, Ignored);
+        Array.Fill(labels, VocabularyLoss.Ignored);
         int positions = 0;
         for (int r = 0; r < rows; r++)
         {

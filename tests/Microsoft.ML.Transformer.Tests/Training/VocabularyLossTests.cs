@@ -1,0 +1,38 @@
+using Microsoft.ML.Transformer.Tests.Modules;
+using Microsoft.ML.Transformer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Tests.Training;
+
+/// <summary>The chunked loss is the plain one: label-smoothed cross-entropy averaged over the labelled positions, the
+/// argmax count, and the same gradients, whatever the chunk size.</summary>
+public class VocabularyLossTests
+{
+    [Theory]
+    [InlineData(null, 0.0)]
+    [InlineData(3L, 0.1)]    // chunks of 3 over 7 labelled positions: 3 + 3 + 1
+    [InlineData(1L, 0.1)]
+    public void EqualsCrossEntropyOverTheLabelledPositions(long? chunk, double smoothing)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(3);
+        Tensor hidden = randn([2, 5, 8], ScalarType.Float64, generator: generator).requires_grad_();
+        Tensor weight = randn([11, 8], ScalarType.Float64, generator: generator).requires_grad_();
+        Tensor labels = tensor(new long[,] { { 4, 0, 10, 7, VocabularyLoss.Ignored }, { 3, 3, 9, VocabularyLoss.Ignored, VocabularyLoss.Ignored } });
+        Tensor Logits(Tensor h) => h.matmul(weight.t());
+
+        Tensor fullLogits = Logits(hidden).view(-1, 11);
+        Tensor expected = nn.functional.cross_entropy(fullLogits, labels.view(-1), ignore_index: VocabularyLoss.Ignored, label_smoothing: smoothing);
+        long expectedCorrect = fullLogits.argmax(-1).eq(labels.view(-1)).sum().item<long>();
+        Tensor[] expectedGrads = [.. autograd.grad([expected], [hidden, weight])];
+
+        var (loss, correct) = VocabularyLoss.Compute(hidden, labels, Logits, 11, smoothing, chunk);
+
+        Assert.Equal(expected.item<double>(), loss.item<double>(), 1e-12);
+        Assert.Equal(expectedCorrect, correct.item<long>());
+        Tensor[] grads = [.. autograd.grad([loss], [hidden, weight])];
+        TensorAssert.Close(expectedGrads[0], grads[0], 1e-12);
+        TensorAssert.Close(expectedGrads[1], grads[1], 1e-12);
+    }
+}
