@@ -8,8 +8,8 @@ namespace Microsoft.ML.Transformer.Training;
 /// computed from the model's last hidden states a chunk of positions at a time. Positions labelled
 /// <see cref="Ignored"/> (padding) are dropped before the projection, so they cost nothing. Chunks keep every float32
 /// logits tensor — and the softmax and gradient tensors of its size — under 16 MB: glibc serves bigger blocks straight
-/// from the OS (mmap above 32 MB), page by page, on every step. At an 8,000-token vocabulary that made each [1,600, V]
-/// logits-sized tensor cost ≈ 80 ms to allocate, far more than the matmul that fills it.
+/// from the OS (mmap above 32 MB), page by page, on every step: converting [1,600 × 8,000] bf16 logits to float32 took
+/// 82 ms and the cross-entropy over them 91 ms, against 6.6 ms for an argmax over the same data.
 /// </summary>
 internal static class VocabularyLoss
 {
