@@ -15,6 +15,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> 
     ["seq2seq-train"] = (Seq2SeqTrainBenchmark.Usage, Seq2SeqTrainBenchmark.Run),
     ["seq2seq-decode"] = (Seq2SeqDecodeBenchmark.Usage, Seq2SeqDecodeBenchmark.Run),
     ["seq2seq-beam"] = (Seq2SeqBeamBenchmark.Usage, Seq2SeqBeamBenchmark.Run),
+    ["seq2seq-attention"] = (Seq2SeqAttentionBenchmark.Usage, Seq2SeqAttentionBenchmark.Run),
     ["lm-train"] = (LanguageModelTrainBenchmark.Usage, LanguageModelTrainBenchmark.Run),
     ["lm-generate"] = (LanguageModelGenerateBenchmark.Usage, LanguageModelGenerateBenchmark.Run),
 };

@@ -1,5 +1,6 @@
 using Microsoft.ML.Transformer.LanguageModel;
 using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.Benchmarks;
@@ -8,10 +9,11 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// A raw TorchSharp training loop of the language-model estimator's own model (<see cref="DecoderOnlyModel"/>, same config
 /// and seed, so the same initial weights), doing per step what the trainer's loop does, minus ML.NET: the window batch as
 /// inputs w[0..T) and targets w[1..T], forward (under bf16 <see cref="Autocast"/> when the options ask for mixed precision),
-/// next-token cross-entropy over every position (the options' label smoothing, 0 by default), backward, <c>loss.item()</c>,
+/// next-token cross-entropy over every position (the options' label smoothing, 0 by default) by the library's
+/// <see cref="VocabularyLoss"/>, backward, <c>loss.item()</c>,
 /// then <see cref="RawOptimizer"/> (gradient norm clipped to 1, AdamW lr 1e-3, β 0.9/0.99, weight decay 0.01 on weight
 /// matrices only, <c>zero_grad</c>) at a constant learning rate. One dispose scope per step. The trainer also counts correct
-/// next tokens (an argmax over the logits, read back every step); the raw loop does that only when asked.
+/// next tokens (an argmax per loss chunk, read back every step); the raw loop does that only when asked.
 /// </summary>
 internal sealed class RawLanguageModelTraining : IRawTraining
 {
@@ -42,16 +44,14 @@ internal sealed class RawLanguageModelTraining : IRawTraining
     {
         using var scope = NewDisposeScope();
         var (inputs, targets) = batch.ToTensors(CPU);
-        Tensor loss, flatLogits, flatTargets;
+        Tensor loss;
+        Tensor? correct;
         using (Autocast.Enable(_autocast))
-        {
-            Tensor logits = _model.Forward(inputs);
-            (flatLogits, flatTargets) = (logits.view(-1, logits.shape[2]), targets.reshape(-1));
-            loss = nn.functional.cross_entropy(flatLogits, flatTargets, label_smoothing: _labelSmoothing);
-        }
+            (loss, correct) = VocabularyLoss.Compute(_model.Hidden(inputs), targets, _model.Logits, _model.Config.TargetVocabularySize,
+                _labelSmoothing, countCorrect: _withAccuracy);
         loss.backward();
         LastLoss = loss.item<float>();
-        if (_withAccuracy) LastCorrect = flatLogits.argmax(-1).eq(flatTargets).sum().item<long>();
+        if (correct is not null) LastCorrect = correct.item<long>();
         _optimizer.Step();
         return batch.Tokens;
     }

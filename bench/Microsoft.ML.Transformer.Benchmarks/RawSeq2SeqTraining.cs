@@ -11,15 +11,15 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// A raw TorchSharp training loop of the sequence-to-sequence estimator's own model (<see cref="EncoderDecoder"/>, same
 /// config and seed, so the same initial weights), doing per step what the trainer's loop does with the estimator's
 /// defaults, minus ML.NET: teacher forcing ([BOS] y → y [EOS], the batch length rounded up as the training task does),
-/// forward (under bf16 <see cref="Autocast"/> when asked), label-smoothed cross-entropy (ε 0.1, padding ignored), backward,
+/// forward (under bf16 <see cref="Autocast"/> when asked), label-smoothed cross-entropy (ε 0.1, padding ignored) by the
+/// library's <see cref="VocabularyLoss"/> (chunked: what a tuned PyTorch loop would do too), backward,
 /// <c>loss.item()</c>, gradient norm clipped to 1, AdamW (lr 5e-4, β 0.9/0.98, ε 1e-8, weight decay 0.01 on weight
 /// matrices only, as the trainer groups them), <c>zero_grad</c>. One dispose scope per step. The trainer also counts
-/// correct tokens (an argmax over the logits, read back every step); the raw loop does that only when asked
+/// correct tokens (an argmax per loss chunk, read back every step); the raw loop does that only when asked
 /// (<c>withAccuracy</c>), to show what that costs.
 /// </summary>
 internal sealed class RawSeq2SeqTraining : IRawTraining
 {
-    private const long Ignored = -100;
     private static readonly int LengthMultiple = Seq2SeqTrainingTask.LengthMultiple(CPU);   // the estimator's reader setting on the CPU, which the training task rounds decoder lengths to
     private readonly EncoderDecoder _model;
     private readonly RawOptimizer _optimizer;
@@ -52,16 +52,14 @@ internal sealed class RawSeq2SeqTraining : IRawTraining
     {
         using var scope = NewDisposeScope();
         var (input, labels, positions) = TeacherForcing(batch.Targets!);
-        Tensor loss, flatLogits, flatLabels;
+        Tensor loss;
+        Tensor? correct;
         using (Autocast.Enable(_autocast))
-        {
-            Tensor logits = _model.Forward(batch.IdsTensor(CPU), input);
-            (flatLogits, flatLabels) = (logits.view(-1, logits.shape[2]), labels.view(-1));
-            loss = nn.functional.cross_entropy(flatLogits, flatLabels, ignore_index: Ignored, label_smoothing: _labelSmoothing);
-        }
+            (loss, correct) = VocabularyLoss.Compute(_model.ForwardHidden(batch.IdsTensor(CPU), input), labels, _model.Logits,
+                _model.Config.TargetVocabularySize, _labelSmoothing, countCorrect: _withAccuracy);
         loss.backward();
         LastLoss = loss.item<float>();
-        if (_withAccuracy) LastCorrect = flatLogits.argmax(-1).eq(flatLabels).sum().item<long>();
+        if (correct is not null) LastCorrect = correct.item<long>();
         _optimizer.Step();
         return positions;
     }
@@ -75,7 +73,7 @@ internal sealed class RawSeq2SeqTraining : IRawTraining
         var input = new long[rows * length];
         var labels = new long[rows * length];
         Array.Fill(input, _model.Config.PaddingId);
-        Array.Fill(labels, Ignored);
+        Array.Fill(labels, VocabularyLoss.Ignored);
         int positions = 0;
         for (int r = 0; r < rows; r++)
         {

@@ -63,7 +63,8 @@ internal sealed class LanguageModelTrainingTask : ITrainingTask<WindowBatch>
     public static (Tensor Loss, Tensor Correct) Loss(DecoderOnlyModel model, WindowBatch batch, Device device, double labelSmoothing = 0)
     {
         var (inputs, targets) = batch.ToTensors(device);
-        return VocabularyLoss.Compute(model.Hidden(inputs), targets, model.Logits, model.Config.TargetVocabularySize, labelSmoothing);
+        var (loss, correct) = VocabularyLoss.Compute(model.Hidden(inputs), targets, model.Logits, model.Config.TargetVocabularySize, labelSmoothing);
+        return (loss, correct!);
     }
 
     /// <summary>The model's loss over every window of <paramref name="windows"/> (offset 0, in order), in eval mode

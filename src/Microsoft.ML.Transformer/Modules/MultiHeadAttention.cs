@@ -19,8 +19,11 @@ internal sealed class MultiHeadAttention : nn.Module
     private readonly double _attentionDropout;
 
     /// <summary>On the CPU, attention over at most this many keys runs written out rather than fused (a whole seq2seq
-    /// training step 1.3–2× faster at lengths 8–64; the fused kernel wins from 128).</summary>
+    /// training step 1.3–2× faster at lengths 8–64; the fused kernel wins from 128: the seq2seq-attention benchmark).</summary>
     internal const int ExplicitMaxKeyLength = 64;
+
+    /// <summary>The limit in force: <see cref="ExplicitMaxKeyLength"/>, changed only by the benchmark that compares the paths.</summary>
+    internal static int CpuExplicitMaxKeyLength { get; set; } = ExplicitMaxKeyLength;
 
     public MultiHeadAttention(int dModel, int heads, double attentionDropout = 0) : base(nameof(MultiHeadAttention))
     {
@@ -81,7 +84,7 @@ internal sealed class MultiHeadAttention : nn.Module
         // fused kernel has a fixed cost per (row, head) block that dominates there, and its bf16 backward is slow. Longer
         // keys take the fused kernel in fp32 (docs/model.md has the measurements). GPUs keep fused bf16 (flash attention).
         bool cpu = q.device_type == DeviceType.CPU;
-        bool writtenOut = returnWeights || (cpu && k.shape[^2] <= ExplicitMaxKeyLength);
+        bool writtenOut = returnWeights || (cpu && k.shape[^2] <= CpuExplicitMaxKeyLength);
         if (!writtenOut && cpu && q.dtype is ScalarType.BFloat16 or ScalarType.Float16)
             (q, k, v) = (q.to(ScalarType.Float32), k.to(ScalarType.Float32), v.to(ScalarType.Float32));
         double dropout = training ? _attentionDropout : 0;

@@ -83,7 +83,7 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
         var (decoderInput, labels, positions) = TeacherForcing(batch.Targets!);
         Tensor hidden = _model.ForwardHidden(batch.IdsTensor(_device), decoderInput);                   // [B, T, d_model]
         var (loss, correct) = VocabularyLoss.Compute(hidden, labels, _model.Logits, _model.Config.TargetVocabularySize, _labelSmoothing);
-        return (loss, correct, positions);
+        return (loss, correct!, positions);
     }
 
     /// <summary>Decoder input [BOS] y_1 … y_n and labels y_1 … y_n [EOS] (ignored after), both [B, T] with T the longest

@@ -22,9 +22,11 @@ internal static class VocabularyLoss
     /// <param name="labels">[...] int64 token ids, or <see cref="Ignored"/>.</param>
     /// <param name="logits">The model's projection: hidden [n, d_model] → float32 logits [n, V].</param>
     /// <param name="chunkPositions">Positions per chunk; null: as many as keep a chunk's logits within 16 MB.</param>
-    /// <returns>The mean loss over the labelled positions (a scalar with a graph) and the correct count (a scalar).</returns>
-    public static (Tensor Loss, Tensor Correct) Compute(Tensor hidden, Tensor labels, Func<Tensor, Tensor> logits, int vocabularySize,
-        double labelSmoothing, long? chunkPositions = null)
+    /// <param name="countCorrect">Also count the positions whose argmax is the label (an argmax per chunk).</param>
+    /// <returns>The mean loss over the labelled positions (a scalar with a graph) and the correct count (a scalar; null
+    /// unless <paramref name="countCorrect"/>).</returns>
+    public static (Tensor Loss, Tensor? Correct) Compute(Tensor hidden, Tensor labels, Func<Tensor, Tensor> logits, int vocabularySize,
+        double labelSmoothing, long? chunkPositions = null, bool countCorrect = true)
     {
         using var scope = NewDisposeScope();
         Tensor flatHidden = hidden.reshape(-1, hidden.shape[^1]);
@@ -41,8 +43,8 @@ internal static class VocabularyLoss
             Tensor chunkLabels = flatLabels.narrow(0, start, length);
             Tensor chunkLogits = logits(flatHidden.narrow(0, start, length));
             lossSum = lossSum + nn.functional.cross_entropy(chunkLogits, chunkLabels, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing);
-            correct = correct + chunkLogits.argmax(-1).eq(chunkLabels).sum();
+            if (countCorrect) correct = correct + chunkLogits.argmax(-1).eq(chunkLabels).sum();
         }
-        return ((lossSum / Math.Max(positions, 1)).MoveToOuterDisposeScope(), correct.MoveToOuterDisposeScope());
+        return ((lossSum / Math.Max(positions, 1)).MoveToOuterDisposeScope(), countCorrect ? correct.MoveToOuterDisposeScope() : null);
     }
 }
