@@ -54,6 +54,13 @@ internal static class CmuDict
         return (word, fields[1..]);
     }
 
+    private static readonly char[] StressDigits = ['0', '1', '2'];
+
+    /// <summary>A pronunciation with its vowels' stress digits removed ("T AH0 M EY1 T OW2" → "T AH M EY T OW"): the form
+    /// of the stressless WER that published CMUdict G2P results report.</summary>
+    public static string WithoutStress(string pronunciation)
+        => string.Join(' ', pronunciation.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(phone => phone.TrimEnd(StressDigits)));
+
     /// <summary>Which side of the 90/5/5 split a word falls on.</summary>
     public static Split SideOf(string word) => (Fnv1a(word) % 100) switch
     {

@@ -9,7 +9,7 @@ namespace Samples;
 /// encoder–decoder Transformer. A stable 90/5/5 split by word; trained on every pronunciation of the training words,
 /// validated on the validation words; each test word decoded once (greedy, then beam search) and scored against all
 /// its pronunciations (the cmusphinx g2p-seq2seq convention): WER = share of words wrong, PER = phoneme edits to the
-/// closest pronunciation.
+/// closest pronunciation; both with stress digits, and without them as published CMUdict results are.
 /// </summary>
 internal static class G2pSample
 {
@@ -61,12 +61,18 @@ internal static class G2pSample
         Decoded beam = Seq2SeqSample.Decode(trained, test, settings.Beam);
         var (greedyWer, greedyPer) = Seq2SeqMetrics.Pronunciations(greedy.Predictions, references);
         var (beamWer, beamPer) = Seq2SeqMetrics.Pronunciations(beam.Predictions, references);
+        // Published CMUdict results (cmusphinx g2p-seq2seq, Phonetisaurus) are without stress: the same predictions, digits removed.
+        IReadOnlyList<string>[] stresslessReferences = [.. references.Select(r => (IReadOnlyList<string>)[.. r.Select(CmuDict.WithoutStress)])];
+        var (greedyWerStressless, greedyPerStressless) = Seq2SeqMetrics.Pronunciations([.. greedy.Predictions.Select(CmuDict.WithoutStress)], stresslessReferences);
+        var (beamWerStressless, beamPerStressless) = Seq2SeqMetrics.Pronunciations([.. beam.Predictions.Select(CmuDict.WithoutStress)], stresslessReferences);
 
         Seq2SeqSample.ShowExamples(Enumerable.Range(0, Math.Min(12, testWords.Count)).Select(i => (testWords[i].Word, greedy.Predictions[i],
             beam.Predictions[i], string.Join(" | ", testWords[i].Pronunciations))), "CMUdict");
-        var table = new Table().AddColumn($"test: {testWords.Count:N0} words").AddColumn("WER").AddColumn("PER").AddColumn("words/s");
-        table.AddRow("greedy", $"[bold]{greedyWer:P2}[/]", $"{greedyPer:P2}", $"{greedy.RowsPerSecond:N0}");
-        table.AddRow($"beam {settings.Beam.BeamSize}", $"[bold]{beamWer:P2}[/]", $"{beamPer:P2}", $"{beam.RowsPerSecond:N0}");
+        var table = new Table().AddColumn($"test: {testWords.Count:N0} words").AddColumn("WER").AddColumn("PER")
+            .AddColumn("WER without stress").AddColumn("PER without stress").AddColumn("words/s");
+        table.AddRow("greedy", $"[bold]{greedyWer:P2}[/]", $"{greedyPer:P2}", $"{greedyWerStressless:P2}", $"{greedyPerStressless:P2}", $"{greedy.RowsPerSecond:N0}");
+        table.AddRow($"beam {settings.Beam.BeamSize}", $"[bold]{beamWer:P2}[/]", $"{beamPer:P2}", $"{beamWerStressless:P2}", $"{beamPerStressless:P2}",
+            $"{beam.RowsPerSecond:N0}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Training: {trained.TrainingTime.TotalMinutes:F1} min, {trained.TokensPerSecond:N0} tokens/s.");
 
@@ -84,6 +90,10 @@ internal static class G2pSample
             per_greedy = Math.Round(greedyPer, 4),
             wer_beam = Math.Round(beamWer, 4),
             per_beam = Math.Round(beamPer, 4),
+            wer_greedy_stressless = Math.Round(greedyWerStressless, 4),
+            per_greedy_stressless = Math.Round(greedyPerStressless, 4),
+            wer_beam_stressless = Math.Round(beamWerStressless, 4),
+            per_beam_stressless = Math.Round(beamPerStressless, 4),
             train_seconds = Math.Round(trained.TrainingTime.TotalSeconds, 1),
             tokens_per_s = Math.Round(trained.TokensPerSecond),
             decode_rows_per_s_greedy = Math.Round(greedy.RowsPerSecond, 1),

@@ -17,7 +17,7 @@ internal static class TranslateSample
 
     public static readonly Seq2SeqDefaults Defaults = new()
     {
-        ModelDimension = 256, Heads = 4, Layers = 3, Epochs = 10, BatchSize = 64, LearningRate = 1e-3, Dropout = 0.1, ModelPath = "translate-en-de.zip",
+        ModelDimension = 256, Heads = 4, Layers = 3, Epochs = 15, BatchSize = 128, LearningRate = 1e-3, Dropout = 0.1, ModelPath = "translate-en-de.zip",
     };
 
     public static int Run(ILookup<string, string> args)

@@ -46,6 +46,14 @@ public class CmuDictTests
     }
 
     [Fact]
+    public void StressDigitsComeOffVowelsOnly()
+    {
+        Assert.Equal("T AH M EY T OW", CmuDict.WithoutStress("T AH0 M EY1 T OW2"));
+        Assert.Equal("R EH D", CmuDict.WithoutStress("R EH D"));
+        Assert.Equal("", CmuDict.WithoutStress(""));
+    }
+
+    [Fact]
     public void TheHashIsFnv1aOfTheUtf8Bytes()
     {
         Assert.Equal(0x811C9DC5u, CmuDict.Fnv1a(""));        // the offset basis
