@@ -19,6 +19,7 @@ internal sealed class TrainingLoop<TBatch>
     private readonly TransformerTrainingOptions _options;
     private readonly ITrainingTask<TBatch> _task;
     private readonly ScalarType? _autocast;
+    private readonly bool _onCpu;
     private readonly int _seed;
     private readonly string _fingerprint;
 
@@ -27,10 +28,20 @@ internal sealed class TrainingLoop<TBatch>
     {
         (_host, _options, _task, _seed, _fingerprint) = (host, options, task, seed, fingerprint);
         _autocast = options.MixedPrecision && TrainingDevice.SupportsBFloat16(device) ? ScalarType.BFloat16 : null;
+        _onCpu = device.type == DeviceType.CPU;
     }
 
     /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included).</summary>
     public IReadOnlyList<EpochSummary> Run()
+    {
+        if (!_onCpu) return Train();
+        if (NativeAllocator.TuneForTraining() is { } tuning)
+            using (IChannel channel = _host.Start("Native allocator")) channel.Info(tuning);
+        try { return Train(); }
+        finally { NativeAllocator.ReleaseFreeMemory(); }
+    }
+
+    private IReadOnlyList<EpochSummary> Train()
     {
         long rows = _task.CountRows();
         if (rows == 0) throw _host.Except("The training data has no rows.");
