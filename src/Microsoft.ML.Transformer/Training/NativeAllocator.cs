@@ -6,11 +6,13 @@ namespace Microsoft.ML.Transformer.Training;
 /// Keeps glibc's malloc from giving memory back to the OS between training steps. libtorch allocates its CPU tensors
 /// with malloc; by default glibc serves blocks above a (dynamic) threshold with their own mmap and trims the heap top
 /// when more than twice that is free, so every step maps the same hundreds of megabytes again and pays a page fault per
-/// 4 KB page. On the 2-core VM of bench/README.md that was half of a seq2seq training step (1,879 → 4,603 target
+/// 4 KB page. On the 2-core VM of bench/README.md that was half of a seq2seq training step (1,879 → 5,072 target
 /// tokens/s with this tuning). Process-wide and once: an mmap threshold of 32 MiB (glibc's own ceiling for the dynamic
 /// one) and a trim threshold of 1 GiB, the same as <c>GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:glibc.malloc.trim_threshold=…</c>.
-/// Nothing is changed when the process is not on glibc, when the user already tunes malloc through the environment,
-/// or when <c>MLTRANSFORMER_MALLOC_TUNING=0</c>.
+/// The freed memory stays with the process for reuse (its resident size does not shrink after training): a
+/// <c>malloc_trim</c> after each training was tried and cost the next training and the scoring after it their page
+/// faults again (5,072 → 3,855 tokens/s in the benchmark's back-to-back Fits). Nothing is changed when the process is
+/// not on glibc, when the user already tunes malloc through the environment, or when <c>MLTRANSFORMER_MALLOC_TUNING=0</c>.
 /// </summary>
 internal static class NativeAllocator
 {
@@ -24,11 +26,10 @@ internal static class NativeAllocator
     private const int M_MMAP_THRESHOLD = -3;
 
     private delegate int Mallopt(int parameter, int value);
-    private delegate int MallocTrim(nuint pad);
 
     private static readonly Lock s_gate = new();
     private static string? s_outcome;
-    private static MallocTrim? s_trim;
+    private static bool s_applied;
 
     /// <summary>
     /// Applies the tuning on the first call in the process. Returns what was done, for the log, on that call only; null
@@ -45,11 +46,7 @@ internal static class NativeAllocator
     }
 
     /// <summary>Whether the first <see cref="TuneForTraining"/> changed glibc's settings.</summary>
-    internal static bool Applied => s_trim is not null;
-
-    /// <summary>Hands the free memory the tuning kept back to the OS (glibc's <c>malloc_trim(0)</c>); a no-op when the
-    /// tuning was not applied.</summary>
-    public static void ReleaseFreeMemory() => s_trim?.Invoke(0);
+    internal static bool Applied => s_applied;
 
     /// <summary>Why the tuning must not be applied given these environment variables, or null when it may be.</summary>
     internal static string? ReasonToLeaveAlone(Func<string, string?> environment)
@@ -70,7 +67,6 @@ internal static class NativeAllocator
         // glibc's soname; musl and other C libraries have no libc.so.6, and there the tuning does not apply
         if (!NativeLibrary.TryLoad("libc.so.6", out IntPtr libc)
             || !NativeLibrary.TryGetExport(libc, "mallopt", out IntPtr malloptAddress)
-            || !NativeLibrary.TryGetExport(libc, "malloc_trim", out IntPtr trimAddress)
             || !NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _))
             return "Native allocator left alone: the C library is not glibc.";
 
@@ -81,8 +77,8 @@ internal static class NativeAllocator
             return "Native allocator: glibc refused the mmap threshold; malloc left as it was.";
         if (mallopt(M_TRIM_THRESHOLD, TrimThresholdBytes) != 1)
             return "Native allocator: glibc took the mmap threshold but refused the trim threshold.";
-        s_trim = Marshal.GetDelegateForFunctionPointer<MallocTrim>(trimAddress);
+        s_applied = true;
         return $"Native allocator: glibc malloc keeps freed memory for reuse between steps (mmap threshold {MmapThresholdBytes >> 20} MiB, " +
-               $"trim threshold {TrimThresholdBytes >> 20} MiB; returned after training). Set {OptOutVariable}=0 to leave malloc alone.";
+               $"trim threshold {TrimThresholdBytes >> 20} MiB). Set {OptOutVariable}=0 to leave malloc alone.";
     }
 }

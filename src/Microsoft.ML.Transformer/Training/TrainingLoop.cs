@@ -34,15 +34,8 @@ internal sealed class TrainingLoop<TBatch>
     /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included).</summary>
     public IReadOnlyList<EpochSummary> Run()
     {
-        if (!_onCpu) return Train();
-        if (NativeAllocator.TuneForTraining() is { } tuning)
-            using (IChannel channel = _host.Start("Native allocator")) channel.Info(tuning);
-        try { return Train(); }
-        finally { NativeAllocator.ReleaseFreeMemory(); }
-    }
-
-    private IReadOnlyList<EpochSummary> Train()
-    {
+        if (_onCpu && NativeAllocator.TuneForTraining() is { } tuning)
+            using (IChannel allocatorChannel = _host.Start("Native allocator")) allocatorChannel.Info(tuning);
         long rows = _task.CountRows();
         if (rows == 0) throw _host.Except("The training data has no rows.");
         long batchesPerEpoch = _task.CountBatches() ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
