@@ -5,13 +5,13 @@ namespace Microsoft.ML.Transformer.Training;
 /// <summary>
 /// Keeps glibc's malloc from giving memory back to the OS between training steps. libtorch allocates its CPU tensors
 /// with malloc; by default glibc serves blocks above a (dynamic) threshold with their own mmap and trims the heap top
-/// when more than twice that is free, so every step maps the same hundreds of megabytes again and pays a page fault per
-/// 4 KB page. On the 2-core VM of bench/README.md that was half of a seq2seq training step (1,879 → 5,072 target
+/// when more than twice that is free, so a step can map the same hundreds of megabytes again and pay a page fault per
+/// 4 KB page. On the 2-core VM of bench/README.md that was half of a seq2seq training step (2,441 → 4,933 target
 /// tokens/s with this tuning). Process-wide and once: an mmap threshold of 32 MiB (glibc's own ceiling for the dynamic
 /// one) and a trim threshold of 1 GiB, the same as <c>GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:glibc.malloc.trim_threshold=…</c>.
 /// The freed memory stays with the process for reuse (its resident size does not shrink after training): a
 /// <c>malloc_trim</c> after each training was tried and cost the next training and the scoring after it their page
-/// faults again (5,072 → 3,855 tokens/s in the benchmark's back-to-back Fits). Nothing is changed when the process is
+/// faults again (≈ 5,000 → 3,855 tokens/s in the benchmark's back-to-back Fits). Nothing is changed when the process is
 /// not on glibc, when the user already tunes malloc through the environment, or when <c>MLTRANSFORMER_MALLOC_TUNING=0</c>.
 /// </summary>
 internal static class NativeAllocator
