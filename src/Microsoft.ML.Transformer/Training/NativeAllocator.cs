@@ -6,8 +6,8 @@ namespace Microsoft.ML.Transformer.Training;
 /// Keeps glibc's malloc from giving memory back to the OS between training steps. libtorch allocates its CPU tensors
 /// with malloc; by default glibc serves blocks above a (dynamic) threshold with their own mmap and trims the heap top
 /// when more than twice that is free, so a step can map the same hundreds of megabytes again and pay a page fault per
-/// 4 KB page. On the 2-core VM of bench/README.md that was half of a seq2seq training step (2,441 → 4,933 target
-/// tokens/s with this tuning). Process-wide and once: an mmap threshold of 32 MiB (glibc's own ceiling for the dynamic
+/// 4 KB page. On the 2-core VM of bench/README.md that was half of each step of a short seq2seq training (8-step Fits:
+/// 2,441 → 4,933 target tokens/s with this tuning); long trainings (the samples' epochs) ran at the same speed either way. Process-wide and once: an mmap threshold of 32 MiB (glibc's own ceiling for the dynamic
 /// one) and a trim threshold of 1 GiB, the same as <c>GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:glibc.malloc.trim_threshold=…</c>.
 /// The freed memory stays with the process for reuse (its resident size does not shrink after training): a
 /// <c>malloc_trim</c> after each training was tried and cost the next training and the scoring after it their page
