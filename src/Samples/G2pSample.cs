@@ -30,8 +30,9 @@ internal static class G2pSample
 
     public static readonly Seq2SeqDefaults Defaults = new()
     {
-        // 9 epochs ≈ 27.5 min on 2 cores (10 took 35 min on a slower day): the 30-minute budget (docs/seq2seq.md has the measured WER/PER). Dropout 0:
-        // in that budget the model is far from overfitting (training and validation token accuracy stay within 0.2%).
+        // 9 epochs ≈ 27.5 min on 2 cores (10 took 35 min on a slower day): the 30-minute budget (docs/seq2seq.md
+        // has the measured WER/PER). Dropout 0: in that budget the model is far from overfitting (training and validation
+        // token accuracy stay within 0.2%).
         ModelDimension = 256, Heads = 4, Layers = 3, Epochs = 9, BatchSize = 128, LearningRate = 1.5e-3, Dropout = 0, ModelPath = "g2p.zip",
     };
 

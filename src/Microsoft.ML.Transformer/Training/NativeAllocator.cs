@@ -7,8 +7,9 @@ namespace Microsoft.ML.Transformer.Training;
 /// with malloc; by default glibc serves blocks above a (dynamic) threshold with their own mmap and trims the heap top
 /// when more than twice that is free, so a step can map the same hundreds of megabytes again and pay a page fault per
 /// 4 KB page. On the 2-core VM of bench/README.md that was half of each step of a short seq2seq training (8-step Fits:
-/// 2,441 → 4,933 target tokens/s with this tuning); long trainings (the samples' epochs) ran at the same speed either way. Process-wide and once: an mmap threshold of 32 MiB (glibc's own ceiling for the dynamic
-/// one) and a trim threshold of 1 GiB, the same as <c>GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:glibc.malloc.trim_threshold=…</c>.
+/// 2,441 → 4,933 target tokens/s with this tuning); long trainings (the samples' epochs) ran at the same speed either
+/// way. Process-wide and once: an mmap threshold of 32 MiB (glibc's own ceiling for the dynamic one) and a trim
+/// threshold of 1 GiB, the same as <c>GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:glibc.malloc.trim_threshold=…</c>.
 /// The freed memory stays with the process for reuse (its resident size does not shrink after training): a
 /// <c>malloc_trim</c> after each training was tried and cost the next training and the scoring after it their page
 /// faults again (≈ 5,000 → 3,855 tokens/s in the benchmark's back-to-back Fits). Nothing is changed when the process is
@@ -29,7 +30,6 @@ internal static class NativeAllocator
 
     private static readonly Lock s_gate = new();
     private static string? s_outcome;
-    private static bool s_applied;
 
     /// <summary>
     /// Applies the tuning on the first call in the process. Returns what was done, for the log, on that call only; null
@@ -44,9 +44,6 @@ internal static class NativeAllocator
             return s_outcome;
         }
     }
-
-    /// <summary>Whether the first <see cref="TuneForTraining"/> changed glibc's settings.</summary>
-    internal static bool Applied => s_applied;
 
     /// <summary>Why the tuning must not be applied given these environment variables, or null when it may be.</summary>
     internal static string? ReasonToLeaveAlone(Func<string, string?> environment)
@@ -77,7 +74,6 @@ internal static class NativeAllocator
             return "Native allocator: glibc refused the mmap threshold; malloc left as it was.";
         if (mallopt(M_TRIM_THRESHOLD, TrimThresholdBytes) != 1)
             return "Native allocator: glibc took the mmap threshold but refused the trim threshold.";
-        s_applied = true;
         return $"Native allocator: glibc malloc keeps freed memory for reuse between steps (mmap threshold {MmapThresholdBytes >> 20} MiB, " +
                $"trim threshold {TrimThresholdBytes >> 20} MiB). Set {OptOutVariable}=0 to leave malloc alone.";
     }

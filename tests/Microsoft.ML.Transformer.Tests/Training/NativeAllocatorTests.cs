@@ -55,7 +55,7 @@ public class NativeAllocatorTests
         IntPtr block = Marshal.AllocHGlobal(20 << 20);   // malloc on Unix
         long header = Marshal.ReadIntPtr(block, -IntPtr.Size);
         Marshal.FreeHGlobal(block);
-        Console.WriteLine($"BLOCK-FROM:{((header & 2) != 0 ? "mmap" : "heap")} applied={NativeAllocator.Applied}");
+        Console.WriteLine($"BLOCK-FROM:{((header & 2) != 0 ? "mmap" : "heap")}");
     }
 
     private static string RunChild(bool optOut)
