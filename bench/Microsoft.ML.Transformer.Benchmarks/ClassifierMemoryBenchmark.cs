@@ -24,7 +24,7 @@ internal static class ClassifierMemoryBenchmark
           --epochs       epochs of the 1× run, RSS printed after each (default 3)
           --model-dim, --heads, --layers, --ff-dim   the model (default a tiny one, d_model 32, 1 layer: the data path is
                          what is measured, and a small model keeps the steps short); the trainer's other settings are its defaults
-          --precision    bf16 (MixedPrecision = true, the default) or fp32
+          --precision    bf16 or fp32
           --length-multiple  round every row's length up to a multiple of this (capped at seq), so that batch lengths
                          take fewer distinct values (default 1: no rounding)
           --child        child-process mode: one Fit of --rows rows for --epochs epochs, memory as JSON

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 
 /// <summary>
 /// Training throughput of <c>BinaryClassification.Trainers.Transformer(...).Fit</c> against a raw TorchSharp loop of the
-/// identical model on the identical batches, with bf16 mixed precision (the default) and in fp32. Each trainer window
+/// identical model on the identical batches, with bf16 mixed precision and in fp32. Each trainer window
 /// is one Fit; its steady per-step time comes from the progress callback. Peak memory per path in child processes.
 /// </summary>
 internal static class ClassifierTrainBenchmark
@@ -20,7 +20,7 @@ internal static class ClassifierTrainBenchmark
           --warm-steps   steps of each Fit before its timed part (default 2, at least 1)
           --windows      timed windows per path, trainer and raw loop interleaved (default 5)
           --lengths      full: every row has seq tokens (default); ref: pytorch_ref's lengths seq − (i·37) mod (seq/2)
-          --precision    both (default), bf16 (MixedPrecision = true, the default) or fp32
+          --precision    both (default), auto (the trainer's own choice on this machine), bf16 or fp32
           --skip-memory  no peak-memory child processes
           --skip-pytorch do not run pytorch_ref.py (its README's figure is printed instead)
           --pytorch-ref  path of pytorch_ref.py (default ../shared/reference/pytorch_ref.py, from the current folder)

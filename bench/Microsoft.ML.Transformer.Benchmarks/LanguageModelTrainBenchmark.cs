@@ -7,7 +7,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// <summary>
 /// Training throughput of <c>Transforms.Text.TrainLanguageModel(...).Fit</c> against a raw TorchSharp loop of the identical
 /// <c>DecoderOnlyModel</c> on the identical windows (next-token cross-entropy, clipping, AdamW with the trainer's parameter
-/// groups), with bf16 mixed precision (the default) and/or in fp32, on character-level text. Each trainer window is one
+/// groups), with bf16 mixed precision and/or in fp32, on character-level text. Each trainer window is one
 /// Fit; its steady per-step time comes from the progress callback, as in classifier-train and seq2seq-train.
 /// </summary>
 internal static class LanguageModelTrainBenchmark
@@ -18,7 +18,7 @@ internal static class LanguageModelTrainBenchmark
           --steps        timed optimizer steps per window (default 6); a trainer window is one Fit of warm + steps steps
           --warm-steps   steps of each Fit before its timed part (default 2, at least 1)
           --windows      timed windows per path, trainer and raw loop interleaved (default 5)
-          --precision    bf16 (MixedPrecision = true, the default; default here), fp32, or both
+          --precision    auto (default: the trainer's own choice on this machine, bf16 with AMX-BF16, else fp32), bf16, fp32, or both
           --raw-accuracy the raw loop also counts correct next tokens (argmax, read back) as the trainer does; off: it does not
           --data         a text file (e.g. ../shared/data/tinyshakespeare/input.txt): its first (warm + steps) × batch windows of
                          characters are the training text; default: synthetic text (65 distinct characters)
@@ -29,7 +29,7 @@ internal static class LanguageModelTrainBenchmark
     {
         LanguageModelSettings settings = LanguageModelSettings.Parse(args, LanguageModelSettings.Default);
         int steps = args.GetInt("steps", 6), warm = args.GetInt("warm-steps", 2), windows = args.GetInt("windows", 5);
-        bool[] mixed = TrainerComparison.ParsePrecision(args, "bf16");
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto");
         bool rawAccuracy = args.GetFlag("raw-accuracy");
         string? data = args.GetString("data");
         args.ThrowIfUnread();

@@ -30,7 +30,7 @@ internal sealed class RawLanguageModelTraining : IRawTraining
         _model.train();
         _optimizer = new RawOptimizer(_model, options);
         _labelSmoothing = options.LabelSmoothing;
-        _autocast = options.MixedPrecision ? ScalarType.BFloat16 : null;
+        _autocast = options.UsesMixedPrecision ? ScalarType.BFloat16 : null;
         manual_seed(TrainerComparison.DropoutSeed(seed));   // the trainer's dropout seed of epoch 0, so that step 1 draws the same masks
     }
 

@@ -17,13 +17,15 @@ internal static class TrainerComparison
     /// loop seeded with it draws the trainer's dropout masks in its first step.</summary>
     public static int DropoutSeed(int seed) => unchecked(seed * 7919 + 17);
 
-    /// <summary>Reads <c>--precision</c>: bf16 (MixedPrecision = true, the trainers' default), fp32, or both (bf16 first).</summary>
+    /// <summary>Reads <c>--precision</c>: auto (what the trainers' default, MixedPrecision = null, picks on this machine:
+    /// bf16 on a CPU with AMX-BF16, else fp32), bf16, fp32, or both (bf16 first).</summary>
     public static bool[] ParsePrecision(BenchmarkArgs args, string defaultValue) => (args.GetString("precision") ?? defaultValue) switch
     {
+        "auto" => [new Seq2SeqOptions().UsesMixedPrecision],
         "both" => [true, false],
         "bf16" => [true],
         "fp32" => [false],
-        var other => throw new UsageException($"--precision must be bf16, fp32 or both (got '{other}')."),
+        var other => throw new UsageException($"--precision must be auto, bf16, fp32 or both (got '{other}')."),
     };
 
     public static string Precision(bool mixedPrecision) => mixedPrecision ? "bf16" : "fp32";
@@ -63,7 +65,7 @@ internal static class TrainerComparison
     {
         Console.WriteLine();
         Console.WriteLine(mixedPrecision
-            ? "bf16 mixed precision (trainer: MixedPrecision = true, the default; raw loop: under Autocast bf16):"
+            ? "bf16 mixed precision (trainer: MixedPrecision = true; raw loop: under Autocast bf16):"
             : "fp32 (trainer: MixedPrecision = false; raw loop: no autocast):");
     }
 

@@ -38,22 +38,30 @@ internal static class CommandLine
     /// <summary>True when the flag was given without a value (or with "true").</summary>
     public static bool Flag(this ILookup<string, string> options, string name) => options.Value(name) is "true";
 
+    /// <summary>The MixedPrecision option from --fp32 (false) or --bf16 (true); neither: null, the trainers' choice by hardware.</summary>
+    public static bool? MixedPrecision(this ILookup<string, string> options)
+        => options.Flag("fp32") ? false : options.Flag("bf16") ? true : null;
+
+    /// <summary>How a sample names the precision its training runs in.</summary>
+    public static string PrecisionName(Microsoft.ML.Transformer.TransformerTrainingOptions options)
+        => options.UsesMixedPrecision ? "bf16 mixed precision" : "float32";
+
     public static int Usage(string problem)
     {
         Console.Error.WriteLine($"error: {problem}");
         Console.Error.WriteLine("usage: Samples imdb [--data <imdb folder>] [--out <model.zip>] [--device cpu|cuda|cuda:N] [--epochs N] [--dim d] [--layers N]");
         Console.Error.WriteLine("                    [--heads h] [--max-length N] [--truncate right|left|middle] [--vocab N] [--batch N] [--lr x] [--dropout p]");
-        Console.Error.WriteLine("                    [--weight-decay x] [--label-smoothing e] [--fp32] [--threads N] [--no-baseline] [--rows N]");
+        Console.Error.WriteLine("                    [--weight-decay x] [--label-smoothing e] [--fp32|--bf16] [--threads N] [--no-baseline] [--rows N]");
         Console.Error.WriteLine("       Samples attention --model <model.zip> --text <text> [--out <folder>] [--panel <px>]");
         Console.Error.WriteLine("       Samples tokenize [--data <imdb folder>] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples g2p --data <cmudict folder> [seq2seq flags]");
         Console.Error.WriteLine("       Samples translate --data <multi30k folder> [--vocab N] [--separate-vocabularies] [seq2seq flags]");
         Console.Error.WriteLine("         seq2seq flags: [--epochs N] [--dim d] [--heads h] [--layers N] [--ff d_ff] [--batch N] [--batch-tokens N] [--lr x]");
-        Console.Error.WriteLine("                        [--schedule cosine|noam] [--warmup steps] [--dropout p] [--label-smoothing e] [--weight-decay x] [--fp32] [--threads N]");
+        Console.Error.WriteLine("                        [--schedule cosine|noam] [--warmup steps] [--dropout p] [--label-smoothing e] [--weight-decay x] [--fp32|--bf16] [--threads N]");
         Console.Error.WriteLine("                        [--device cpu|cuda|cuda:N] [--seed N] [--beam k] [--length-penalty a] [--checkpoints <dir>] [--rows N] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples generate [--data <tinyshakespeare folder>] [--out <model.zip>] [--epochs N] [--dim d] [--heads h] [--layers N]");
-        Console.Error.WriteLine("                    [--context N] [--batch N] [--lr x] [--dropout p] [--weight-decay x] [--prompt text] [--tokens N] [--fp32] [--threads N]");
+        Console.Error.WriteLine("                    [--context N] [--batch N] [--lr x] [--dropout p] [--weight-decay x] [--prompt text] [--tokens N] [--fp32|--bf16] [--threads N]");
         Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");
         return 2;
     }

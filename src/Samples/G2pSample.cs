@@ -54,7 +54,7 @@ internal static class G2pSample
         Seq2SeqOptions o = settings.Options;
         AnsiConsole.MarkupLine($"Transformer: d_model {o.ModelDimension}, {o.Heads} heads, {o.EncoderLayers} + {o.DecoderLayers} layers, " +
                                $"{sourceTokenizer.Tokenizer.VocabularySize} characters → phonemes, {o.Epochs} epochs of batch {o.BatchSize}, lr {o.LearningRate} " +
-                               $"{o.Schedule}, dropout {o.Dropout}, on {o.Device} ({settings.Threads} threads), {(o.MixedPrecision ? "bf16 mixed precision" : "float32")}.");
+                               $"{o.Schedule}, dropout {o.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
 
         using TrainedSeq2Seq trained = Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(Pronunciation.Phonemes), o);
         IReadOnlyList<string>[] references = [.. testWords.Select(w => w.Pronunciations)];

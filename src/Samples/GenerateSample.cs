@@ -39,14 +39,14 @@ internal static class GenerateSample
             WeightDecay = Double(args, "weight-decay") ?? 0.1,
             ValidationSet = validationData,
             Device = args.Value("device") ?? "cpu",
-            MixedPrecision = args.Value("fp32") is null,
+            MixedPrecision = args.MixedPrecision(),
             CheckpointDirectory = args.Value("checkpoints"),
             ProgressInterval = 10,
             Seed = 1,
         };
         AnsiConsole.MarkupLine($"Language model: characters, context {options.ContextLength}, d_model {options.ModelDimension}, {options.Heads} heads, " +
                                $"{options.Layers} layers, {options.Epochs} epochs of batch {options.BatchSize} on {options.Device}, " +
-                               $"{(options.MixedPrecision ? "bf16 mixed precision" : "float32")}; text: {source} ({train.Text.Length:N0} + {validation.Text.Length:N0} characters).");
+                               $"{CommandLine.PrecisionName(options)}; text: {source} ({train.Text.Length:N0} + {validation.Text.Length:N0} characters).");
 
         var trainClock = Stopwatch.StartNew();
         LanguageModelTransformer model = TrainWithProgress(ml.Transforms.Text.TrainLanguageModel("Text", options), trainData, options);
@@ -85,7 +85,7 @@ internal static class GenerateSample
                 {
                     context = options.ContextLength, d_model = options.ModelDimension, heads = options.Heads, layers = options.Layers, epochs = options.Epochs,
                     batch = options.BatchSize, lr = options.LearningRate, dropout = options.Dropout, weight_decay = options.WeightDecay,
-                    device = options.Device, mixed_precision = options.MixedPrecision,
+                    device = options.Device, mixed_precision = options.UsesMixedPrecision,
                 },
                 validation_nats_per_char = Math.Round(metrics.NatsPerToken, 4),
                 validation_bits_per_char = Math.Round(metrics.BitsPerCharacter, 4),

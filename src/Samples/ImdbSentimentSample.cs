@@ -52,7 +52,7 @@ internal static class ImdbSentimentSample
             LabelSmoothing = args.Double("label-smoothing") ?? 0,
             ValidationSet = split.TestSet,
             Device = args.Value("device") ?? "cpu",
-            MixedPrecision = args.Value("fp32") is null,
+            MixedPrecision = args.MixedPrecision(),
             CheckpointDirectory = args.Value("checkpoints"),
             ProgressInterval = 10,
             Seed = 1,
@@ -60,7 +60,7 @@ internal static class ImdbSentimentSample
         var pipeline = ml.BinaryClassification.Trainers.TransformerOnText("Text", tokenizer, options);
         AnsiConsole.MarkupLine($"Transformer: d_model {options.ModelDimension}, {options.Heads} heads, {options.Layers} layers, " +
                                $"BPE {tokenizer.VocabularySize:N0}, max {tokenizer.MaxLength} tokens, {options.Epochs} epochs of batch {options.BatchSize} " +
-                               $"on {options.Device}, {(options.MixedPrecision ? "bf16 mixed precision" : "float32")}.");
+                               $"on {options.Device}, {CommandLine.PrecisionName(options)}.");
 
         var trainClock = Stopwatch.StartNew();
         TransformerChain<TransformerClassifierTransformer> model = TrainWithProgress(pipeline, split.TrainSet, options);
@@ -97,7 +97,7 @@ internal static class ImdbSentimentSample
             {
                 d_model = options.ModelDimension, heads = options.Heads, layers = options.Layers, epochs = options.Epochs, batch = options.BatchSize,
                 lr = options.LearningRate, dropout = options.Dropout, weight_decay = options.WeightDecay, label_smoothing = options.LabelSmoothing, vocabulary = tokenizer.VocabularySize, max_length = tokenizer.MaxLength, truncation = tokenizer.Truncation.ToString(),
-                device = options.Device, mixed_precision = options.MixedPrecision,
+                device = options.Device, mixed_precision = options.UsesMixedPrecision,
             },
             accuracy = Math.Round(metrics.Accuracy, 4),
             auc = Math.Round(metrics.AreaUnderRocCurve, 4),

@@ -25,7 +25,7 @@ internal sealed record Seq2SeqDefaults
 
 /// <summary>
 /// The flags the sequence-to-sequence samples share, read over a sample's defaults: --epochs --dim --heads --layers --ff
-/// --batch --batch-tokens --lr --schedule cosine|noam --warmup --dropout --label-smoothing --weight-decay --fp32 --threads --device --seed
+/// --batch --batch-tokens --lr --schedule cosine|noam --warmup --dropout --label-smoothing --weight-decay --fp32|--bf16 --threads --device --seed
 /// --beam --length-penalty --checkpoints --rows --out.
 /// </summary>
 internal sealed record Seq2SeqSettings(Seq2SeqOptions Options, DecodingOptions Beam, int? Rows, string ModelPath, int Threads)
@@ -50,7 +50,7 @@ internal sealed record Seq2SeqSettings(Seq2SeqOptions Options, DecodingOptions B
             Dropout = args.Double("dropout") ?? defaults.Dropout,
             LabelSmoothing = args.Double("label-smoothing") ?? defaults.LabelSmoothing,
             WeightDecay = args.Double("weight-decay") ?? defaults.WeightDecay,
-            MixedPrecision = !args.Flag("fp32"),
+            MixedPrecision = args.MixedPrecision(),
             Device = args.Value("device") ?? "cpu",
             CheckpointDirectory = args.Value("checkpoints"),
             Seed = args.Int("seed") ?? 1,
@@ -76,7 +76,7 @@ internal sealed record Seq2SeqSettings(Seq2SeqOptions Options, DecodingOptions B
         d_model = Options.ModelDimension, heads = Options.Heads, encoder_layers = Options.EncoderLayers, decoder_layers = Options.DecoderLayers,
         d_ff = Options.FeedForwardDimension ?? 4 * Options.ModelDimension, epochs = Options.Epochs, batch = Options.BatchSize, batch_tokens = Options.BatchTokens, lr = Options.LearningRate,
         schedule = Options.Schedule.ToString(), warmup = Options.WarmupSteps, dropout = Options.Dropout, label_smoothing = Options.LabelSmoothing,
-        weight_decay = Options.WeightDecay, mixed_precision = Options.MixedPrecision, device = Options.Device, threads = Threads, seed = Options.Seed,
+        weight_decay = Options.WeightDecay, mixed_precision = Options.UsesMixedPrecision, device = Options.Device, threads = Threads, seed = Options.Seed,
         beam = Beam.BeamSize, length_penalty = Beam.LengthPenalty, rows = Rows, extra,
     };
 }

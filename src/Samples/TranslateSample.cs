@@ -54,7 +54,7 @@ internal static class TranslateSample
         else o.Target = bpe;
         AnsiConsole.MarkupLine($"Transformer: d_model {o.ModelDimension}, {o.Heads} heads, {o.EncoderLayers} + {o.DecoderLayers} layers, " +
                                $"{(shared ? "one shared" : "per-language")} BPE {vocabulary:N0}, {o.Epochs} epochs of batch {o.BatchSize}, lr {o.LearningRate} " +
-                               $"{o.Schedule}, dropout {o.Dropout}, on {o.Device} ({settings.Threads} threads), {(o.MixedPrecision ? "bf16 mixed precision" : "float32")}.");
+                               $"{o.Schedule}, dropout {o.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
 
         using TrainedSeq2Seq trained = Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(TranslationPair.German), o);
         string[] references = [.. testPairs.Select(p => p.German)];

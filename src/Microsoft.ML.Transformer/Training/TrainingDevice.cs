@@ -59,12 +59,25 @@ internal static class TrainingDevice
     }
 
     /// <summary>
-    /// Whether training may use bfloat16 on <paramref name="device"/>. CPU: yes (the library does its bf16 matmuls by
-    /// hand there). CUDA: yes; TorchSharp 0.107 does not expose the compute capability, and libtorch runs bf16 on every
-    /// CUDA GPU it supports (natively from compute capability 8.0, Ampere; emulated, so slowly, before).
+    /// Whether bf16 mixed precision is the faster way to train on a device of type <paramref name="type"/>, which is
+    /// what <see cref="TransformerTrainingOptions.MixedPrecision"/> = null chooses. CUDA: yes; TorchSharp 0.107 does not
+    /// expose the compute capability, and libtorch runs bf16 on every CUDA GPU it supports (natively from compute
+    /// capability 8.0, Ampere). CPU: only with AMX-BF16 (<see cref="CpuFeatures"/>). Other devices: no.
     /// </summary>
-    public static bool SupportsBFloat16(Device device)
-        => device.type is DeviceType.CPU or DeviceType.CUDA;
+    public static bool PrefersBFloat16(DeviceType type) => PrefersBFloat16(type, CpuFeatures.HasAmxBFloat16);
+
+    /// <summary><see cref="PrefersBFloat16(DeviceType)"/> with the CPU's AMX support given, for tests.</summary>
+    internal static bool PrefersBFloat16(DeviceType type, bool cpuHasAmxBFloat16) => type switch
+    {
+        DeviceType.CUDA => true,
+        DeviceType.CPU => cpuHasAmxBFloat16,
+        _ => false,
+    };
+
+    /// <summary>The type of device <paramref name="spec"/> asks for (CUDA for "cuda" and "cuda:N", else the CPU), without
+    /// checking that it exists.</summary>
+    public static DeviceType RequestedType(string? spec)
+        => (spec ?? "").Trim().StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? DeviceType.CUDA : DeviceType.CPU;
 
     /// <summary>The index of "cuda" (0) or "cuda:N", or null for anything else.</summary>
     private static int? ParseCudaIndex(string normalized)

@@ -1,3 +1,5 @@
+using Microsoft.ML.Transformer.Training;
+
 namespace Microsoft.ML.Transformer;
 
 /// <summary>
@@ -69,9 +71,16 @@ public abstract class TransformerTrainingOptions
     /// <summary>When CUDA is asked for but absent: train on the CPU with a warning (true) or fail (false). Default true.</summary>
     public bool AllowCpuFallback { get; set; } = true;
 
-    /// <summary>bf16 mixed precision: linear layers and attention in bfloat16 (AMX on recent Xeons, tensor cores on
-    /// GPUs), parameters, optimizer, LayerNorm, softmax and loss in float32. Default true.</summary>
-    public bool MixedPrecision { get; set; } = true;
+    /// <summary>bf16 mixed precision: linear layers and attention in bfloat16, parameters, optimizer, LayerNorm, softmax
+    /// and loss in float32. Default null: on where bf16 is the faster choice, that is on CUDA GPUs (tensor cores) and on
+    /// CPUs with AMX-BF16 (Xeon Scalable from the 4th generation), float32 elsewhere, where bf16 steps are slower
+    /// (docs/training.md). true or false forces it. <see cref="UsesMixedPrecision"/> says which applies here.</summary>
+    public bool? MixedPrecision { get; set; }
+
+    /// <summary>Whether training with these options runs in bf16 mixed precision on this machine:
+    /// <see cref="MixedPrecision"/> when set, else whether the <see cref="Device"/> it names prefers bf16 (a CUDA device
+    /// that turns out to be absent falls back to the CPU, which then decides).</summary>
+    public bool UsesMixedPrecision => MixedPrecision ?? TrainingDevice.PrefersBFloat16(TrainingDevice.RequestedType(Device));
 
     /// <summary>On CUDA: allow TF32 tensor cores for float32 matmuls. Default true.</summary>
     public bool AllowTF32 { get; set; } = true;

@@ -27,7 +27,9 @@ internal static class LanguageModelData
         Dropout = 0,
         BatchSize = 16,
         Epochs = epochs,
-        LearningRate = 3e-3,
+        // 3e-3 was at the edge: in float32, or with 10 epochs, greedy text lost the " the " after "sat on"; 1.5e-3 learns
+        // the rhymes with 6 to 10 epochs in float32 and in bf16.
+        LearningRate = 1.5e-3,
         Seed = 3,
         ProgressInterval = 1000,
     };

@@ -106,12 +106,4 @@ public class TrainingDeviceTests
         Assert.Single(warnings);
         Assert.Throws<InvalidOperationException>(() => TrainingDevice.Resolve("cuda", false, _ => { }));
     }
-
-    [Fact]
-    public void BFloat16IsSupportedOnCpuAndCuda()
-    {
-        Assert.True(TrainingDevice.SupportsBFloat16(CPU));
-        Assert.True(TrainingDevice.SupportsBFloat16(new Device(DeviceType.CUDA, 0)));
-        Assert.False(TrainingDevice.SupportsBFloat16(META));
-    }
 }
