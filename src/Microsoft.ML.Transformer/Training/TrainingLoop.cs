@@ -36,6 +36,7 @@ internal sealed class TrainingLoop<TBatch>
     {
         if (_onCpu && NativeAllocator.TuneForTraining() is { } tuning)
             using (IChannel allocatorChannel = _host.Start("Native allocator")) allocatorChannel.Info(tuning);
+        bool flushesDenormals = DenormalFlush.OnThisThread();
         long rows = _task.CountRows();
         if (rows == 0) throw _host.Except("The training data has no rows.");
         long batchesPerEpoch = _task.CountBatches() ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
@@ -65,7 +66,8 @@ internal sealed class TrainingLoop<TBatch>
             entry.SetMetric(1, meter.LastAccuracy);
         });
         channel.Info($"Training for {_options.Epochs} epochs of about {stepsPerEpoch} optimizer steps ({rows} rows in {batchesPerEpoch} batches" +
-                     $" × {_options.GradientAccumulationSteps}), {PrecisionDescription()}.");
+                     $" × {_options.GradientAccumulationSteps}), {PrecisionDescription()}" +
+                     (flushesDenormals ? $"; denormal floats flush to zero ({DenormalFlush.OptOutVariable}=0 keeps them)." : "."));
 
         for (int epoch = run.EpochsDone; epoch < _options.Epochs && !run.Stopped; epoch++)
         {
