@@ -37,7 +37,7 @@ internal sealed class BlockRowMapper : RowToRowTransformerBase.MapperBase
             if (computedPosition != input.Position)
             {
                 computation.Load(0);
-                DenormalFlush.OnThisThread(); // sharp attention makes denormal floats, which x86 multiplies 20-100x slower
+                using (DenormalFlush.During()) // sharp attention makes denormal floats, which x86 multiplies many times slower
                 computation.Compute(1);
                 computedPosition = input.Position;
             }

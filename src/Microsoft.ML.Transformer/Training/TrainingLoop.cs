@@ -31,12 +31,14 @@ internal sealed class TrainingLoop<TBatch>
         _onCpu = device.type == DeviceType.CPU;
     }
 
-    /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included).</summary>
-    public IReadOnlyList<EpochSummary> Run()
+    /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included). Runs on a
+    /// thread of its own that flushes denormal floats (<see cref="DenormalFlush"/>); progress callbacks run there.</summary>
+    public IReadOnlyList<EpochSummary> Run() => DenormalFlush.Run(Train);
+
+    private IReadOnlyList<EpochSummary> Train()
     {
         if (_onCpu && NativeAllocator.TuneForTraining() is { } tuning)
             using (IChannel allocatorChannel = _host.Start("Native allocator")) allocatorChannel.Info(tuning);
-        bool flushesDenormals = DenormalFlush.OnThisThread();
         long rows = _task.CountRows();
         if (rows == 0) throw _host.Except("The training data has no rows.");
         long batchesPerEpoch = _task.CountBatches() ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
@@ -67,7 +69,7 @@ internal sealed class TrainingLoop<TBatch>
         });
         channel.Info($"Training for {_options.Epochs} epochs of about {stepsPerEpoch} optimizer steps ({rows} rows in {batchesPerEpoch} batches" +
                      $" × {_options.GradientAccumulationSteps}), {PrecisionDescription()}" +
-                     (flushesDenormals ? $"; denormal floats flush to zero ({DenormalFlush.OptOutVariable}=0 keeps them)." : "."));
+                     (DenormalFlush.Available ? $"; denormal floats flush to zero ({DenormalFlush.OptOutVariable}=0 keeps them)." : "."));
 
         for (int epoch = run.EpochsDone; epoch < _options.Epochs && !run.Stopped; epoch++)
         {
