@@ -31,9 +31,12 @@ internal sealed class TrainingLoop<TBatch>
         _onCpu = device.type == DeviceType.CPU;
     }
 
-    /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included). Runs on a
-    /// thread of its own that flushes denormal floats (<see cref="DenormalFlush"/>); progress callbacks run there.</summary>
-    public IReadOnlyList<EpochSummary> Run() => DenormalFlush.Run(Train);
+    /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included). Denormal floats
+    /// flush to zero meanwhile (<see cref="DenormalFlush"/>).</summary>
+    public IReadOnlyList<EpochSummary> Run()
+    {
+        using (DenormalFlush.During()) return Train();
+    }
 
     private IReadOnlyList<EpochSummary> Train()
     {
