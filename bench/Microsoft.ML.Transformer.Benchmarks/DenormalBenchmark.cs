@@ -7,10 +7,9 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Benchmarks;
 
 /// <summary>
-/// What denormal floats cost the CPU, and what <c>DenormalFlush</c> (the library's flush-to-zero before training and
-/// scoring) gives back: the same matrix products in IEEE mode and flushed, each window on a fresh thread (the mode is
-/// per thread, and libtorch's OpenMP workers inherit it from the thread that starts them), IEEE and flushed windows
-/// alternating.
+/// What denormal floats cost the CPU, and what <c>DenormalFlush</c> (the library's flush-to-zero around training and
+/// scoring, on the calling thread and its OpenMP workers) gives back: the same products in IEEE arithmetic and
+/// flushed, IEEE and flushed windows alternating on the same thread.
 /// </summary>
 internal static class DenormalBenchmark
 {
@@ -33,31 +32,30 @@ internal static class DenormalBenchmark
     {
         int windows = args.GetInt("windows", 3), threads = args.GetInt("threads", Environment.ProcessorCount);
         args.ThrowIfUnread();
+        set_num_threads(threads);
         Console.WriteLine($"denormals: .NET {Environment.Version}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores, torch threads {threads}");
         var ms = new Dictionary<(string, bool), List<double>>();
         double denormalShare = 0;
         for (int window = 0; window < windows; window++)
             foreach (bool flushed in (bool[])[false, true])
-                OnFreshThread(() =>
+            {
+                if (flushed && !DenormalFlush.Available) throw new BenchmarkFailedException("flush-to-zero is not available here.");
+                using var flush = flushed ? DenormalFlush.During() : default;
+                using var scope = NewDisposeScope();
+                manual_seed(1);
+                Tensor a = randn(4096, 64), b = randn(64, 256), tiny = a * 1e-39f;
+                Tensor scores = randn(64, 4, 32, 32) * 40f, v = randn(64, 4, 32, 64);
+                if (!flushed)
+                    using (Tensor p = scores.softmax(-1))
+                        denormalShare = (p.abs() < SmallestNormal).logical_and(p != 0).to_type(ScalarType.Float32).mean().item<float>();
+                Func<Tensor>[] work = [() => a.matmul(b), () => tiny.matmul(b), () => scores.softmax(-1).matmul(v)];
+                for (int w = 0; w < work.Length; w++)
                 {
-                    set_num_threads(threads); // a per-thread OpenMP setting
-                    if (flushed && !DenormalFlush.Available) throw new BenchmarkFailedException("flush-to-zero is not available here.");
-                    using var flush = flushed ? DenormalFlush.During() : default; // before the thread's first tensor operation
-                    using var scope = NewDisposeScope();
-                    manual_seed(1);
-                    Tensor a = randn(4096, 64), b = randn(64, 256), tiny = a * 1e-39f;
-                    Tensor scores = randn(64, 4, 32, 32) * 40f, v = randn(64, 4, 32, 64);
-                    if (!flushed)
-                        using (Tensor p = scores.softmax(-1))
-                            denormalShare = (p.abs() < SmallestNormal).logical_and(p != 0).to_type(ScalarType.Float32).mean().item<float>();
-                    Func<Tensor>[] work = [() => a.matmul(b), () => tiny.matmul(b), () => scores.softmax(-1).matmul(v)];
-                    for (int w = 0; w < work.Length; w++)
-                    {
-                        var key = (Workloads[w].Name, flushed);
-                        if (!ms.TryGetValue(key, out List<double>? list)) ms[key] = list = [];
-                        list.Add(MillisecondsPerCall(work[w]));
-                    }
-                });
+                    var key = (Workloads[w].Name, flushed);
+                    if (!ms.TryGetValue(key, out List<double>? list)) ms[key] = list = [];
+                    list.Add(MillisecondsPerCall(work[w]));
+                }
+            }
 
         Console.WriteLine($"sharp attention: {denormalShare:P1} of the softmax probabilities are denormal in IEEE mode");
         var results = new Dictionary<string, object>();
@@ -73,19 +71,6 @@ internal static class DenormalBenchmark
             ["sharp_attention_denormal_share"] = Math.Round(denormalShare, 4), ["workloads"] = results,
         }));
         return 0;
-    }
-
-    private static void OnFreshThread(Action action)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { action(); }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null) throw failure;
     }
 
     /// <summary>Calls <paramref name="call"/> (disposing its result) for at least <see cref="MinimumWindow"/> after three warm calls.</summary>
