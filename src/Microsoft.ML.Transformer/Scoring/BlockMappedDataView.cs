@@ -98,7 +98,7 @@ internal sealed class BlockMappedDataView : IDataView
             }
             if (_filled == 0) throw _view._host.Except("The look-ahead cursor ended before the main cursor: the input data view is not repeatable.");
             using (DenormalFlush.During()) // sharp attention makes denormal floats, which x86 multiplies many times slower
-            _computation!.Compute(_filled);
+                _computation!.Compute(_filled);
             _slot = 0;
         }
 

@@ -38,7 +38,7 @@ internal sealed class BlockRowMapper : RowToRowTransformerBase.MapperBase
             {
                 computation.Load(0);
                 using (DenormalFlush.During()) // sharp attention makes denormal floats, which x86 multiplies many times slower
-                computation.Compute(1);
+                    computation.Compute(1);
                 computedPosition = input.Position;
             }
             return 0;

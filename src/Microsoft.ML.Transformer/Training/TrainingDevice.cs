@@ -32,7 +32,7 @@ internal static class TrainingDevice
     internal static Device Resolve(string? spec, bool allowCpuFallback, Action<string> warn, Func<int> cudaDeviceCount)
     {
         ArgumentNullException.ThrowIfNull(warn);
-        string normalized = (spec ?? "").Trim().ToLowerInvariant();
+        string normalized = Normalize(spec);
         if (normalized is "" or "cpu") return CPU;
 
         int index = ParseCudaIndex(normalized)
@@ -75,9 +75,12 @@ internal static class TrainingDevice
     };
 
     /// <summary>The type of device <paramref name="spec"/> asks for (CUDA for "cuda" and "cuda:N", else the CPU), without
-    /// checking that it exists.</summary>
+    /// checking that it exists or rejecting a malformed value (<see cref="Resolve(string?, bool, Action{string})"/> does).</summary>
     public static DeviceType RequestedType(string? spec)
-        => (spec ?? "").Trim().StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? DeviceType.CUDA : DeviceType.CPU;
+        => ParseCudaIndex(Normalize(spec)) is null ? DeviceType.CPU : DeviceType.CUDA;
+
+    /// <summary>The option as compared: trimmed, lower case, null as empty.</summary>
+    private static string Normalize(string? spec) => (spec ?? "").Trim().ToLowerInvariant();
 
     /// <summary>The index of "cuda" (0) or "cuda:N", or null for anything else.</summary>
     private static int? ParseCudaIndex(string normalized)
