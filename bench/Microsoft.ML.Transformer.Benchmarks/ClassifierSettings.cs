@@ -49,10 +49,7 @@ internal sealed record ClassifierSettings(int ModelDimension, int Heads, int Lay
     {
         VocabularySize = Vocabulary,
         MaxLength = Length,
-        ModelDimension = ModelDimension,
-        Heads = Heads,
-        Layers = Layers,
-        FeedForwardDimension = FeedForward,
+        Shape = { ModelDimension = ModelDimension, Heads = Heads, Layers = Layers, FeedForwardDimension = FeedForward },
         BatchSize = Batch,
         Epochs = epochs,
         MixedPrecision = mixedPrecision,

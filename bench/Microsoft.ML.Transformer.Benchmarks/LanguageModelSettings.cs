@@ -37,10 +37,7 @@ internal sealed record LanguageModelSettings(int ModelDimension, int Heads, int 
     public LanguageModelOptions EstimatorOptions(bool mixedPrecision) => new()
     {
         ContextLength = Context,
-        ModelDimension = ModelDimension,
-        Heads = Heads,
-        Layers = Layers,
-        FeedForwardDimension = FeedForward,
+        Shape = { ModelDimension = ModelDimension, Heads = Heads, Layers = Layers, FeedForwardDimension = FeedForward },
         BatchSize = Batch,
         Epochs = 1,
         MixedPrecision = mixedPrecision,

@@ -82,7 +82,7 @@ internal static class Seq2SeqAttentionBenchmark
             }.Validate();
             _model = new EncoderDecoder(config, seed: 1);
             _model.train();
-            _optimizer = OptimizerFactory.AdamW(_model, new Seq2SeqOptions());
+            _optimizer = OptimizerFactory.AdamW(_model, new SequenceToSequenceOptions());
             var generator = new Generator(7);
             _source = randint(SpecialTokens.Count, vocabulary, [batch, length], generator: generator);
             _target = randint(SpecialTokens.Count, vocabulary, [batch, length], generator: generator);

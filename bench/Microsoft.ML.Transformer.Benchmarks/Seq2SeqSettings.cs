@@ -52,14 +52,17 @@ internal sealed record Seq2SeqSettings(int ModelDimension, int Heads, int Encode
 
     /// <summary>The estimator's options for this shape, with the given target tokenizer; every training setting at its
     /// default (AdamW lr 5e-4, β2 0.98, weight decay 0.01, clipping at 1, label smoothing 0.1, cosine schedule).</summary>
-    public Seq2SeqOptions EstimatorOptions(TokenizerTransformer targetTokenizer, int epochs, bool mixedPrecision) => new()
+    public SequenceToSequenceOptions EstimatorOptions(TokenizerTransformer targetTokenizer, int epochs, bool mixedPrecision) => new()
     {
         TargetTokenizer = targetTokenizer,
-        ModelDimension = ModelDimension,
-        Heads = Heads,
-        EncoderLayers = EncoderLayers,
-        DecoderLayers = DecoderLayers,
-        FeedForwardDimension = FeedForward,
+        Shape =
+        {
+            ModelDimension = ModelDimension,
+            Heads = Heads,
+            Layers = EncoderLayers,
+            DecoderLayers = DecoderLayers,
+            FeedForwardDimension = FeedForward,
+        },
         SourceVocabularySize = Vocabulary,
         SourceMaxLength = SourceLength,
         BatchSize = Batch,

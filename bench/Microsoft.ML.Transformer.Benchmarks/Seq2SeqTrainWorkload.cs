@@ -69,7 +69,7 @@ internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining
     /// </summary>
     public FitTiming TimeTrainer(bool mixedPrecision)
     {
-        Seq2SeqOptions options = Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision);
+        SequenceToSequenceOptions options = Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision);
         return TrainerComparison.TimeFit(options, WarmSteps, Steps,
             () => _ml.Transforms.Text.SequenceToSequence("Prediction", SyntheticPairs.SourceColumn, SyntheticPairs.TargetColumn, options).Fit(_view),
             model =>
@@ -99,7 +99,7 @@ internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining
     /// tokenizer's output as the estimator makes it.</summary>
     private TokenBatchReader Reader()
     {
-        Seq2SeqOptions o = Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision: true);
+        SequenceToSequenceOptions o = Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision: true);
         var tokenizer = new TokenizerTransformer(_ml, TargetTokensColumn, SyntheticPairs.TargetColumn, _targetTokenizer.Options, _targetTokenizer.Tokenizer);
         return new TokenBatchReader(((IHostEnvironment)_ml).Register("bench"), tokenizer.Transform(_view), new TokenBatchOptions
         {

@@ -49,7 +49,7 @@ internal static class SyntheticPairs
     /// <summary>
     /// A word tokenizer whose vocabulary is the V − 7 words <c>w0 …</c> (id 7 + N for wN), reading the target column,
     /// with <paramref name="maxLength"/> tokens at most and no special tokens added: what the estimator fits on the
-    /// target text when every word occurs, given to it ready-made (<see cref="Seq2SeqOptions.TargetTokenizer"/>) so that
+    /// target text when every word occurs, given to it ready-made (<see cref="SequenceToSequenceOptions.TargetTokenizer"/>) so that
     /// the target vocabulary is exactly V whatever the number of rows.
     /// </summary>
     public static TokenizerTransformer TargetTokenizer(MLContext ml, int vocabulary, int maxLength, string outputColumn = "TargetTokens")

@@ -21,7 +21,7 @@ internal static class TrainerComparison
     /// bf16 on a CPU with AMX-BF16, else fp32), bf16, fp32, or both (bf16 first).</summary>
     public static bool[] ParsePrecision(BenchmarkArgs args, string defaultValue) => (args.GetString("precision") ?? defaultValue) switch
     {
-        "auto" => [new Seq2SeqOptions().UsesMixedPrecision],
+        "auto" => [new SequenceToSequenceOptions().UsesMixedPrecision],
         "both" => [true, false],
         "bf16" => [true],
         "fp32" => [false],

@@ -66,5 +66,5 @@ public static class ClassificationCatalogExtensions
         => new(CatalogUtils.GetEnvironment(catalog), textColumnName, tokenizer ?? new TokenizerOptions(), options ?? new TransformerClassifierOptions(), ClassifierKind.Multiclass);
 
     private static TransformerClassifierOptions Simple(string label, string tokens, int modelDimension, int layers, int epochs, string device)
-        => new() { LabelColumnName = label, TokensColumnName = tokens, ModelDimension = modelDimension, Layers = layers, Epochs = epochs, Device = device };
+        => new() { LabelColumnName = label, TokensColumnName = tokens, Shape = { ModelDimension = modelDimension, Layers = layers }, Epochs = epochs, Device = device };
 }

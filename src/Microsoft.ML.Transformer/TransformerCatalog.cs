@@ -66,8 +66,8 @@ public static class TransformerCatalog
     /// <param name="targetTextColumnName">The target text to learn; read only when fitting.</param>
     /// <param name="options">Target tokenizer, model shape, training and decoding; <see langword="null"/> for the defaults.</param>
     public static SequenceToSequenceEstimator SequenceToSequence(this TransformsCatalog.TextTransforms catalog,
-        string outputColumnName, string sourceTokensColumnName, string targetTextColumnName, Seq2SeqOptions? options = null)
-        => new(CatalogUtils.GetEnvironment(catalog), outputColumnName, sourceTokensColumnName, targetTextColumnName, options ?? new Seq2SeqOptions());
+        string outputColumnName, string sourceTokensColumnName, string targetTextColumnName, SequenceToSequenceOptions? options = null)
+        => new(CatalogUtils.GetEnvironment(catalog), outputColumnName, sourceTokensColumnName, targetTextColumnName, options ?? new SequenceToSequenceOptions());
 
     /// <summary>Trains an encoder–decoder Transformer with the most used settings (the simple overload).</summary>
     /// <param name="catalog">The text transforms catalog.</param>
@@ -81,9 +81,9 @@ public static class TransformerCatalog
     public static SequenceToSequenceEstimator SequenceToSequence(this TransformsCatalog.TextTransforms catalog,
         string outputColumnName, string sourceTokensColumnName, string targetTextColumnName, TokenizerKind targetTokenizer,
         int epochs = 3, int beamSize = 1, string device = "cpu")
-        => catalog.SequenceToSequence(outputColumnName, sourceTokensColumnName, targetTextColumnName, new Seq2SeqOptions
+        => catalog.SequenceToSequence(outputColumnName, sourceTokensColumnName, targetTextColumnName, new SequenceToSequenceOptions
         {
-            Target = new Seq2SeqOptions().Target with { Kind = targetTokenizer },
+            Target = new SequenceToSequenceOptions().Target with { Kind = targetTokenizer },
             Epochs = epochs,
             Decoding = new DecodingOptions { BeamSize = beamSize },
             Device = device,

@@ -53,10 +53,10 @@ internal static class G2pSample
         settings.Options.Target = new TokenizerOptions { Kind = TokenizerKind.Word, MinimumFrequency = 1, MaxLength = 32 };
         var sourceTokenizer = ml.Transforms.Text.TokenizeForTransformer(Seq2SeqSample.SourceTokens, nameof(Pronunciation.Word),
             new TokenizerOptions { Kind = TokenizerKind.Character, MinimumFrequency = 1, MaxLength = 32 }).Fit(train);
-        Seq2SeqOptions o = settings.Options;
-        AnsiConsole.MarkupLine($"Transformer: d_model {o.ModelDimension}, {o.Heads} heads, {o.EncoderLayers} + {o.DecoderLayers} layers, " +
+        SequenceToSequenceOptions o = settings.Options;
+        AnsiConsole.MarkupLine($"Transformer: d_model {o.Shape.ModelDimension}, {o.Shape.Heads} heads, {o.Shape.Layers} + {o.Shape.DecoderLayers} layers, " +
                                $"{sourceTokenizer.Tokenizer.VocabularySize} characters → phonemes, {o.Epochs} epochs of batch {o.BatchSize}, lr {o.LearningRate} " +
-                               $"{o.Schedule}, dropout {o.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
+                               $"{o.Schedule}, dropout {o.Shape.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
 
         using TrainedSeq2Seq trained = Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(Pronunciation.Phonemes), o);
         IReadOnlyList<string>[] references = [.. testWords.Select(w => w.Pronunciations)];

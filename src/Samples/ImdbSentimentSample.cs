@@ -41,13 +41,16 @@ internal static class ImdbSentimentSample
         };
         var options = new TransformerClassifierOptions
         {
-            ModelDimension = args.Int("dim") ?? 128,
-            Heads = args.Int("heads") ?? 4,
-            Layers = args.Int("layers") ?? 2,
+            Shape =
+            {
+                ModelDimension = args.Int("dim") ?? 128,
+                Heads = args.Int("heads") ?? 4,
+                Layers = args.Int("layers") ?? 2,
+                Dropout = args.Double("dropout") ?? 0.3,  // 25k reviews overfit a 1.3M-parameter model quickly
+            },
             Epochs = args.Int("epochs") ?? (full ? 2 : 4),
             BatchSize = args.Int("batch") ?? 32,
             LearningRate = args.Double("lr") ?? 5e-4,
-            Dropout = args.Double("dropout") ?? 0.3,              // 25k reviews overfit a 1.3M-parameter model quickly
             WeightDecay = args.Double("weight-decay") ?? 0.1,
             LabelSmoothing = args.Double("label-smoothing") ?? 0,
             ValidationSet = split.TestSet,
@@ -58,7 +61,7 @@ internal static class ImdbSentimentSample
             Seed = 1,
         };
         var pipeline = ml.BinaryClassification.Trainers.TransformerOnText("Text", tokenizer, options);
-        AnsiConsole.MarkupLine($"Transformer: d_model {options.ModelDimension}, {options.Heads} heads, {options.Layers} layers, " +
+        AnsiConsole.MarkupLine($"Transformer: d_model {options.Shape.ModelDimension}, {options.Shape.Heads} heads, {options.Shape.Layers} layers, " +
                                $"BPE {tokenizer.VocabularySize:N0}, max {tokenizer.MaxLength} tokens, {options.Epochs} epochs of batch {options.BatchSize} " +
                                $"on {options.Device}, {CommandLine.PrecisionName(options)}.");
 
@@ -95,8 +98,8 @@ internal static class ImdbSentimentSample
             test_rows = testRows.Count,
             config = new
             {
-                d_model = options.ModelDimension, heads = options.Heads, layers = options.Layers, epochs = options.Epochs, batch = options.BatchSize,
-                lr = options.LearningRate, dropout = options.Dropout, weight_decay = options.WeightDecay, label_smoothing = options.LabelSmoothing, vocabulary = tokenizer.VocabularySize, max_length = tokenizer.MaxLength, truncation = tokenizer.Truncation.ToString(),
+                d_model = options.Shape.ModelDimension, heads = options.Shape.Heads, layers = options.Shape.Layers, epochs = options.Epochs, batch = options.BatchSize,
+                lr = options.LearningRate, dropout = options.Shape.Dropout, weight_decay = options.WeightDecay, label_smoothing = options.LabelSmoothing, vocabulary = tokenizer.VocabularySize, max_length = tokenizer.MaxLength, truncation = tokenizer.Truncation.ToString(),
                 device = options.Device, mixed_precision = options.UsesMixedPrecision,
             },
             accuracy = Math.Round(metrics.Accuracy, 4),

@@ -43,7 +43,7 @@ internal static class Seq2SeqSample
 
     /// <summary>Trains the model on the tokenized training rows, validating on the tokenized validation rows after each epoch.</summary>
     public static TrainedSeq2Seq Train(MLContext ml, TokenizerTransformer sourceTokenizer, IDataView train, IDataView validation, string targetColumn,
-        Seq2SeqOptions options)
+        SequenceToSequenceOptions options)
     {
         options.ValidationSet = sourceTokenizer.Transform(validation);
         var estimator = ml.Transforms.Text.SequenceToSequence(Predicted, SourceTokens, targetColumn, options);

@@ -28,26 +28,29 @@ internal sealed record Seq2SeqDefaults
 /// --batch --batch-tokens --lr --schedule cosine|noam --warmup --dropout --label-smoothing --weight-decay --fp32|--bf16 --threads --device --seed
 /// --beam --length-penalty --checkpoints --rows --out.
 /// </summary>
-internal sealed record Seq2SeqSettings(Seq2SeqOptions Options, DecodingOptions Beam, int? Rows, string ModelPath, int Threads)
+internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, DecodingOptions Beam, int? Rows, string ModelPath, int Threads)
 {
     public static Seq2SeqSettings Parse(ILookup<string, string> args, Seq2SeqDefaults defaults)
     {
         int threads = args.Int("threads") ?? TorchSharp.torch.get_num_threads();
         TorchSharp.torch.set_num_threads(threads);
-        var options = new Seq2SeqOptions
+        var options = new SequenceToSequenceOptions
         {
-            ModelDimension = args.Int("dim") ?? defaults.ModelDimension,
-            Heads = args.Int("heads") ?? defaults.Heads,
-            EncoderLayers = args.Int("layers") ?? defaults.Layers,
-            DecoderLayers = args.Int("layers") ?? defaults.Layers,
-            FeedForwardDimension = args.Int("ff") ?? defaults.FeedForward,
+            Shape =
+            {
+                ModelDimension = args.Int("dim") ?? defaults.ModelDimension,
+                Heads = args.Int("heads") ?? defaults.Heads,
+                Layers = args.Int("layers") ?? defaults.Layers,
+                DecoderLayers = args.Int("layers") ?? defaults.Layers,
+                FeedForwardDimension = args.Int("ff") ?? defaults.FeedForward,
+                Dropout = args.Double("dropout") ?? defaults.Dropout,
+            },
             Epochs = args.Int("epochs") ?? defaults.Epochs,
             BatchSize = args.Int("batch") ?? defaults.BatchSize,
             BatchTokens = args.Int("batch-tokens") ?? defaults.BatchTokens,
             LearningRate = args.Double("lr") ?? defaults.LearningRate,
             Schedule = args.Value("schedule") is { } schedule ? Schedule(schedule) : defaults.Schedule,
             WarmupSteps = args.Int("warmup") ?? defaults.WarmupSteps,
-            Dropout = args.Double("dropout") ?? defaults.Dropout,
             LabelSmoothing = args.Double("label-smoothing") ?? defaults.LabelSmoothing,
             WeightDecay = args.Double("weight-decay") ?? defaults.WeightDecay,
             MixedPrecision = args.MixedPrecision(),
@@ -73,9 +76,9 @@ internal sealed record Seq2SeqSettings(Seq2SeqOptions Options, DecodingOptions B
     /// <summary>The settings for the JSON line.</summary>
     public object Describe(object? extra = null) => new
     {
-        d_model = Options.ModelDimension, heads = Options.Heads, encoder_layers = Options.EncoderLayers, decoder_layers = Options.DecoderLayers,
-        d_ff = Options.FeedForwardDimension ?? 4 * Options.ModelDimension, epochs = Options.Epochs, batch = Options.BatchSize, batch_tokens = Options.BatchTokens, lr = Options.LearningRate,
-        schedule = Options.Schedule.ToString(), warmup = Options.WarmupSteps, dropout = Options.Dropout, label_smoothing = Options.LabelSmoothing,
+        d_model = Options.Shape.ModelDimension, heads = Options.Shape.Heads, encoder_layers = Options.Shape.Layers, decoder_layers = Options.Shape.DecoderLayers,
+        d_ff = Options.Shape.FeedForwardDimension ?? 4 * Options.Shape.ModelDimension, epochs = Options.Epochs, batch = Options.BatchSize, batch_tokens = Options.BatchTokens, lr = Options.LearningRate,
+        schedule = Options.Schedule.ToString(), warmup = Options.WarmupSteps, dropout = Options.Shape.Dropout, label_smoothing = Options.LabelSmoothing,
         weight_decay = Options.WeightDecay, mixed_precision = Options.UsesMixedPrecision, device = Options.Device, threads = Threads, seed = Options.Seed,
         beam = Beam.BeamSize, length_penalty = Beam.LengthPenalty, rows = Rows, extra,
     };

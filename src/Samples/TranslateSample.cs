@@ -38,7 +38,7 @@ internal static class TranslateSample
         int vocabulary = args.Int("vocab") ?? 8_000;
         bool shared = !args.Flag("separate-vocabularies");
         var bpe = new TokenizerOptions { Kind = TokenizerKind.BytePairEncoding, VocabularySize = vocabulary, MaxLength = 128 };
-        Seq2SeqOptions o = settings.Options;
+        SequenceToSequenceOptions o = settings.Options;
         TokenizerTransformer sourceTokenizer = null!;
         AnsiConsole.Status().Start("Learning the BPE vocabulary…", _ =>
         {
@@ -52,9 +52,9 @@ internal static class TranslateSample
             o.ShareEmbeddings = true;
         }
         else o.Target = bpe;
-        AnsiConsole.MarkupLine($"Transformer: d_model {o.ModelDimension}, {o.Heads} heads, {o.EncoderLayers} + {o.DecoderLayers} layers, " +
+        AnsiConsole.MarkupLine($"Transformer: d_model {o.Shape.ModelDimension}, {o.Shape.Heads} heads, {o.Shape.Layers} + {o.Shape.DecoderLayers} layers, " +
                                $"{(shared ? "one shared" : "per-language")} BPE {vocabulary:N0}, {o.Epochs} epochs of batch {o.BatchSize}, lr {o.LearningRate} " +
-                               $"{o.Schedule}, dropout {o.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
+                               $"{o.Schedule}, dropout {o.Shape.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
 
         using TrainedSeq2Seq trained = Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(TranslationPair.German), o);
         string[] references = [.. testPairs.Select(p => p.German)];

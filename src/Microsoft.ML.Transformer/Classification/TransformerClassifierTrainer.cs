@@ -28,7 +28,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
     {
         _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(TransformerClassifierTrainer));
         _host.CheckValue(options, nameof(options));
-        TrainingOptionsCheck.Check(_host, options);
+        OptionsCheck.CheckTraining(_host, options, TransformerStacks.Encoder);
         _host.CheckNonEmpty(options.TokensColumnName, nameof(options.TokensColumnName));
         _host.CheckNonEmpty(options.LabelColumnName, nameof(options.LabelColumnName));
         _host.CheckUserArg(options.VocabularySize is null or > 0, nameof(options.VocabularySize), "must be positive");
@@ -106,33 +106,8 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         return new SchemaShape(columns.Values);
     }
 
-    private TransformerConfig ModelConfig(int vocabulary, int maxLength)
-    {
-        var config = new TransformerConfig
-        {
-            ModelDimension = _options.ModelDimension,
-            Heads = _options.Heads,
-            EncoderLayers = _options.Layers,
-            DecoderLayers = 0,
-            FeedForwardDimension = _options.FeedForwardDimension,
-            Activation = _options.Activation,
-            Dropout = _options.Dropout,
-            AttentionDropout = _options.AttentionDropout,
-            MaxLength = maxLength,
-            Positional = _options.Positional,
-            NormFirst = _options.NormFirst,
-            SourceVocabularySize = vocabulary,
-            PaddingId = SpecialTokens.Pad,
-        };
-        try
-        {
-            return config.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw _host.Except(e, $"Invalid TransformerClassifierOptions: {e.Message}");
-        }
-    }
+    private TransformerConfig ModelConfig(int vocabulary, int maxLength) => OptionsCheck.Valid(_host, nameof(TransformerClassifierOptions),
+        () => (_options.Shape.ToConfig(TransformerStacks.Encoder) with { MaxLength = maxLength, SourceVocabularySize = vocabulary }).Validate());
 
     private TokenBatchReader Reader(IDataView data, int vocabulary, int maxLength, int seed, bool check = false)
     {
@@ -163,14 +138,14 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         TransformerConfig mine = network.Config, theirs = snapshot.Config;
         var differences = new List<string>();
         void Compare<T>(string name, T a, T b) { if (!EqualityComparer<T>.Default.Equals(a, b)) differences.Add($"{name} {b} (options: {a})"); }
-        Compare("ModelDimension", mine.ModelDimension, theirs.ModelDimension);
-        Compare("Heads", mine.Heads, theirs.Heads);
-        Compare("Layers", mine.EncoderLayers, theirs.EncoderLayers);
-        Compare("FeedForwardDimension", mine.InnerDimension, theirs.InnerDimension);
+        Compare("Shape.ModelDimension", mine.ModelDimension, theirs.ModelDimension);
+        Compare("Shape.Heads", mine.Heads, theirs.Heads);
+        Compare("Shape.Layers", mine.EncoderLayers, theirs.EncoderLayers);
+        Compare("Shape.FeedForwardDimension", mine.InnerDimension, theirs.InnerDimension);
         Compare("vocabulary size", mine.SourceVocabularySize, theirs.SourceVocabularySize);
-        Compare("Positional", mine.Positional, theirs.Positional);
+        Compare("Shape.Positional", mine.Positional, theirs.Positional);
         Compare("MaxLength", mine.MaxLength, theirs.MaxLength);
-        Compare("NormFirst", mine.NormFirst, theirs.NormFirst);
+        Compare("Shape.NormFirst", mine.NormFirst, theirs.NormFirst);
         if (differences.Count > 0)
             throw _host.Except($"InitialEncoder does not fit these options: it has {string.Join(", ", differences)}.");
         ModuleState.Import(network.Body, new TensorSet(snapshot.State, "InitialEncoder"));

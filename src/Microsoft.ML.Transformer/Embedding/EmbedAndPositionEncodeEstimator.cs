@@ -3,6 +3,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer;
 
@@ -23,7 +24,7 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
         _host.CheckNonEmpty(outputColumnName, nameof(outputColumnName));
         _host.CheckNonEmpty(inputColumnName, nameof(inputColumnName));
         _host.CheckValue(options, nameof(options));
-        _host.CheckUserArg(options.BlockSize > 0, nameof(options.BlockSize), "must be positive");
+        _host.CheckUserArg(options.ScoringBlockSize > 0, nameof(options.ScoringBlockSize), "must be positive");
         _host.CheckUserArg(options.Source is not null || !options.Contextual, nameof(options.Contextual), "contextual encoding needs a trained Source model");
         _host.CheckUserArg(options.VocabularySize is null or > 0, nameof(options.VocabularySize), "must be positive");
         _host.CheckUserArg(options.MaxLength is null or > 0, nameof(options.MaxLength), "must be positive");
@@ -43,7 +44,7 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
             OutputColumnName = _outputColumnName,
             Model = model.Config,
             Pooling = _options.Pooling,
-            BlockSize = _options.BlockSize,
+            BlockSize = _options.ScoringBlockSize,
         };
         return new EmbeddingTransformer(_host, config, model);
     }
@@ -51,25 +52,9 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
     private TransformerEncoderModel Fresh(DataViewSchema.Column tokens)
     {
         int vocabulary = TokenIdColumn.VocabularySize(_host, tokens, _options.VocabularySize, "EmbeddingOptions.VocabularySize");
-        var config = new TransformerConfig
-        {
-            ModelDimension = _options.ModelDimension,
-            Heads = 1,                 // no attention without an encoder stack
-            EncoderLayers = 0,
-            DecoderLayers = 0,
-            Positional = _options.Positional,
-            MaxLength = TokenIdColumn.MaxLength(tokens, _options.MaxLength),
-            SourceVocabularySize = vocabulary,
-            Dropout = 0,
-        };
-        try
-        {
-            return new TransformerEncoderModel(config, _options.Seed ?? _host.Rand.Next());
-        }
-        catch (ArgumentException e)
-        {
-            throw _host.Except(e, $"Invalid EmbeddingOptions: {e.Message}");
-        }
+        TransformerConfig config = TransformerConfig.EmbeddingOnly(_options.ModelDimension, _options.Positional,
+            TokenIdColumn.MaxLength(tokens, _options.MaxLength), vocabulary);
+        return OptionsCheck.Valid(_host, nameof(EmbeddingOptions), () => new TransformerEncoderModel(config, _options.Seed ?? _host.Rand.Next()));
     }
 
     private TransformerEncoderModel FromSource(EncoderSnapshot snapshot)

@@ -34,5 +34,5 @@ public sealed class EmbeddingOptions
     public bool Contextual { get; set; }
 
     /// <summary>Rows embedded per model call when transforming a data view. Default 64.</summary>
-    public int BlockSize { get; set; } = 64;
+    public int ScoringBlockSize { get; set; } = 64;
 }

@@ -28,19 +28,15 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
         _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(LanguageModelEstimator));
         _host.CheckNonEmpty(textColumnName, nameof(textColumnName));
         _host.CheckValue(options, nameof(options));
-        TrainingOptionsCheck.Check(_host, options);
+        OptionsCheck.CheckTraining(_host, options, TransformerStacks.Decoder);
         _host.CheckNonEmpty(options.CompletionColumnName, nameof(options.CompletionColumnName));
         _host.CheckUserArg(options.ContextLength > 1, nameof(options.ContextLength), "must be at least 2");
         _host.CheckValue(options.Generation, nameof(options.Generation));
-        try
+        OptionsCheck.Valid(_host, nameof(LanguageModelOptions), () =>
         {
             options.Generation.Validate();
             options.Tokenizer.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw _host.Except(e, $"Invalid LanguageModelOptions: {e.Message}");
-        }
+        });
         (_textColumnName, _options) = (textColumnName, options);
     }
 
@@ -85,6 +81,7 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
                 Tokenizer = TokenizerConfig.From(tokenizer).Item1,
                 Generation = _options.Generation,
                 DefaultSeed = seed,
+                BlockSize = _options.ScoringBlockSize,
                 History = history,
             };
             return new LanguageModelTransformer(_host, config, network, tokenizer);
@@ -117,32 +114,11 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
             throw _host.ExceptSchemaMismatch(nameof(schema), "text", _textColumnName, "String", column.Type.ToString());
     }
 
-    private TransformerConfig ModelConfig(int vocabulary)
-    {
-        var config = new TransformerConfig
+    private TransformerConfig ModelConfig(int vocabulary) => OptionsCheck.Valid(_host, nameof(LanguageModelOptions),
+        () => (_options.Shape.ToConfig(TransformerStacks.Decoder) with
         {
-            ModelDimension = _options.ModelDimension,
-            Heads = _options.Heads,
-            EncoderLayers = 0,
-            DecoderLayers = _options.Layers,
-            FeedForwardDimension = _options.FeedForwardDimension,
-            Dropout = _options.Dropout,
-            AttentionDropout = _options.AttentionDropout,
             MaxLength = _options.ContextLength,
-            Positional = _options.Positional,
-            NormFirst = _options.NormFirst,
             TargetVocabularySize = vocabulary,
             TieOutputProjection = _options.TieOutputProjection,
-            PaddingId = SpecialTokens.Pad,
-        };
-        try
-        {
-            if (config.DecoderLayers < 1) throw new ArgumentException($"Layers must be at least 1, got {config.DecoderLayers}.");
-            return config.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw _host.Except(e, $"Invalid LanguageModelOptions: {e.Message}");
-        }
-    }
+        }).Validate());
 }

@@ -6,6 +6,7 @@ using Microsoft.ML.Transformer.LanguageModel;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
 using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(LanguageModelTransformer), null, typeof(SignatureLoadModel),
@@ -61,8 +62,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
     public string Generate(string prompt, GenerationOptions? options = null)
     {
         options ??= Config.Generation;
-        try { options.Validate(); }
-        catch (ArgumentException e) { throw Host.Except(e, $"Invalid GenerationOptions: {e.Message}"); }
+        OptionsCheck.Valid(Host, nameof(GenerationOptions), options.Validate);
         List<int> ids = GenerateIds(prompt, options);
         return Tokenizer.Decode(ids.ToArray());
     }
@@ -82,8 +82,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
     public LanguageModelTransformer WithGeneration(GenerationOptions generation)
     {
         Host.CheckValue(generation, nameof(generation));
-        try { generation.Validate(); }
-        catch (ArgumentException e) { throw Host.Except(e, $"Invalid GenerationOptions: {e.Message}"); }
+        OptionsCheck.Valid(Host, nameof(GenerationOptions), generation.Validate);
         return new LanguageModelTransformer(Host, Config with { Generation = generation }, Model, Tokenizer);
     }
 

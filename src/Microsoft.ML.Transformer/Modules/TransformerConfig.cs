@@ -65,8 +65,35 @@ internal sealed record TransformerConfig
     [JsonIgnore]
     public int InnerDimension => FeedForwardDimension ?? 4 * ModelDimension;
 
+    /// <summary>An embedding table and positions alone: no attention, no stacks, no dropout.</summary>
+    public static TransformerConfig EmbeddingOnly(int modelDimension, PositionalEncodingKind positional, int maxLength, int vocabularySize) => new()
+    {
+        ModelDimension = modelDimension,
+        Heads = 1,
+        EncoderLayers = 0,
+        DecoderLayers = 0,
+        Positional = positional,
+        MaxLength = maxLength,
+        SourceVocabularySize = vocabularySize,
+        Dropout = 0,
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent setting.</summary>
     public TransformerConfig Validate()
+    {
+        ValidateShape();
+        Require(EncoderLayers == 0 || SourceVocabularySize > 0, nameof(SourceVocabularySize), "an encoder needs a source vocabulary size > 0");
+        Require(DecoderLayers == 0 || TargetVocabularySize > 0, nameof(TargetVocabularySize), "a decoder needs a target vocabulary size > 0");
+        Require(!ShareSourceTargetEmbeddings || SourceVocabularySize == TargetVocabularySize, nameof(ShareSourceTargetEmbeddings),
+            $"shared embeddings need one vocabulary, but source has {SourceVocabularySize} and target {TargetVocabularySize} tokens");
+        int smallestVocabulary = Math.Min(SourceVocabularySize > 0 ? SourceVocabularySize : int.MaxValue, TargetVocabularySize > 0 ? TargetVocabularySize : int.MaxValue);
+        Require(PaddingId >= 0 && PaddingId < smallestVocabulary, nameof(PaddingId), $"must be a valid token id, got {PaddingId}");
+        return this;
+    }
+
+    /// <summary>The checks that need no data (widths, heads, layers, dropout, positions): what options can be checked
+    /// against before any row is read.</summary>
+    public void ValidateShape()
     {
         Require(ModelDimension > 0, nameof(ModelDimension), $"must be positive, got {ModelDimension}");
         Require(Heads > 0, nameof(Heads), $"must be positive, got {Heads}");
@@ -81,13 +108,6 @@ internal sealed record TransformerConfig
         Require(LayerNormEpsilon > 0, nameof(LayerNormEpsilon), $"must be positive, got {LayerNormEpsilon}");
         Require(Positional is not (PositionalEncodingKind.Sinusoidal or PositionalEncodingKind.SinusoidalConcatenated) || ModelDimension % 2 == 0,
             nameof(ModelDimension), $"sinusoidal positions pair a sine with a cosine, so d_model must be even, got {ModelDimension}");
-        Require(EncoderLayers == 0 || SourceVocabularySize > 0, nameof(SourceVocabularySize), "an encoder needs a source vocabulary size > 0");
-        Require(DecoderLayers == 0 || TargetVocabularySize > 0, nameof(TargetVocabularySize), "a decoder needs a target vocabulary size > 0");
-        Require(!ShareSourceTargetEmbeddings || SourceVocabularySize == TargetVocabularySize, nameof(ShareSourceTargetEmbeddings),
-            $"shared embeddings need one vocabulary, but source has {SourceVocabularySize} and target {TargetVocabularySize} tokens");
-        int smallestVocabulary = Math.Min(SourceVocabularySize > 0 ? SourceVocabularySize : int.MaxValue, TargetVocabularySize > 0 ? TargetVocabularySize : int.MaxValue);
-        Require(PaddingId >= 0 && PaddingId < smallestVocabulary, nameof(PaddingId), $"must be a valid token id, got {PaddingId}");
-        return this;
     }
 
     private static void Require(bool condition, string setting, string problem)

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Transformer.Seq2Seq;
 /// The sequence-to-sequence part of training, with teacher forcing: the decoder reads the target shifted right
 /// ([BOS] y_1 … y_n) and learns to predict y_1 … y_n [EOS] at every position at once, under label-smoothed
 /// cross-entropy. Accuracy is token accuracy (share of target positions whose most probable token is right); the
-/// validation metric is token accuracy or the negated loss (<see cref="Seq2SeqValidationMetric"/>).
+/// validation metric is token accuracy or the negated loss (<see cref="SequenceToSequenceValidationMetric"/>).
 /// </summary>
 internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
 {
@@ -20,11 +20,11 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
     private readonly double _labelSmoothing;
     private readonly long _rows;
     private readonly int _lengthMultiple;
-    private readonly Seq2SeqValidationMetric _metric;
+    private readonly SequenceToSequenceValidationMetric _metric;
     private readonly bool _batchTokens;
 
     public Seq2SeqTrainingTask(EncoderDecoder model, TokenBatchReader train, TokenBatchReader? validation, Device device, double labelSmoothing,
-        long rows, Seq2SeqValidationMetric metric)
+        long rows, SequenceToSequenceValidationMetric metric)
     {
         (_model, _train, _validation, _device, _labelSmoothing, _rows, _metric) = (model, train, validation, device, labelSmoothing, rows, metric);
         _lengthMultiple = train.LengthMultiple;
@@ -74,7 +74,7 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
         }
         _model.train();
         double meanLoss = lossSum / positions;
-        return new ValidationResult(meanLoss, _metric == Seq2SeqValidationMetric.Loss ? -meanLoss : correct / positions);
+        return new ValidationResult(meanLoss, _metric == SequenceToSequenceValidationMetric.Loss ? -meanLoss : correct / positions);
     }
 
     /// <summary>Mean loss per target position, correct positions, and the number of positions (target tokens + [EOS]).</summary>

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// Trains an encoder–decoder Transformer that maps a source token column to a target text. It owns the target
-/// tokenizer (fitted on the target column, or <see cref="Seq2SeqOptions.TargetTokenizer"/>), so the fitted
+/// tokenizer (fitted on the target column, or <see cref="SequenceToSequenceOptions.TargetTokenizer"/>), so the fitted
 /// <see cref="SequenceToSequenceTransformer"/> needs only the source column: the target column is for training.
 /// Create it with <c>mlContext.Transforms.Text.SequenceToSequence(...)</c>.
 /// </summary>
@@ -22,30 +22,26 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
     private const string TargetTokensColumn = "__Seq2SeqTargetTokens__";
     private readonly IHost _host;
     private readonly string _outputColumnName, _sourceTokensColumnName, _targetTextColumnName;
-    private readonly Seq2SeqOptions _options;
+    private readonly SequenceToSequenceOptions _options;
 
     internal SequenceToSequenceEstimator(IHostEnvironment env, string outputColumnName, string sourceTokensColumnName, string targetTextColumnName,
-        Seq2SeqOptions options)
+        SequenceToSequenceOptions options)
     {
         _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(SequenceToSequenceEstimator));
         _host.CheckNonEmpty(outputColumnName, nameof(outputColumnName));
         _host.CheckNonEmpty(sourceTokensColumnName, nameof(sourceTokensColumnName));
         _host.CheckNonEmpty(targetTextColumnName, nameof(targetTextColumnName));
         _host.CheckValue(options, nameof(options));
-        TrainingOptionsCheck.Check(_host, options);
+        OptionsCheck.CheckTraining(_host, options, TransformerStacks.EncoderDecoder);
         _host.CheckUserArg(options.SourceVocabularySize is null or > 0, nameof(options.SourceVocabularySize), "must be positive");
         _host.CheckUserArg(options.SourceMaxLength is null or > 0, nameof(options.SourceMaxLength), "must be positive");
         _host.CheckUserArg(options.BatchTokens is null or > 0, nameof(options.BatchTokens), "must be positive");
         _host.CheckValue(options.Decoding, nameof(options.Decoding));
-        try
+        OptionsCheck.Valid(_host, nameof(SequenceToSequenceOptions), () =>
         {
             options.Decoding.Validate();
             options.Target.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw _host.Except(e, $"Invalid Seq2SeqOptions: {e.Message}");
-        }
+        });
         (_outputColumnName, _sourceTokensColumnName, _targetTextColumnName, _options) = (outputColumnName, sourceTokensColumnName, targetTextColumnName, options);
     }
 
@@ -58,7 +54,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         _host.CheckValue(input, nameof(input));
         DataViewSchema.Column source = TokenIdColumn.Find(_host, input.Schema, _sourceTokensColumnName);
         FindTargetText(input.Schema, "training data");
-        int sourceVocabulary = TokenIdColumn.VocabularySize(_host, source, _options.SourceVocabularySize, "Seq2SeqOptions.SourceVocabularySize");
+        int sourceVocabulary = TokenIdColumn.VocabularySize(_host, source, _options.SourceVocabularySize, "SequenceToSequenceOptions.SourceVocabularySize");
         TokenIdColumn.CheckVocabulary(_host, source, sourceVocabulary);
         int sourceMaxLength = TokenIdColumn.MaxLength(source, _options.SourceMaxLength);
         TokenizerTransformer targetTokenizer = TargetTokenizer(input);
@@ -141,37 +137,15 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         return new TokenizeForTransformerEstimator(_host, TargetTokensColumn, _targetTextColumnName, Plain(_options.Target)).Fit(input);
     }
 
-    private TransformerConfig ModelConfig(int sourceVocabulary, int targetVocabulary, int maxLength)
-    {
-        var config = new TransformerConfig
+    private TransformerConfig ModelConfig(int sourceVocabulary, int targetVocabulary, int maxLength) => OptionsCheck.Valid(_host,
+        nameof(SequenceToSequenceOptions), () => (_options.Shape.ToConfig(TransformerStacks.EncoderDecoder) with
         {
-            ModelDimension = _options.ModelDimension,
-            Heads = _options.Heads,
-            EncoderLayers = _options.EncoderLayers,
-            DecoderLayers = _options.DecoderLayers,
-            FeedForwardDimension = _options.FeedForwardDimension,
-            Dropout = _options.Dropout,
-            AttentionDropout = _options.AttentionDropout,
             MaxLength = maxLength,
-            Positional = _options.Positional,
-            NormFirst = _options.NormFirst,
             SourceVocabularySize = sourceVocabulary,
             TargetVocabularySize = targetVocabulary,
             ShareSourceTargetEmbeddings = _options.ShareEmbeddings,
             TieOutputProjection = _options.TieOutputProjection,
-            PaddingId = SpecialTokens.Pad,
-        };
-        try
-        {
-            if (config.EncoderLayers < 1 || config.DecoderLayers < 1)
-                throw new ArgumentException($"EncoderLayers and DecoderLayers must be at least 1, got {config.EncoderLayers} and {config.DecoderLayers}.");
-            return config.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw _host.Except(e, $"Invalid Seq2SeqOptions: {e.Message}");
-        }
-    }
+        }).Validate());
 
     private TokenBatchReader ValidationReader(IDataView data, TokenizerTransformer targetTokenizer, TransformerConfig model, int sourceMaxLength, int seed,
         Device device)

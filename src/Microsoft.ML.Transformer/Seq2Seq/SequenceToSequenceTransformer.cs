@@ -7,6 +7,7 @@ using Microsoft.ML.Transformer.Scoring;
 using Microsoft.ML.Transformer.Seq2Seq;
 using Microsoft.ML.Transformer.Serialization;
 using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(SequenceToSequenceTransformer), null, typeof(SignatureLoadModel),
@@ -67,8 +68,7 @@ public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITrans
     public SequenceToSequenceTransformer WithDecoding(DecodingOptions decoding)
     {
         Host.CheckValue(decoding, nameof(decoding));
-        try { decoding.Validate(); }
-        catch (ArgumentException e) { throw Host.Except(e, $"Invalid DecodingOptions: {e.Message}"); }
+        OptionsCheck.Valid(Host, nameof(DecodingOptions), decoding.Validate);
         return new SequenceToSequenceTransformer(Host, Config with { Decoding = decoding }, Model, TargetTokenizer);
     }
 

@@ -9,6 +9,10 @@ namespace Microsoft.ML.Transformer;
 /// </summary>
 public abstract class TransformerTrainingOptions
 {
+    /// <summary>The model's shape: d_model, heads, layers, d_ff, activation, dropout, positions, LayerNorm placement. Each
+    /// trainer's options start from their own defaults; change single settings with <c>Shape = { Layers = 4 }</c>.</summary>
+    public TransformerShape Shape { get; set; } = new();
+
     /// <summary>Rows per batch. Default 32.</summary>
     public int BatchSize { get; set; } = 32;
 
@@ -109,4 +113,13 @@ public abstract class TransformerTrainingOptions
     /// <summary>Rows read ahead when the fitted model transforms a data view; they are scored in sub-batches of rows
     /// of similar length. Default 256.</summary>
     public int ScoringBlockSize { get; set; } = 256;
+
+    /// <summary>A copy of these options as <typeparamref name="TOptions"/> with its own <see cref="Shape"/>; other
+    /// references (callbacks, validation set) are shared.</summary>
+    protected TOptions CopyOf<TOptions>() where TOptions : TransformerTrainingOptions
+    {
+        var copy = (TOptions)MemberwiseClone();
+        copy.Shape = Shape with { };
+        return copy;
+    }
 }

@@ -14,17 +14,13 @@ public sealed class AttentionModels : IDisposable
         IDataView reviews = EmbedAndPositionEncodeEstimatorTests.Reviews(Ml, 40);
         var classifierOptions = new TransformerClassifierOptions
         {
-            ModelDimension = 16, Heads = 2, Layers = 2, FeedForwardDimension = 32, Dropout = 0, Epochs = 1, BatchSize = 16, Seed = 3,
+            Shape = { ModelDimension = 16, Heads = 2, Layers = 2, FeedForwardDimension = 32, Dropout = 0 }, Epochs = 1, BatchSize = 16, Seed = 3,
         };
         Classifier = Ml.BinaryClassification.Trainers.TransformerOnText("Text", ClassifierTokenizer, classifierOptions).Fit(reviews);
 
         IDataView letters = Ml.Data.LoadFromEnumerable(Seq2SeqData.Letters(64, seed: 1, reverse: true));
-        Seq2SeqOptions seq2seqOptions = Seq2SeqData.Options(epochs: 1);
-        seq2seqOptions.ModelDimension = 32;
-        seq2seqOptions.Heads = 2;
-        seq2seqOptions.EncoderLayers = 2;
-        seq2seqOptions.DecoderLayers = 1;
-        seq2seqOptions.FeedForwardDimension = 64;
+        SequenceToSequenceOptions seq2seqOptions = Seq2SeqData.Options(epochs: 1);
+        seq2seqOptions.Shape = seq2seqOptions.Shape with { ModelDimension = 32, Heads = 2, Layers = 2, DecoderLayers = 1, FeedForwardDimension = 64 };
         seq2seqOptions.WarmupSteps = null;
         Seq2Seq = Ml.Transforms.Text.TokenizeForTransformer("SourceTokens", "Source", SourceTokenizer)
             .Append(Ml.Transforms.Text.SequenceToSequence("Prediction", "SourceTokens", "Target", seq2seqOptions))

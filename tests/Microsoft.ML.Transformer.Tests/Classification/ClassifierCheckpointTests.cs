@@ -7,7 +7,7 @@ public class ClassifierCheckpointTests
     private static TransformerClassifierOptions Options(string directory, Action<EpochSummary>? onEpochEnd = null)
     {
         var options = ClassifierData.Options(epochs: 3);
-        options.Dropout = 0.1;   // the dropout stream must resume too
+        options.Shape.Dropout = 0.1;   // the dropout stream must resume too
         options.CheckpointDirectory = directory;
         options.OnEpochEnd = onEpochEnd;
         return options;
@@ -60,7 +60,7 @@ public class ClassifierCheckpointTests
         options.Epochs = 1;
         ml.BinaryClassification.Trainers.Transformer(options).Fit(data).Dispose();
 
-        options.ModelDimension = 16;
+        options.Shape.ModelDimension = 16;
         var error = Assert.Throws<InvalidOperationException>(() => ml.BinaryClassification.Trainers.Transformer(options).Fit(data));
         Assert.Contains($"The checkpoint folder '{temp.Path}' holds a different training run", error.Message);
         Assert.Contains("Use another CheckpointDirectory, or delete this one", error.Message);

@@ -117,13 +117,10 @@ internal static class ClassifierData
     {
         VocabularySize = Vocabulary,
         MaxLength = 24,
-        ModelDimension = 32,
-        Heads = 2,
-        Layers = 1,
+        Shape = { ModelDimension = 32, Heads = 2, Layers = 1, Dropout = 0 },
         Epochs = epochs,
         BatchSize = 16,
         LearningRate = 3e-3,
         Seed = 11,
-        Dropout = 0,
     };
 }

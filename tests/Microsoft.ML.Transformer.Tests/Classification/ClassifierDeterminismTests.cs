@@ -13,7 +13,7 @@ public class ClassifierDeterminismTests
         var ml = new MLContext(contextSeed);
         IDataView data = ClassifierData.Binary(ml, 128);
         var options = ClassifierData.Options(epochs: 2);
-        (options.Seed, options.Dropout) = (seed, 0.1);
+        (options.Seed, options.Shape.Dropout) = (seed, 0.1);
         using TransformerClassifierTransformer model = ml.BinaryClassification.Trainers.Transformer(options).Fit(data);
         return ClassifierData.Floats(model.Transform(data));
     }

@@ -41,10 +41,10 @@ public class ClassifierInitialEncoderTests
         IDataView data = ClassifierData.Binary(ml, 32);
         using TransformerClassifierTransformer source = ml.BinaryClassification.Trainers.Transformer(ClassifierData.Options(epochs: 1)).Fit(data);
         var options = ClassifierData.Options(epochs: 1);
-        (options.ModelDimension, options.Layers, options.InitialEncoder) = (16, 2, source);
+        (options.Shape.ModelDimension, options.Shape.Layers, options.InitialEncoder) = (16, 2, source);
 
         var error = Assert.Throws<InvalidOperationException>(() => ml.BinaryClassification.Trainers.Transformer(options).Fit(data));
-        Assert.Contains("InitialEncoder does not fit these options: it has ModelDimension 32 (options: 16), Layers 1 (options: 2)", error.Message);
+        Assert.Contains("InitialEncoder does not fit these options: it has Shape.ModelDimension 32 (options: 16), Shape.Layers 1 (options: 2)", error.Message);
         Assert.DoesNotContain("Heads", error.Message);
     }
 }

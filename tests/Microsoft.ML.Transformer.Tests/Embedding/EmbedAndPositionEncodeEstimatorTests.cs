@@ -36,7 +36,7 @@ public class EmbedAndPositionEncodeEstimatorTests
     {
         "mean" => (new EmbeddingOptions { ModelDimension = 8, Pooling = EmbeddingPooling.Mean, Seed = 3 }, false, false),
         "keys" => (new EmbeddingOptions { ModelDimension = 8, Seed = 3 }, true, false),
-        "padded" => (new EmbeddingOptions { ModelDimension = 8, Seed = 3, BlockSize = 7 }, false, true),
+        "padded" => (new EmbeddingOptions { ModelDimension = 8, Seed = 3, ScoringBlockSize = 7 }, false, true),
         "learned" => (new EmbeddingOptions { ModelDimension = 8, Seed = 3, Positional = PositionalEncodingKind.Learned, MaxLength = 16 }, false, false),
         _ => (new EmbeddingOptions { ModelDimension = 8, Seed = 3, MaxLength = 16 }, false, false),
     };

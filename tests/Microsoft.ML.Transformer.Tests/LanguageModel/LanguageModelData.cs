@@ -20,11 +20,7 @@ internal static class LanguageModelData
     public static LanguageModelOptions Options(int epochs = 8) => new()
     {
         ContextLength = 32,
-        ModelDimension = 64,
-        Heads = 4,
-        Layers = 2,
-        FeedForwardDimension = 128,
-        Dropout = 0,
+        Shape = { ModelDimension = 64, Heads = 4, Layers = 2, FeedForwardDimension = 128, Dropout = 0 },
         BatchSize = 16,
         Epochs = epochs,
         // 3e-3 was at the edge: in float32, or with 10 epochs, greedy text lost the " the " after "sat on"; 1.5e-3 learns

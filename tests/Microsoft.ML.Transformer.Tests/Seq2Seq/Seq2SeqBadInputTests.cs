@@ -6,9 +6,9 @@ namespace Microsoft.ML.Transformer.Tests.Seq2Seq;
 /// the rows that can be kept, kept with a logged count.</summary>
 public class Seq2SeqBadInputTests
 {
-    private static Seq2SeqOptions Quick()
+    private static SequenceToSequenceOptions Quick()
     {
-        Seq2SeqOptions options = Seq2SeqData.Options(epochs: 1);
+        SequenceToSequenceOptions options = Seq2SeqData.Options(epochs: 1);
         options.WarmupSteps = null;
         return options;
     }

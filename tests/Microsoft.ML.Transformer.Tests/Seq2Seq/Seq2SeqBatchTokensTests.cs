@@ -12,7 +12,7 @@ public class Seq2SeqBatchTokensTests
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(Seq2SeqData.Letters(256, seed: 3, reverse: false));
-        Seq2SeqOptions options = Seq2SeqData.Options(epochs: 1);
+        SequenceToSequenceOptions options = Seq2SeqData.Options(epochs: 1);
         (options.BatchTokens, options.BatchSize, options.ProgressInterval) = (batchTokens, batchSize, 1);
         var reports = new List<TrainingProgress>();
         options.OnProgress = reports.Add;
@@ -41,7 +41,7 @@ public class Seq2SeqBatchTokensTests
     public void ANonPositiveBudgetIsRejected()
     {
         var ml = new MLContext(seed: 1);
-        Seq2SeqOptions options = Seq2SeqData.Options();
+        SequenceToSequenceOptions options = Seq2SeqData.Options();
         options.BatchTokens = 0;
         var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.Text.SequenceToSequence("Prediction", "SourceTokens", "Target", options));
         Assert.Contains("BatchTokens", e.Message);

@@ -30,15 +30,10 @@ internal static class Seq2SeqData
     public static TokenizerOptions SourceTokenizer => new() { Kind = TokenizerKind.Word, MinimumFrequency = 1, MaxLength = 16 };
 
     /// <summary>A small, fast model: d_model 64, 4 heads, 2 + 2 layers; 8 epochs of batch 16 learn the copy task.</summary>
-    public static Seq2SeqOptions Options(int epochs = 8) => new()
+    public static SequenceToSequenceOptions Options(int epochs = 8) => new()
     {
         Target = new TokenizerOptions { Kind = TokenizerKind.Word, MinimumFrequency = 1, MaxLength = 16 },
-        ModelDimension = 64,
-        Heads = 4,
-        EncoderLayers = 2,
-        DecoderLayers = 2,
-        FeedForwardDimension = 128,
-        Dropout = 0,
+        Shape = { ModelDimension = 64, Heads = 4, Layers = 2, DecoderLayers = 2, FeedForwardDimension = 128, Dropout = 0 },
         BatchSize = 16,
         Epochs = epochs,
         LearningRate = 1.5e-3,
@@ -49,7 +44,7 @@ internal static class Seq2SeqData
     };
 
     /// <summary>Source tokenizer + sequence-to-sequence, fitted on <paramref name="train"/>.</summary>
-    public static TransformerChain<SequenceToSequenceTransformer> Fit(MLContext ml, IDataView train, Seq2SeqOptions options)
+    public static TransformerChain<SequenceToSequenceTransformer> Fit(MLContext ml, IDataView train, SequenceToSequenceOptions options)
         => ml.Transforms.Text.TokenizeForTransformer("SourceTokens", "Source", SourceTokenizer)
             .Append(ml.Transforms.Text.SequenceToSequence("Prediction", "SourceTokens", "Target", options))
             .Fit(train);

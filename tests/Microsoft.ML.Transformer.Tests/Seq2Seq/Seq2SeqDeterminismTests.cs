@@ -10,9 +10,9 @@ public class Seq2SeqDeterminismTests
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(Seq2SeqData.Letters(128, seed: 5, reverse: true));
-        Seq2SeqOptions options = Seq2SeqData.Options(epochs: 2);
+        SequenceToSequenceOptions options = Seq2SeqData.Options(epochs: 2);
         options.WarmupSteps = null;
-        options.Dropout = 0.1;   // dropout masks must be seeded too
+        options.Shape.Dropout = 0.1;   // dropout masks must be seeded too
         options.Seed = seed;
         var chain = Seq2SeqData.Fit(ml, data, options);
         using SequenceToSequenceTransformer model = chain.LastTransformer;

@@ -13,9 +13,9 @@ public class Seq2SeqValidationTests
         return (ml, source, train, validation);
     }
 
-    private static Seq2SeqOptions Options(IDataView validation, Seq2SeqValidationMetric metric)
+    private static SequenceToSequenceOptions Options(IDataView validation, SequenceToSequenceValidationMetric metric)
     {
-        Seq2SeqOptions options = Seq2SeqData.Options(epochs: 2);
+        SequenceToSequenceOptions options = Seq2SeqData.Options(epochs: 2);
         options.WarmupSteps = null;
         options.ValidationSet = validation;
         options.ValidationMetric = metric;
@@ -23,9 +23,9 @@ public class Seq2SeqValidationTests
     }
 
     [Theory]
-    [InlineData(Seq2SeqValidationMetric.TokenAccuracy)]
-    [InlineData(Seq2SeqValidationMetric.Loss)]
-    public void EachEpochReportsTheChosenValidationMetric(Seq2SeqValidationMetric metric)
+    [InlineData(SequenceToSequenceValidationMetric.TokenAccuracy)]
+    [InlineData(SequenceToSequenceValidationMetric.Loss)]
+    public void EachEpochReportsTheChosenValidationMetric(SequenceToSequenceValidationMetric metric)
     {
         var (ml, source, train, validation) = Data();
         using SequenceToSequenceTransformer model = ml.Transforms.Text.SequenceToSequence("Prediction", "SourceTokens", "Target",
@@ -33,7 +33,7 @@ public class Seq2SeqValidationTests
         Assert.All(model.TrainingHistory, e =>
         {
             Assert.True(e.ValidationLoss > 0);
-            if (metric == Seq2SeqValidationMetric.Loss) Assert.Equal(-e.ValidationLoss!.Value, e.ValidationMetric!.Value, 12);
+            if (metric == SequenceToSequenceValidationMetric.Loss) Assert.Equal(-e.ValidationLoss!.Value, e.ValidationMetric!.Value, 12);
             else Assert.InRange(e.ValidationMetric!.Value, 0, 1);
         });
     }
@@ -42,7 +42,7 @@ public class Seq2SeqValidationTests
     public void UntokenizedValidationSetIsExplained()
     {
         var (ml, source, train, validation) = Data();
-        var estimator = ml.Transforms.Text.SequenceToSequence("Prediction", "SourceTokens", "Target", Options(validation, Seq2SeqValidationMetric.TokenAccuracy));
+        var estimator = ml.Transforms.Text.SequenceToSequence("Prediction", "SourceTokens", "Target", Options(validation, SequenceToSequenceValidationMetric.TokenAccuracy));
         var e = Assert.ThrowsAny<Exception>(() => estimator.Fit(source.Transform(train)));
         Assert.Contains("ValidationSet has no column 'SourceTokens'", e.Message);
     }

@@ -34,11 +34,11 @@ public class MixedPrecisionChoiceTests
     [InlineData(null, "cuda", true)]
     [InlineData(null, " CUDA:1 ", true)]
     public void UsesMixedPrecisionFollowsTheOptionThenTheDevice(bool? mixedPrecision, string device, bool expected)
-        => Assert.Equal(expected, new Seq2SeqOptions { MixedPrecision = mixedPrecision, Device = device }.UsesMixedPrecision);
+        => Assert.Equal(expected, new SequenceToSequenceOptions { MixedPrecision = mixedPrecision, Device = device }.UsesMixedPrecision);
 
     [Fact]
     public void UnsetOnTheCpuMeansBf16ExactlyWhenTheCpuHasAmx()
-        => Assert.Equal(CpuFeatures.HasAmxBFloat16, new Seq2SeqOptions { MixedPrecision = null }.UsesMixedPrecision);
+        => Assert.Equal(CpuFeatures.HasAmxBFloat16, new SequenceToSequenceOptions { MixedPrecision = null }.UsesMixedPrecision);
 
     [Fact]
     public void TheDefaultIsUnset() => Assert.Null(new TransformerClassifierOptions().MixedPrecision);

@@ -2,11 +2,14 @@ using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Transformer.Training;
 
-/// <summary>Validates the shared training settings up front, naming the setting at fault.</summary>
-internal static class TrainingOptionsCheck
+/// <summary>Option checks when an estimator is created, each error naming the options and the setting at fault.</summary>
+internal static class OptionsCheck
 {
-    public static void Check(IExceptionContext host, TransformerTrainingOptions o)
+    /// <summary>Checks the shared training settings and the shape of a model with <paramref name="stacks"/>.</summary>
+    public static void CheckTraining(IExceptionContext host, TransformerTrainingOptions o, TransformerStacks stacks)
     {
+        host.CheckValue(o.Shape, nameof(o.Shape));
+        Valid(host, o.GetType().Name, () => o.Shape.Validate(stacks));
         host.CheckUserArg(o.BatchSize > 0, nameof(o.BatchSize), "must be positive");
         host.CheckUserArg(o.Epochs > 0, nameof(o.Epochs), "must be positive");
         host.CheckUserArg(o.LearningRate > 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), "must be positive and finite");
@@ -26,5 +29,26 @@ internal static class TrainingOptionsCheck
         host.CheckUserArg(o.ShuffleBufferRows is null || o.ShuffleBufferRows >= o.BatchSize, nameof(o.ShuffleBufferRows), "must hold at least one batch");
         host.CheckUserArg(o.BucketFactor > 0, nameof(o.BucketFactor), "must be positive");
         host.CheckUserArg(o.ScoringBlockSize > 0, nameof(o.ScoringBlockSize), "must be positive");
+    }
+
+    /// <summary>Runs <paramref name="validate"/>, a <c>Validate()</c> that throws <see cref="ArgumentException"/>, and reports
+    /// its exception as the user's error in <paramref name="optionsName"/>.</summary>
+    public static void Valid(IExceptionContext host, string optionsName, Action validate) => Valid(host, optionsName, () =>
+    {
+        validate();
+        return true;
+    });
+
+    /// <summary>As <see cref="Valid(IExceptionContext, string, Action)"/>, returning what <paramref name="build"/> builds.</summary>
+    public static T Valid<T>(IExceptionContext host, string optionsName, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentException e)
+        {
+            throw host.Except(e, $"Invalid {optionsName}: {e.Message}");
+        }
     }
 }

@@ -4,16 +4,17 @@ namespace Microsoft.ML.Transformer;
 /// Options of <c>mlContext.Transforms.Text.SequenceToSequence(...)</c>: the paper's encoder–decoder Transformer
 /// (source embedding → N encoder layers; target embedding → N decoder layers with masked self-attention and
 /// encoder–decoder attention → linear + softmax over the target vocabulary), trained with teacher forcing and
-/// label-smoothed cross-entropy, decoded greedily or with beam search. The shape defaults are a small model that trains
-/// on a laptop CPU (the paper's base model is d_model 512, 8 heads, 6 + 6 layers). Training settings come from
-/// <see cref="TransformerTrainingOptions"/>; this class changes two defaults: <c>LabelSmoothing</c> 0.1 and
-/// <c>AdamBeta2</c> 0.98, the paper's.
+/// label-smoothed cross-entropy, decoded greedily or with beam search. The shape defaults (<see cref="TransformerShape"/>:
+/// d_model 256, 4 heads, 3 + 3 layers, otherwise the paper's) are a small model that trains on a laptop CPU (the paper's
+/// base model is d_model 512, 8 heads, 6 + 6 layers). Training settings come from <see cref="TransformerTrainingOptions"/>;
+/// this class changes two defaults: <c>LabelSmoothing</c> 0.1 and <c>AdamBeta2</c> 0.98, the paper's.
 /// </summary>
-public sealed class Seq2SeqOptions : TransformerTrainingOptions
+public sealed class SequenceToSequenceOptions : TransformerTrainingOptions
 {
     /// <summary>Sets the sequence-to-sequence defaults of the shared training settings.</summary>
-    public Seq2SeqOptions()
+    public SequenceToSequenceOptions()
     {
+        Shape = new TransformerShape { ModelDimension = 256, Heads = 4, Layers = 3 };
         LabelSmoothing = 0.1;
         AdamBeta2 = 0.98;
     }
@@ -26,33 +27,6 @@ public sealed class Seq2SeqOptions : TransformerTrainingOptions
     /// <summary>An already fitted tokenizer to use for the target instead of fitting <see cref="Target"/>: for example
     /// the source's own, for one shared vocabulary (needed by <see cref="ShareEmbeddings"/>). Default null.</summary>
     public TokenizerTransformer? TargetTokenizer { get; set; }
-
-    /// <summary>d_model. Default 256.</summary>
-    public int ModelDimension { get; set; } = 256;
-
-    /// <summary>h, attention heads (d_model must be divisible by it). Default 4.</summary>
-    public int Heads { get; set; } = 4;
-
-    /// <summary>N for the encoder. Default 3.</summary>
-    public int EncoderLayers { get; set; } = 3;
-
-    /// <summary>N for the decoder. Default 3.</summary>
-    public int DecoderLayers { get; set; } = 3;
-
-    /// <summary>d_ff, the feed-forward inner width. Default null: 4 · d_model.</summary>
-    public int? FeedForwardDimension { get; set; }
-
-    /// <summary>P_drop on sub-layer outputs and embeddings + positions. Default 0.1.</summary>
-    public double Dropout { get; set; } = 0.1;
-
-    /// <summary>Dropout on attention weights. Default 0 (anything else slows CPU attention about 2×).</summary>
-    public double AttentionDropout { get; set; }
-
-    /// <summary>Position information. Default <see cref="PositionalEncodingKind.Sinusoidal"/>.</summary>
-    public PositionalEncodingKind Positional { get; set; } = PositionalEncodingKind.Sinusoidal;
-
-    /// <summary>Pre-LN (true) instead of the paper's post-LN. Default false.</summary>
-    public bool NormFirst { get; set; }
 
     /// <summary>One embedding table for source and target (section 3.4); needs one shared vocabulary (set
     /// <see cref="TargetTokenizer"/> to the source tokenizer). Default false.</summary>
@@ -75,7 +49,7 @@ public sealed class Seq2SeqOptions : TransformerTrainingOptions
 
     /// <summary>What early stopping and keep-best watch on the validation set: teacher-forced token accuracy (the
     /// default) or the validation loss.</summary>
-    public Seq2SeqValidationMetric ValidationMetric { get; set; } = Seq2SeqValidationMetric.TokenAccuracy;
+    public SequenceToSequenceValidationMetric ValidationMetric { get; set; } = SequenceToSequenceValidationMetric.TokenAccuracy;
 
     /// <summary>How the trained model decodes. Default: greedy search (see <see cref="DecodingOptions"/>).</summary>
     public DecodingOptions Decoding { get; set; } = new();
@@ -86,12 +60,13 @@ public sealed class Seq2SeqOptions : TransformerTrainingOptions
     /// <summary>The output column of each prediction's log-probability (a Single), or null for none. Default "Score".</summary>
     public string? ScoreColumnName { get; set; } = "Score";
 
-    /// <summary>A shallow copy (callbacks, validation set and target tokenizer are shared).</summary>
-    public Seq2SeqOptions Copy() => (Seq2SeqOptions)MemberwiseClone();
+    /// <summary>A copy with its own <see cref="TransformerTrainingOptions.Shape"/> (callbacks, validation set and target
+    /// tokenizer are shared).</summary>
+    public SequenceToSequenceOptions Copy() => CopyOf<SequenceToSequenceOptions>();
 }
 
 /// <summary>The validation figure a sequence-to-sequence trainer's early stopping and keep-best maximize.</summary>
-public enum Seq2SeqValidationMetric
+public enum SequenceToSequenceValidationMetric
 {
     /// <summary>Share of target positions whose most probable token is right under teacher forcing.</summary>
     TokenAccuracy,
