@@ -74,7 +74,8 @@ public class EncoderTests
         Tensor x = embedding.Forward(tensor(new long[,] { { 7, 3, 9, 4 } }));
         using var recorder = new AttentionRecorder();
 
-        Tensor recorded = encoder.Forward(x, null, recorder);
+        Tensor recorded;
+        using (recorder.Attach(encoder)) recorded = encoder.Forward(x, null);
 
         TensorAssert.Close(encoder.Forward(x, null), recorded, 1e-5);
         Assert.Equal([(AttentionKind.EncoderSelf, 0), (AttentionKind.EncoderSelf, 1)], recorder.Records.Select(r => (r.Kind, r.Layer)));
