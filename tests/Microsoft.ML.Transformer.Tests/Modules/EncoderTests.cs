@@ -83,6 +83,27 @@ public class EncoderTests
     }
 
     [Fact]
+    public void RecorderRecordsOnlyTheAttachedModelOnThisThreadInsideTheScope()
+    {
+        using var scope = NewDisposeScope();
+        var (embedding, encoder) = Build(PositionalEncodingKind.Sinusoidal);
+        var (_, other) = Build(PositionalEncodingKind.Sinusoidal);
+        Tensor x = embedding.Forward(tensor(new long[,] { { 7, 3, 9, 4 } }));
+        using var recorder = new AttentionRecorder();
+
+        using (recorder.Attach(encoder))
+        {
+            other.Forward(x, null);
+            var elsewhere = new Thread(() => { using var inner = NewDisposeScope(); encoder.Forward(x, null); });
+            elsewhere.Start();
+            elsewhere.Join();
+        }
+        encoder.Forward(x, null);
+
+        Assert.Empty(recorder.Records);
+    }
+
+    [Fact]
     public void SameSeedSameParametersDifferentSeedDifferent()
     {
         using var scope = NewDisposeScope();
