@@ -65,7 +65,8 @@ internal sealed class EncoderLayerWorkload
     };
 
     /// <summary>Our layer, forward + backward (parameters and input), train mode. The explicit path is forced the
-    /// only way the layer offers: an <see cref="AttentionRecorder"/>, disposed at the end of the step.</summary>
+    /// only way the layer offers: an <see cref="AttentionRecorder"/> attached over the forward pass, disposed at the end
+    /// of the step.</summary>
     /// <param name="precision">bf16 runs the linears and attention matmuls in bf16 (<see cref="Autocast"/>), fp32 parameters.</param>
     public Func<long> OursTrainStep(bool explicitAttention, bool masked, ScalarType? precision = null)
     {
@@ -77,7 +78,8 @@ internal sealed class EncoderLayerWorkload
             using AttentionRecorder? recorder = explicitAttention ? new AttentionRecorder() : null;
             layer.zero_grad();
             Tensor output;
-            using (Autocast.Enable(precision)) output = layer.Forward(Leaf(_x), mask, recorder);
+            using (recorder?.Attach(layer))
+            using (Autocast.Enable(precision)) output = layer.Forward(Leaf(_x), mask);
             output.backward([_gradOut]);
             return TokensPerStep;
         };
@@ -142,8 +144,11 @@ internal sealed class EncoderLayerWorkload
 
         using var noGrad = no_grad();
         using (var recorder = new AttentionRecorder())
-            checks.Add(("layer_explicit_vs_fused", "layer output, explicit vs fused path",
-                MaxAbsDiff(ours.Forward(_x, _attend, recorder), ours.Forward(_x, _attend))));
+        {
+            Tensor writtenOut;
+            using (recorder.Attach(ours)) writtenOut = ours.Forward(_x, _attend);
+            checks.Add(("layer_explicit_vs_fused", "layer output, explicit vs fused path", MaxAbsDiff(writtenOut, ours.Forward(_x, _attend))));
+        }
         foreach (bool masked in (bool[])[true, false])
         {
             Tensor reference = builtIn.call(_xSeqFirst, null!, masked ? _ignore : null!).transpose(0, 1);
@@ -176,7 +181,7 @@ internal sealed class EncoderLayerWorkload
 
     private EncoderLayer CreateOurs(bool training)
     {
-        var layer = new EncoderLayer(_settings.Config);
+        var layer = new EncoderLayer(_settings.Config, layer: 0);
         ParameterInitialization.XavierUniform(layer, _settings.Seed);
         layer.train(training);
         return layer;

@@ -26,7 +26,7 @@ internal static class MixedPrecisionBenchmark
     private const double Tolerance = 1e-4;
 
     /// <summary>(name, description, attention dropout, explicit attention, bf16). Explicit attention is forced with an
-    /// AttentionRecorder, the only switch the modules offer (attention dropout alone would keep the fused call, which
+    /// attached AttentionRecorder, the only switch the modules offer (attention dropout alone would keep the fused call, which
     /// libtorch then runs through its own slower math fallback).</summary>
     private static readonly (string Name, string What, double AttentionDropout, bool Explicit, bool Bf16)[] Variants =
     [
@@ -140,8 +140,9 @@ internal static class MixedPrecisionBenchmark
             TransformerClassifierModel model = trainers[v].Model;
             model.eval();
             using var recorder = Variants[v].Explicit ? new AttentionRecorder() : null;
+            using var attached = recorder?.Attach(model);
             using var autocast = Autocast.Enable(bf16 ? ScalarType.BFloat16 : null);
-            Tensor logits = model.Forward(ids, recorder);
+            Tensor logits = model.Forward(ids);
             model.train();
             return logits;
         }

@@ -19,7 +19,7 @@ internal sealed class RawClassifierTraining : IDisposable
     private readonly bool _explicitAttention;
 
     /// <param name="explicitAttention">Force the explicit attention path (softmax(QKᵀ/√d)·V written out, the weights
-    /// materialized) the way the modules offer it: an <see cref="AttentionRecorder"/> passed to the forward pass.</param>
+    /// materialized) the way the modules offer it: an <see cref="AttentionRecorder"/> attached over the forward pass.</param>
     public RawClassifierTraining(TransformerConfig config, long seed, bool mixedPrecision, bool explicitAttention = false)
     {
         _model = new TransformerClassifierModel(config, ClassifierPooling.Mean, outputs: 1, seed);
@@ -40,7 +40,8 @@ internal sealed class RawClassifierTraining : IDisposable
         using var scope = NewDisposeScope();
         using AttentionRecorder? recorder = _explicitAttention ? new AttentionRecorder() : null;
         Tensor logits;
-        using (Autocast.Enable(_autocast)) logits = _model.Forward(ids, recorder);
+        using (recorder?.Attach(_model))
+        using (Autocast.Enable(_autocast)) logits = _model.Forward(ids);
         Tensor loss = nn.functional.binary_cross_entropy_with_logits(logits.squeeze(-1), labels);
         loss.backward();
         LastLoss = loss.item<float>();

@@ -47,7 +47,7 @@ internal sealed class RawLanguageModelTraining : IRawTraining
         Tensor loss;
         Tensor? correct;
         using (Autocast.Enable(_autocast))
-            (loss, correct) = VocabularyLoss.Compute(_model.Hidden(inputs), targets, _model.Logits, _model.Config.TargetVocabularySize,
+            (loss, correct) = VocabularyLoss.Compute(_model.Forward(inputs), targets, _model.Logits, _model.Config.TargetVocabularySize,
                 _labelSmoothing, countCorrect: _withAccuracy);
         loss.backward();
         LastLoss = loss.item<float>();

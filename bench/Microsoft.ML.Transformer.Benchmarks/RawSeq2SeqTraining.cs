@@ -55,7 +55,7 @@ internal sealed class RawSeq2SeqTraining : IRawTraining
         Tensor loss;
         Tensor? correct;
         using (Autocast.Enable(_autocast))
-            (loss, correct) = VocabularyLoss.Compute(_model.ForwardHidden(batch.IdsTensor(CPU), input), labels, _model.Logits,
+            (loss, correct) = VocabularyLoss.Compute(_model.Forward(batch.IdsTensor(CPU), input), labels, _model.Logits,
                 _model.Config.TargetVocabularySize, _labelSmoothing, countCorrect: _withAccuracy);
         loss.backward();
         LastLoss = loss.item<float>();

@@ -96,7 +96,7 @@ internal static class Seq2SeqAttentionBenchmark
             using var scope = NewDisposeScope();
             Tensor loss;
             using (Autocast.Enable(ScalarType.BFloat16))
-                (loss, _) = VocabularyLoss.Compute(_model.ForwardHidden(_source, _target), _labels, _model.Logits, _vocabulary, 0.1, countCorrect: false);
+                (loss, _) = VocabularyLoss.Compute(_model.Forward(_source, _target), _labels, _model.Logits, _vocabulary, 0.1, countCorrect: false);
             loss.backward();
             _optimizer.step();
             _optimizer.zero_grad();

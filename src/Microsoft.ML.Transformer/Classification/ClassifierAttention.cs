@@ -18,7 +18,7 @@ internal static class ClassifierAttention
         using var inference = no_grad();
         using var recorder = new AttentionRecorder();
         Device device = model.parameters().First().device;
-        model.Forward(AttentionInput.Row(tokenIds, device), recorder);
+        using (recorder.Attach(model)) model.Forward(AttentionInput.Row(tokenIds, device));
         string[] tokens = AttentionTokens.Readable(tokenizer, tokenIds);
         return AttentionRecord.FromRecorder(recorder, AttentionKind.EncoderSelf, tokens, tokens);
     }

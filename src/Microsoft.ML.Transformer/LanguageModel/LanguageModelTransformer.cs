@@ -117,7 +117,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
         using var scope = NewDisposeScope();
         using var inference = no_grad();
         using var recorder = new AttentionRecorder();
-        Model.Forward(AttentionInput.Row(ids, Model.parameters().First().device), recorder: recorder);
+        using (recorder.Attach(Model)) Model.Forward(AttentionInput.Row(ids, Model.parameters().First().device));
         string[] tokens = AttentionTokens.Readable(tokenizer, ids);
         return new AttentionRecording([AttentionRecord.FromRecorder(recorder, AttentionKind.DecoderSelf, tokens, tokens)]);
     }

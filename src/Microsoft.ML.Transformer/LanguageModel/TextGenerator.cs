@@ -38,7 +38,7 @@ internal static class TextGenerator
                 if (useCache) cache ??= model.NewCache();
                 int start = useCache ? fed : 0;
                 long[] ids = [.. context.Skip(start).Select(t => (long)t)];
-                Tensor logits = model.Forward(tensor(ids, [1, ids.Length], device: device), cache).select(1, -1).squeeze(0);
+                Tensor logits = model.Logits(model.Forward(tensor(ids, [1, ids.Length], device: device), cache)).select(1, -1).squeeze(0);
                 fed = context.Count;
                 int next = sampler.Next(MemoryMarshal.Cast<byte, float>(logits.cpu().contiguous().bytes));
                 if (next == SpecialTokens.EndOfSequence && options.StopAtEndOfSequence) break;

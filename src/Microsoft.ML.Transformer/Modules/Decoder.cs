@@ -14,7 +14,7 @@ internal sealed class Decoder : nn.Module
     public Decoder(TransformerConfig config, bool withCrossAttention) : base(nameof(Decoder))
     {
         WithCrossAttention = withCrossAttention;
-        layers = nn.ModuleList(Enumerable.Range(0, config.DecoderLayers).Select(_ => new DecoderLayer(config, withCrossAttention)).ToArray());
+        layers = nn.ModuleList(Enumerable.Range(0, config.DecoderLayers).Select(i => new DecoderLayer(config, i, withCrossAttention)).ToArray());
         if (config.NormFirst) final_norm = nn.LayerNorm(config.ModelDimension, config.LayerNormEpsilon);
         RegisterComponents();
     }
@@ -27,10 +27,10 @@ internal sealed class Decoder : nn.Module
     /// <param name="x">Embedded target positions [batch, L_t, d_model] (only the new ones when a cache is given).</param>
     /// <param name="memory">Encoder output [batch, L_s, d_model]; null for decoder-only, or once the cache holds it.</param>
     public Tensor Forward(Tensor x, Tensor? memory, Tensor? sourceMask, Tensor? targetMask,
-        DecoderCache? cache = null, AttentionRecorder? recorder = null)
+        DecoderCache? cache = null)
     {
         for (int i = 0; i < layers.Count; i++)
-            x = layers[i].Forward(x, memory, sourceMask, targetMask, cache?[i], recorder, i);
+            x = layers[i].Forward(x, memory, sourceMask, targetMask, cache?[i]);
         return final_norm is null ? x : final_norm.forward(x);
     }
 }

@@ -16,13 +16,14 @@ internal sealed class DecoderLayer : nn.Module
     private readonly SublayerConnection self_sublayer, ff_sublayer;
     private readonly SublayerConnection? cross_sublayer;
 
-    public DecoderLayer(TransformerConfig config, bool withCrossAttention) : base(nameof(DecoderLayer))
+    /// <param name="layer">This layer's index in the stack.</param>
+    public DecoderLayer(TransformerConfig config, int layer, bool withCrossAttention) : base(nameof(DecoderLayer))
     {
-        self_attn = new MultiHeadAttention(config.ModelDimension, config.Heads, config.AttentionDropout);
+        self_attn = new MultiHeadAttention(config.ModelDimension, config.Heads, AttentionKind.DecoderSelf, layer, config.AttentionDropout);
         self_sublayer = new SublayerConnection(config);
         if (withCrossAttention)
         {
-            cross_attn = new MultiHeadAttention(config.ModelDimension, config.Heads, config.AttentionDropout);
+            cross_attn = new MultiHeadAttention(config.ModelDimension, config.Heads, AttentionKind.EncoderDecoder, layer, config.AttentionDropout);
             cross_sublayer = new SublayerConnection(config);
         }
         feed_forward = new PositionwiseFeedForward(config.ModelDimension, config.InnerDimension, config.Activation);
@@ -36,14 +37,14 @@ internal sealed class DecoderLayer : nn.Module
     /// <param name="sourceMask">Key-padding mask over the memory.</param>
     /// <param name="targetMask">Key-padding mask over the target (combined with the causal mask), or null.</param>
     public Tensor Forward(Tensor x, Tensor? memory, Tensor? sourceMask, Tensor? targetMask,
-        (AttentionCache Self, AttentionCache? Cross)? cache = null, AttentionRecorder? recorder = null, int layer = 0)
+        (AttentionCache Self, AttentionCache? Cross)? cache = null)
     {
-        x = self_sublayer.Forward(x, y => self_attn.Forward(y, y, targetMask, causal: true, cache?.Self, recorder, AttentionKind.DecoderSelf, layer));
+        x = self_sublayer.Forward(x, y => self_attn.Forward(y, y, targetMask, causal: true, cache?.Self));
         if (cross_attn is not null)
         {
             if (memory is null && cache?.Cross?.Keys is null)
                 throw new ArgumentNullException(nameof(memory), "Encoder–decoder attention needs the encoder output.");
-            x = cross_sublayer!.Forward(x, y => cross_attn.Forward(y, memory!, sourceMask, causal: false, cache?.Cross, recorder, AttentionKind.EncoderDecoder, layer));
+            x = cross_sublayer!.Forward(x, y => cross_attn.Forward(y, memory!, sourceMask, causal: false, cache?.Cross));
         }
         return ff_sublayer.Forward(x, feed_forward.forward);
     }

@@ -29,16 +29,13 @@ internal sealed class DecoderOnlyModel : nn.Module
 
     public TransformerConfig Config { get; }
 
-    /// <summary>Token ids [batch, L] → next-token logits [batch, L, vocabulary] in float32. With a cache,
-    /// <paramref name="tokenIds"/> holds only the new positions and continues from the cached ones.</summary>
-    public Tensor Forward(Tensor tokenIds, DecoderCache? cache = null, AttentionRecorder? recorder = null)
-        => Logits(Hidden(tokenIds, cache, recorder));
-
-    /// <summary><see cref="Forward"/> without the final projection: the decoder output [batch, L, d_model].</summary>
-    public Tensor Hidden(Tensor tokenIds, DecoderCache? cache = null, AttentionRecorder? recorder = null)
+    /// <summary>Token ids [batch, L] → decoder output [batch, L, d_model] (<see cref="Logits"/> projects it, a slice at a
+    /// time in the chunked vocabulary loss). With a cache, <paramref name="tokenIds"/> holds only the new positions and
+    /// continues from the cached ones.</summary>
+    public Tensor Forward(Tensor tokenIds, DecoderCache? cache = null)
     {
         Tensor x = embedding.Forward(tokenIds, cache?.Length ?? 0);
-        return decoder.Forward(x, memory: null, sourceMask: null, targetMask: null, cache, recorder);
+        return decoder.Forward(x, memory: null, sourceMask: null, targetMask: null, cache);
     }
 
     /// <summary>Decoder output [..., d_model] → next-token logits [..., V] in float32.</summary>

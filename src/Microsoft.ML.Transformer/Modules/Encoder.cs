@@ -13,17 +13,17 @@ internal sealed class Encoder : nn.Module
 
     public Encoder(TransformerConfig config) : base(nameof(Encoder))
     {
-        layers = nn.ModuleList(Enumerable.Range(0, config.EncoderLayers).Select(_ => new EncoderLayer(config)).ToArray());
+        layers = nn.ModuleList(Enumerable.Range(0, config.EncoderLayers).Select(i => new EncoderLayer(config, i)).ToArray());
         if (config.NormFirst) final_norm = nn.LayerNorm(config.ModelDimension, config.LayerNormEpsilon);
         RegisterComponents();
     }
 
     /// <param name="x">Embedded source [batch, L, d_model].</param>
     /// <param name="mask">Key-padding mask, or null.</param>
-    public Tensor Forward(Tensor x, Tensor? mask, AttentionRecorder? recorder = null)
+    public Tensor Forward(Tensor x, Tensor? mask)
     {
-        for (int i = 0; i < layers.Count; i++)
-            x = layers[i].Forward(x, mask, recorder, i);
+        foreach (EncoderLayer layer in layers)
+            x = layer.Forward(x, mask);
         return final_norm is null ? x : final_norm.forward(x);
     }
 }

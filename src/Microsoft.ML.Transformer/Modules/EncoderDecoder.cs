@@ -32,34 +32,28 @@ internal sealed class EncoderDecoder : nn.Module
 
     public TransformerConfig Config { get; }
 
+    // Decode and Forward stop at the decoder output: the chunked vocabulary loss projects it to logits a slice at a time.
+
     /// <summary>Source token ids [batch, L_s] → (memory [batch, L_s, d_model], source key-padding mask).</summary>
-    public (Tensor Memory, Tensor SourceMask) Encode(Tensor sourceIds, AttentionRecorder? recorder = null)
+    public (Tensor Memory, Tensor SourceMask) Encode(Tensor sourceIds)
     {
         Tensor sourceMask = AttentionMasks.KeyPadding(sourceIds, Config.PaddingId);
-        return (encoder.Forward(source_embedding.Forward(sourceIds), sourceMask, recorder), sourceMask);
+        return (encoder.Forward(source_embedding.Forward(sourceIds), sourceMask), sourceMask);
     }
 
-    /// <summary>Target ids [batch, L_t] (shifted right: starting with [BOS]) → logits [batch, L_t, target vocabulary].
+    /// <summary>Target ids [batch, L_t] (shifted right: starting with [BOS]) → decoder output [batch, L_t, d_model].
     /// With a cache, <paramref name="targetIds"/> holds only the new positions.</summary>
-    public Tensor Decode(Tensor targetIds, Tensor? memory, Tensor sourceMask, DecoderCache? cache = null, AttentionRecorder? recorder = null)
-        => Logits(DecodeHidden(targetIds, memory, sourceMask, cache, recorder));
-
-    /// <summary><see cref="Decode"/> without the final projection: the decoder output [batch, L_t, d_model].</summary>
-    public Tensor DecodeHidden(Tensor targetIds, Tensor? memory, Tensor sourceMask, DecoderCache? cache = null, AttentionRecorder? recorder = null)
+    public Tensor Decode(Tensor targetIds, Tensor? memory, Tensor sourceMask, DecoderCache? cache = null)
     {
-        long start = cache?.Length ?? 0;
-        Tensor x = target_embedding.Forward(targetIds, start);
-        return decoder.Forward(x, memory, sourceMask, targetMask: null, cache, recorder);
+        Tensor x = target_embedding.Forward(targetIds, cache?.Length ?? 0);
+        return decoder.Forward(x, memory, sourceMask, targetMask: null, cache);
     }
 
-    /// <summary>Teacher-forced training pass: logits for every target position.</summary>
-    public Tensor Forward(Tensor sourceIds, Tensor targetIds) => Logits(ForwardHidden(sourceIds, targetIds));
-
-    /// <summary>Teacher-forced pass without the final projection: the decoder output for every target position.</summary>
-    public Tensor ForwardHidden(Tensor sourceIds, Tensor targetIds)
+    /// <summary>Teacher-forced pass: the decoder output for every target position.</summary>
+    public Tensor Forward(Tensor sourceIds, Tensor targetIds)
     {
         var (memory, sourceMask) = Encode(sourceIds);
-        return DecodeHidden(targetIds, memory, sourceMask);
+        return Decode(targetIds, memory, sourceMask);
     }
 
     public DecoderCache NewCache() => decoder.NewCache();

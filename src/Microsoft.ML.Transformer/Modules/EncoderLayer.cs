@@ -11,9 +11,10 @@ internal sealed class EncoderLayer : nn.Module
     private readonly PositionwiseFeedForward feed_forward;
     private readonly SublayerConnection attn_sublayer, ff_sublayer;
 
-    public EncoderLayer(TransformerConfig config) : base(nameof(EncoderLayer))
+    /// <param name="layer">This layer's index in the stack.</param>
+    public EncoderLayer(TransformerConfig config, int layer) : base(nameof(EncoderLayer))
     {
-        self_attn = new MultiHeadAttention(config.ModelDimension, config.Heads, config.AttentionDropout);
+        self_attn = new MultiHeadAttention(config.ModelDimension, config.Heads, AttentionKind.EncoderSelf, layer, config.AttentionDropout);
         feed_forward = new PositionwiseFeedForward(config.ModelDimension, config.InnerDimension, config.Activation);
         attn_sublayer = new SublayerConnection(config);
         ff_sublayer = new SublayerConnection(config);
@@ -22,10 +23,9 @@ internal sealed class EncoderLayer : nn.Module
 
     /// <param name="x">[batch, L, d_model].</param>
     /// <param name="mask">Key-padding mask (see <see cref="AttentionMasks.KeyPadding"/>), or null.</param>
-    /// <param name="recorder">Records this layer's attention weights when given (explicit attention path).</param>
-    public Tensor Forward(Tensor x, Tensor? mask, AttentionRecorder? recorder = null, int layer = 0)
+    public Tensor Forward(Tensor x, Tensor? mask)
     {
-        x = attn_sublayer.Forward(x, y => self_attn.Forward(y, y, mask, causal: false, cache: null, recorder, AttentionKind.EncoderSelf, layer));
+        x = attn_sublayer.Forward(x, y => self_attn.Forward(y, y, mask));
         return ff_sublayer.Forward(x, feed_forward.forward);
     }
 }

@@ -25,9 +25,13 @@ internal sealed class MultiHeadAttention : nn.Module
     /// <summary>The limit in force: <see cref="ExplicitMaxKeyLength"/>, changed only by the benchmark that compares the paths.</summary>
     internal static int CpuExplicitMaxKeyLength { get; set; } = ExplicitMaxKeyLength;
 
-    public MultiHeadAttention(int dModel, int heads, double attentionDropout = 0) : base(nameof(MultiHeadAttention))
+    /// <param name="kind">Which of the model's attention sub-layers this is, and <paramref name="layer"/> the index of
+    /// its layer in the stack: the tag of its weights in an <see cref="AttentionRecorder"/>.</param>
+    public MultiHeadAttention(int dModel, int heads, AttentionKind kind, int layer, double attentionDropout = 0) : base(nameof(MultiHeadAttention))
     {
         if (dModel % heads != 0) throw new ArgumentException($"d_model ({dModel}) must be divisible by h ({heads}).", nameof(heads));
+        Kind = kind;
+        Layer = layer;
         _heads = heads;
         _dK = dModel / heads;
         _attentionDropout = attentionDropout;
@@ -38,36 +42,19 @@ internal sealed class MultiHeadAttention : nn.Module
         RegisterComponents();
     }
 
+    public AttentionKind Kind { get; }
+
+    public int Layer { get; }
+
     /// <param name="query">[batch, L_q, d_model].</param>
     /// <param name="source">[batch, L_k, d_model]: the same tensor for self-attention, the encoder output for
     /// encoder–decoder attention. Ignored when a filled cross-attention cache is given.</param>
     /// <param name="mask">Boolean, true = attend, broadcastable to [batch, h, L_q, L_k]; null for none.</param>
     /// <param name="causal">Hide later positions (decoder self-attention).</param>
     /// <param name="cache">Incremental decoding: keys/values of earlier steps (self) or of the memory (cross).</param>
-    /// <returns>[batch, L_q, d_model], through the fused attention kernel.</returns>
+    /// <returns>[batch, L_q, d_model]. With an <see cref="AttentionRecorder"/> attached, the weights
+    /// [batch, h, L_q, L_k] are recorded as (<see cref="Kind"/>, <see cref="Layer"/>).</returns>
     public Tensor Forward(Tensor query, Tensor source, Tensor? mask = null, bool causal = false, AttentionCache? cache = null)
-        => Attend(query, source, mask, causal, cache, returnWeights: false, out _);
-
-    /// <summary>The same, through the explicit path, also returning the weights [batch, h, L_q, L_k].</summary>
-    public Tensor Forward(Tensor query, Tensor source, Tensor? mask, bool causal, AttentionCache? cache, out Tensor weights)
-    {
-        Tensor output = Attend(query, source, mask, causal, cache, returnWeights: true, out Tensor? attention);
-        weights = attention!;
-        return output;
-    }
-
-    /// <summary>The fused path, or — when a recorder is given — the explicit path with the weights recorded as
-    /// (<paramref name="kind"/>, <paramref name="layer"/>).</summary>
-    public Tensor Forward(Tensor query, Tensor source, Tensor? mask, bool causal, AttentionCache? cache,
-        AttentionRecorder? recorder, AttentionKind kind, int layer)
-    {
-        if (recorder is null) return Forward(query, source, mask, causal, cache);
-        Tensor output = Forward(query, source, mask, causal, cache, out Tensor weights);
-        recorder.Add(kind, layer, weights);
-        return output;
-    }
-
-    private Tensor Attend(Tensor query, Tensor source, Tensor? mask, bool causal, AttentionCache? cache, bool returnWeights, out Tensor? weights)
     {
         Tensor q = SplitHeads(Autocast.Project(w_q, query));
         Tensor k, v;
@@ -83,16 +70,18 @@ internal sealed class MultiHeadAttention : nn.Module
         // On the CPU, short keys take the formula written out (QKᵀ and ·V in the reduced dtype, softmax in fp32): libtorch's
         // fused kernel has a fixed cost per (row, head) block that dominates there, and its bf16 backward is slow. Longer
         // keys take the fused kernel in fp32 (docs/model.md has the measurements). GPUs keep fused bf16 (flash attention).
+        AttentionRecorder? recorder = AttentionRecorder.For(this);
         bool cpu = q.device_type == DeviceType.CPU;
-        bool writtenOut = returnWeights || (cpu && k.shape[^2] <= CpuExplicitMaxKeyLength);
+        bool writtenOut = recorder is not null || (cpu && k.shape[^2] <= CpuExplicitMaxKeyLength);
         if (!writtenOut && cpu && q.dtype is ScalarType.BFloat16 or ScalarType.Float16)
             (q, k, v) = (q.to(ScalarType.Float32), k.to(ScalarType.Float32), v.to(ScalarType.Float32));
         double dropout = training ? _attentionDropout : 0;
-        weights = null;
+        Tensor? weights = null;
         Tensor heads = writtenOut
             ? ScaledDotProductAttention.Explicit(q, k, v, mask, causal, dropout, out weights)
             : ScaledDotProductAttention.Fused(q, k, v, mask, causal, dropout);
-        if (!returnWeights) weights?.Dispose();
+        if (recorder is not null) recorder.Add(Kind, Layer, weights!);
+        else weights?.Dispose();
         return Autocast.Restore(Autocast.Project(w_o, MergeHeads(heads)), query);
     }
 

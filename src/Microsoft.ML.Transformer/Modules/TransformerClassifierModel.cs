@@ -35,9 +35,9 @@ internal sealed class TransformerClassifierModel : nn.Module
     public TransformerEncoderModel Body => body;
 
     /// <summary>[batch, L] int64 ids → logits [batch, outputs], float32.</summary>
-    public Tensor Forward(Tensor tokenIds, AttentionRecorder? recorder = null)
+    public Tensor Forward(Tensor tokenIds)
     {
-        var (hidden, _) = body.Forward(tokenIds, recorder);
+        var (hidden, _) = body.Forward(tokenIds);
         Tensor pooled = Pooling.Apply(_pooling, hidden, tokenIds.ne(Config.PaddingId));
         return Autocast.Restore(Autocast.Project(head, dropout.forward(pooled)), pooled);
     }

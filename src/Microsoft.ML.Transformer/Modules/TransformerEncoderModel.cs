@@ -27,9 +27,9 @@ internal sealed class TransformerEncoderModel : nn.Module
     public TransformerConfig Config { get; }
 
     /// <summary>[batch, L] int64 ids → (hidden [batch, L, d_model], key-padding mask [batch, 1, 1, L]).</summary>
-    public (Tensor Hidden, Tensor Mask) Forward(Tensor tokenIds, AttentionRecorder? recorder = null)
+    public (Tensor Hidden, Tensor Mask) Forward(Tensor tokenIds)
     {
         Tensor mask = AttentionMasks.KeyPadding(tokenIds, Config.PaddingId);
-        return (encoder.Forward(embedding.Forward(tokenIds), mask, recorder), mask);
+        return (encoder.Forward(embedding.Forward(tokenIds), mask), mask);
     }
 }

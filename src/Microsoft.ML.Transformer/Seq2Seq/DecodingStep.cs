@@ -53,7 +53,7 @@ internal sealed class DecodingStep
             for (int h = 0; h < hypotheses; h++) Array.Copy(prefixes, h * Stride, prefix, h * (step + 1), step + 1);
             input = tensor(prefix, [hypotheses, step + 1], device: _device);
         }
-        Tensor logits = _model.Decode(input, _memory, _sourceMask, _cache).select(1, -1);
+        Tensor logits = _model.Logits(_model.Decode(input, _memory, _sourceMask, _cache)).select(1, -1);
         Tensor logProbabilities = logits.to(ScalarType.Float32).log_softmax(-1);
         if (step < _limits.MinTokens) logProbabilities.select(1, SpecialTokens.EndOfSequence).fill_(double.NegativeInfinity);
         if (step == _limits.MaxTokens)

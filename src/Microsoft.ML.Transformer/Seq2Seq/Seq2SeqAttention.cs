@@ -26,8 +26,11 @@ internal static class Seq2SeqAttention
         int[] decoderInput = [SpecialTokens.BeginOfSequence, .. output];
 
         using var recorder = new AttentionRecorder();
-        var (memory, sourceMask) = model.Encode(sourceIds, recorder);
-        model.Decode(AttentionInput.Row(decoderInput, device), memory, sourceMask, cache: null, recorder);
+        using (recorder.Attach(model))
+        {
+            var (memory, sourceMask) = model.Encode(sourceIds);
+            model.Decode(AttentionInput.Row(decoderInput, device), memory, sourceMask);
+        }
 
         string[] sourceTokens = AttentionTokens.Readable(tokenizer, source);
         string[] targetTokens = AttentionTokens.Readable(transformer.TargetTokenizer.Tokenizer, decoderInput);

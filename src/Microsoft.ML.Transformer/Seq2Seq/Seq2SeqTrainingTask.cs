@@ -81,7 +81,7 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
     private (Tensor Loss, Tensor Correct, int Positions) LossAndCorrect(TokenBatch batch)
     {
         var (decoderInput, labels, positions) = TeacherForcing(batch.Targets!);
-        Tensor hidden = _model.ForwardHidden(batch.IdsTensor(_device), decoderInput);                   // [B, T, d_model]
+        Tensor hidden = _model.Forward(batch.IdsTensor(_device), decoderInput);                         // [B, T, d_model]
         var (loss, correct) = VocabularyLoss.Compute(hidden, labels, _model.Logits, _model.Config.TargetVocabularySize, _labelSmoothing);
         return (loss, correct!, positions);
     }

@@ -49,8 +49,11 @@ public class AttentionWeightsTests(AttentionModels models)
         Tensor target = tensor(new long[,] { { 2, 7, 8, 9 }, { 2, 13, 14, 15 } });
 
         using var recorder = new AttentionRecorder();
-        var (memory, sourceMask) = model.Encode(source, recorder);
-        model.Decode(target, memory, sourceMask, cache: null, recorder);
+        using (recorder.Attach(model))
+        {
+            var (memory, sourceMask) = model.Encode(source);
+            model.Decode(target, memory, sourceMask);
+        }
 
         Tensor sourceX = ((TransformerEmbedding)modules["source_embedding"]).Forward(source);
         Tensor targetX = ((TransformerEmbedding)modules["target_embedding"]).Forward(target);
@@ -78,8 +81,11 @@ public class AttentionWeightsTests(AttentionModels models)
         Tensor source = tensor(new long[,] { { 4, 9, 12, 5, 3, 6 }, { 8, 11, 0, 0, 0, 0 } });
         Tensor target = tensor(new long[,] { { 2, 7, 8, 9, 10 }, { 2, 13, 14, 0, 0 } });
         using var recorder = new AttentionRecorder();
-        var (memory, sourceMask) = model.Encode(source, recorder);
-        model.Decode(target, memory, sourceMask, cache: null, recorder);
+        using (recorder.Attach(model))
+        {
+            var (memory, sourceMask) = model.Encode(source);
+            model.Decode(target, memory, sourceMask);
+        }
 
         Assert.Equal(6, recorder.Records.Count);   // 2 layers × (encoder self; decoder self, encoder–decoder)
         foreach (var (kind, layer, weights) in recorder.Records)

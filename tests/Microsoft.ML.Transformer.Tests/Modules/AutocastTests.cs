@@ -15,9 +15,9 @@ public class AutocastTests
     {
         using var scope = NewDisposeScope();
         using var model = new EncoderDecoder(TinyModels.Config() with { ModelDimension = 64, Heads = 4, FeedForwardDimension = 128 }, seed: 1);
-        Tensor full = model.Forward(Source(), Target());
+        Tensor full = model.Logits(model.Forward(Source(), Target()));
         Tensor mixed;
-        using (Autocast.Enable(ScalarType.BFloat16)) mixed = model.Forward(Source(), Target());
+        using (Autocast.Enable(ScalarType.BFloat16)) mixed = model.Logits(model.Forward(Source(), Target()));
 
         Assert.Equal(ScalarType.Float32, mixed.dtype);
         double difference = TensorAssert.MaxAbsDifference(full, mixed), scale = full.abs().max().item<float>();
@@ -34,7 +34,7 @@ public class AutocastTests
         {
             model.zero_grad();
             using (Autocast.Enable(precision))
-                nn.functional.cross_entropy(model.Forward(Source(), Target()).flatten(0, 1), Target().flatten()).backward();
+                nn.functional.cross_entropy(model.Logits(model.Forward(Source(), Target())).flatten(0, 1), Target().flatten()).backward();
             return cat(model.parameters().Select(p => p.grad!.flatten()).ToArray());
         }
         Tensor full = Gradient(null), mixed = Gradient(ScalarType.BFloat16);

@@ -19,8 +19,8 @@ public class EncoderDecoderTests
         Tensor changedAfter3 = target.clone();
         changedAfter3[.., 3..] = tensor(new long[,] { { 20, 21, 22 }, { 5, 5, 5 } });
 
-        Tensor logits = model.Forward(Source(), target);
-        Tensor changedLogits = model.Forward(Source(), changedAfter3);
+        Tensor logits = model.Logits(model.Forward(Source(), target));
+        Tensor changedLogits = model.Logits(model.Forward(Source(), changedAfter3));
 
         TensorAssert.Close(logits[.., ..3], changedLogits[.., ..3], 1e-5);
         Assert.True(TensorAssert.MaxAbsDifference(logits[.., 3..], changedLogits[.., 3..]) > 1e-3);
@@ -31,7 +31,7 @@ public class EncoderDecoderTests
     {
         using var scope = NewDisposeScope();
         using var model = new EncoderDecoder(TinyModels.Config(), seed: 1);
-        Assert.Equal(new long[] { 2, 7, 23 }, model.Forward(Source(), ones(2, 7, dtype: ScalarType.Int64)).shape);
+        Assert.Equal(new long[] { 2, 7, 23 }, model.Logits(model.Forward(Source(), ones(2, 7, dtype: ScalarType.Int64))).shape);
     }
 
     [Theory]
@@ -42,7 +42,7 @@ public class EncoderDecoderTests
         using var scope = NewDisposeScope();
         using var model = new EncoderDecoder(TinyModels.Config(normFirst), seed: 2);
         Tensor target = tensor(new long[,] { { 2, 7, 8, 9, 10, 11 }, { 2, 13, 14, 15, 16, 17 } });
-        Tensor full = model.Forward(Source(), target);
+        Tensor full = model.Logits(model.Forward(Source(), target));
 
         var (memory, sourceMask) = model.Encode(Source());
         using DecoderCache cache = model.NewCache();
@@ -51,7 +51,7 @@ public class EncoderDecoderTests
         {
             using var step = NewDisposeScope();
             // After the first step the cross-attention keys/values come from the cache, not from memory.
-            steps.Add(model.Decode(target[.., t..(t + 1)], t == 0 ? memory : null, sourceMask, cache).MoveToOuterDisposeScope());
+            steps.Add(model.Logits(model.Decode(target[.., t..(t + 1)], t == 0 ? memory : null, sourceMask, cache)).MoveToOuterDisposeScope());
         }
 
         Assert.Equal(6, cache.Length);
@@ -70,9 +70,9 @@ public class EncoderDecoderTests
 
         Tensor swap = tensor(new long[] { 1, 1 });   // both rows continue row 1's hypothesis
         cache.Reorder(swap);
-        Tensor next = model.Decode(target.index_select(0, swap)[.., 2..3], null, sourceMask.index_select(0, swap), cache);
+        Tensor next = model.Logits(model.Decode(target.index_select(0, swap)[.., 2..3], null, sourceMask.index_select(0, swap), cache));
 
-        Tensor expected = model.Forward(Source().index_select(0, swap), target.index_select(0, swap))[.., 2..3];
+        Tensor expected = model.Logits(model.Forward(Source().index_select(0, swap), target.index_select(0, swap)))[.., 2..3];
         TensorAssert.Close(expected, next, 1e-5);
     }
 
@@ -86,7 +86,7 @@ public class EncoderDecoderTests
         Assert.DoesNotContain(names, n => n.StartsWith("output_projection", StringComparison.Ordinal));
         var state = model.state_dict();
         Assert.Same(state["source_embedding.tokens.weight"], state["target_embedding.tokens.weight"]);
-        Assert.Equal(new long[] { 1, 3, 20 }, model.Forward(Source()[..1], tensor(new long[,] { { 2, 5, 6 } })).shape);
+        Assert.Equal(new long[] { 1, 3, 20 }, model.Logits(model.Forward(Source()[..1], tensor(new long[,] { { 2, 5, 6 } }))).shape);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class EncoderDecoderTests
         model.to(ScalarType.Float64);
         Tensor source = tensor(new long[,] { { 3, 4, 5, 0 } }), target = tensor(new long[,] { { 2, 6, 7 } });
         Tensor weights = randn([1, 3, 11], ScalarType.Float64, generator: new Generator(9));
-        Tensor Loss() => (model.Forward(source, target) * weights).sum();
+        Tensor Loss() => (model.Logits(model.Forward(source, target)) * weights).sum();
 
         Loss().backward();
         var generator = new Random(11);

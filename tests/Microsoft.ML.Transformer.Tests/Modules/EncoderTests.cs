@@ -74,11 +74,33 @@ public class EncoderTests
         Tensor x = embedding.Forward(tensor(new long[,] { { 7, 3, 9, 4 } }));
         using var recorder = new AttentionRecorder();
 
-        Tensor recorded = encoder.Forward(x, null, recorder);
+        Tensor recorded;
+        using (recorder.Attach(encoder)) recorded = encoder.Forward(x, null);
 
         TensorAssert.Close(encoder.Forward(x, null), recorded, 1e-5);
         Assert.Equal([(AttentionKind.EncoderSelf, 0), (AttentionKind.EncoderSelf, 1)], recorder.Records.Select(r => (r.Kind, r.Layer)));
         Assert.All(recorder.Records, r => Assert.Equal(new long[] { 1, 4, 4, 4 }, r.Weights.shape));
+    }
+
+    [Fact]
+    public void RecorderRecordsOnlyTheAttachedModelOnThisThreadInsideTheScope()
+    {
+        using var scope = NewDisposeScope();
+        var (embedding, encoder) = Build(PositionalEncodingKind.Sinusoidal);
+        var (_, other) = Build(PositionalEncodingKind.Sinusoidal);
+        Tensor x = embedding.Forward(tensor(new long[,] { { 7, 3, 9, 4 } }));
+        using var recorder = new AttentionRecorder();
+
+        using (recorder.Attach(encoder))
+        {
+            other.Forward(x, null);
+            var elsewhere = new Thread(() => { using var inner = NewDisposeScope(); encoder.Forward(x, null); });
+            elsewhere.Start();
+            elsewhere.Join();
+        }
+        encoder.Forward(x, null);
+
+        Assert.Empty(recorder.Records);
     }
 
     [Fact]

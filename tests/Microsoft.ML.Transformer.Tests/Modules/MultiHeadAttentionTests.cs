@@ -10,7 +10,7 @@ public class MultiHeadAttentionTests
     public void OneHeadIsTheSingleHeadFormulaWithProjections()
     {
         using var scope = NewDisposeScope();
-        using var attention = new MultiHeadAttention(dModel: 6, heads: 1);
+        using var attention = new MultiHeadAttention(dModel: 6, heads: 1, AttentionKind.EncoderSelf, layer: 0);
         attention.to(ScalarType.Float64);
         ParameterInitialization.XavierUniform(attention, seed: 3);
         var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
@@ -23,17 +23,21 @@ public class MultiHeadAttentionTests
         Tensor expected = Project("w_o", z);
 
         TensorAssert.Close(expected, attention.Forward(x, x), 1e-12);
-        TensorAssert.Close(expected, attention.Forward(x, x, null, false, null, out _), 1e-12);
+        using var recorder = new AttentionRecorder();
+        using (recorder.Attach(attention)) TensorAssert.Close(expected, attention.Forward(x, x), 1e-12);
     }
 
     [Fact]
     public void IllustratedTransformerShapes_TwoWords512Dims8HeadsOf64()
     {
         using var scope = NewDisposeScope();
-        using var attention = new MultiHeadAttention(dModel: 512, heads: 8);
+        using var attention = new MultiHeadAttention(dModel: 512, heads: 8, AttentionKind.EncoderSelf, layer: 0);
         Tensor thinkingMachines = randn(1, 2, 512);     // "Thinking Machines": 2 words × 512
 
-        Tensor z = attention.Forward(thinkingMachines, thinkingMachines, null, false, null, out Tensor weights);
+        using var recorder = new AttentionRecorder();
+        Tensor z;
+        using (recorder.Attach(attention)) z = attention.Forward(thinkingMachines, thinkingMachines);
+        Tensor weights = recorder.Get(AttentionKind.EncoderSelf, 0);
 
         Assert.Equal(new long[] { 1, 2, 512 }, z.shape);         // Z: 2 × 512 after W^O
         Assert.Equal(new long[] { 1, 8, 2, 2 }, weights.shape);  // 8 heads, each a 2 × 2 softmax(QKᵀ/√64)
@@ -43,11 +47,14 @@ public class MultiHeadAttentionTests
     public void CrossAttentionTakesQueriesFromTheTargetAndKeysFromTheSource()
     {
         using var scope = NewDisposeScope();
-        using var attention = new MultiHeadAttention(dModel: 16, heads: 4);
+        using var attention = new MultiHeadAttention(dModel: 16, heads: 4, AttentionKind.EncoderDecoder, layer: 0);
         Tensor target = randn(3, 5, 16), memory = randn(3, 9, 16);
         Tensor sourceMask = AttentionMasks.KeyPadding(tensor(new long[,] { { 1, 1, 1, 1, 1, 1, 1, 1, 1 }, { 1, 1, 0, 0, 0, 0, 0, 0, 0 }, { 1, 1, 1, 1, 0, 0, 0, 0, 0 } }), 0);
 
-        Tensor z = attention.Forward(target, memory, sourceMask, false, null, out Tensor weights);
+        using var recorder = new AttentionRecorder();
+        Tensor z;
+        using (recorder.Attach(attention)) z = attention.Forward(target, memory, sourceMask);
+        Tensor weights = recorder.Get(AttentionKind.EncoderDecoder, 0);
 
         Assert.Equal(new long[] { 3, 5, 16 }, z.shape);
         Assert.Equal(new long[] { 3, 4, 5, 9 }, weights.shape);
@@ -61,7 +68,7 @@ public class MultiHeadAttentionTests
     public void BothCpuPathsGiveTheFormulaWithMasksAndGradients(int length)
     {
         using var scope = NewDisposeScope();
-        using var attention = new MultiHeadAttention(dModel: 16, heads: 4);
+        using var attention = new MultiHeadAttention(dModel: 16, heads: 4, AttentionKind.EncoderSelf, layer: 0);
         ParameterInitialization.XavierUniform(attention, seed: 7);
         var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         Tensor x = randn([2, length, 16], generator: new Generator(11));
@@ -90,7 +97,7 @@ public class MultiHeadAttentionTests
     {
         // Zeroing head 2's block of W_V must change only head 2's slice of the concatenated heads.
         using var scope = NewDisposeScope();
-        using var attention = new MultiHeadAttention(dModel: 8, heads: 4);
+        using var attention = new MultiHeadAttention(dModel: 8, heads: 4, AttentionKind.EncoderSelf, layer: 0);
         using var identity = no_grad();
         var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         p["w_o.weight"].copy_(eye(8));
@@ -108,5 +115,5 @@ public class MultiHeadAttentionTests
 
     [Fact]
     public void ModelDimensionNotDivisibleByHeadsIsRejected()
-        => Assert.Contains("divisible", Assert.Throws<ArgumentException>(() => new MultiHeadAttention(10, 3)).Message);
+        => Assert.Contains("divisible", Assert.Throws<ArgumentException>(() => new MultiHeadAttention(10, 3, AttentionKind.EncoderSelf, layer: 0)).Message);
 }
