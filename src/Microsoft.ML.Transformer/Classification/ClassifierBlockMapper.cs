@@ -50,7 +50,7 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
         public Computation(ClassifierBlockMapper mapper, DataViewRow input, int capacity)
         {
             _model = mapper._parent.Model;
-            _device = _model.parameters().First().device;
+            _device = _model.Device();
             ClassifierConfig config = mapper._parent.Config;
             _binary = config.Kind == ClassifierKind.Binary;
             _outputs = config.Outputs;

@@ -99,7 +99,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
         var windows = new TokenWindows(stream.Ids, ContextLength, 32, seed: 0);
         if (windows.Count() == 0)
             throw Host.Except($"The evaluation text has {stream.Ids.Length} tokens: at least {ContextLength + 1} are needed for one window.");
-        Device device = Model.parameters().First().device;
+        Device device = Model.Device();
         var (natsPerToken, totalNats, tokens) = LanguageModelTrainingTask.MeanLoss(Model, windows, device, CancellationToken.None);
         // The windows cover the stream but its last partial window: count the characters in proportion.
         double charactersCovered = Math.Max(1, stream.Characters * (double)tokens / stream.Ids.Length);
@@ -118,7 +118,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
         using var scope = NewDisposeScope();
         using var inference = no_grad();
         using var recorder = new AttentionRecorder();
-        Model.Forward(AttentionInput.Row(ids, Model.parameters().First().device), recorder: recorder);
+        Model.Forward(AttentionInput.Row(ids, Model.Device()), recorder: recorder);
         string[] tokens = AttentionTokens.Readable(tokenizer, ids);
         return new AttentionRecording([AttentionRecord.FromRecorder(recorder, AttentionKind.DecoderSelf, tokens, tokens)]);
     }

@@ -47,7 +47,7 @@ internal sealed class Seq2SeqBlockMapper : IBlockMapper
         public Computation(Seq2SeqBlockMapper mapper, DataViewRow input, int capacity)
         {
             _parent = mapper._parent;
-            _device = _parent.Model.parameters().First().device;
+            _device = _parent.Model.Device();
             Seq2SeqConfig config = _parent.Config;
             _sources = new TokenBlock(mapper._host, input, mapper._source, capacity, config.Model.SourceVocabularySize, config.SourceMaxLength,
                 config.Model.PaddingId, truncate: true);
