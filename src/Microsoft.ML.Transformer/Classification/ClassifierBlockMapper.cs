@@ -38,14 +38,13 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
     /// scored in sub-batches of rows of similar length, so that short rows are not padded to the block's longest.</summary>
     private sealed class Computation : IBlockComputation
     {
-        private const int SubBatchRows = 32;
         private readonly TransformerClassifierModel _model;
         private readonly Device _device;
         private readonly bool _binary;
         private readonly int _outputs;
         private readonly TokenBlock _tokens;
         private readonly float[] _logits, _probabilities;
-        private readonly int[] _order, _lengths;
+        private readonly LengthSortedSubBatches _subBatches;
 
         public Computation(ClassifierBlockMapper mapper, DataViewRow input, int capacity)
         {
@@ -58,27 +57,18 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
             _tokens = new TokenBlock(mapper._host, input, mapper._tokens, capacity, model.SourceVocabularySize, model.MaxLength, model.PaddingId);
             _logits = new float[capacity * _outputs];
             _probabilities = new float[capacity * _outputs];
-            _order = new int[capacity];
-            _lengths = new int[capacity];
+            _subBatches = new LengthSortedSubBatches(capacity);
         }
 
         public void Load(int slot) => _tokens.Load(slot);
 
-        public void Compute(int count)
+        public void Compute(int count) => _subBatches.ForEach(_tokens, count, _device, (ids, slots) =>
         {
-            for (int i = 0; i < count; i++) (_order[i], _lengths[i]) = (i, _tokens.LengthOf(i));
-            Array.Sort(_lengths, _order, 0, count);
-            using var inference = no_grad();
-            for (int start = 0; start < count; start += SubBatchRows)
-            {
-                using var scope = NewDisposeScope();
-                ReadOnlySpan<int> slots = _order.AsSpan(start, Math.Min(SubBatchRows, count - start));
-                Tensor logits = _model.Forward(_tokens.ToTensor(slots).to(_device));             // [rows, outputs]
-                Tensor probabilities = _binary ? logits.sigmoid() : logits.softmax(-1);
-                Scatter(logits, slots, _logits);
-                Scatter(probabilities, slots, _probabilities);
-            }
-        }
+            Tensor logits = _model.Forward(ids);                                             // [rows, outputs]
+            Tensor probabilities = _binary ? logits.sigmoid() : logits.softmax(-1);
+            Scatter(logits, slots, _logits);
+            Scatter(probabilities, slots, _probabilities);
+        });
 
         /// <summary>Copies row i of <paramref name="values"/> to the output slot <paramref name="slots"/>[i].</summary>
         private void Scatter(Tensor values, ReadOnlySpan<int> slots, float[] target)

@@ -36,13 +36,12 @@ internal sealed class Seq2SeqBlockMapper : IBlockMapper
 
     private sealed class Computation : IBlockComputation
     {
-        private const int SubBatchRows = 32;
         private readonly SequenceToSequenceTransformer _parent;
         private readonly Device _device;
         private readonly TokenBlock _sources;
         private readonly DecodedSequence[] _decoded;
         private readonly string?[] _texts;
-        private readonly int[] _order, _lengths;
+        private readonly LengthSortedSubBatches _subBatches;
 
         public Computation(Seq2SeqBlockMapper mapper, DataViewRow input, int capacity)
         {
@@ -53,23 +52,19 @@ internal sealed class Seq2SeqBlockMapper : IBlockMapper
                 config.Model.PaddingId, truncate: true);
             _decoded = new DecodedSequence[capacity];
             _texts = new string?[capacity];
-            _order = new int[capacity];
-            _lengths = new int[capacity];
+            _subBatches = new LengthSortedSubBatches(capacity);
         }
 
         public void Load(int slot) => _sources.Load(slot);
 
         public void Compute(int count)
         {
-            for (int i = 0; i < count; i++) (_order[i], _lengths[i], _texts[i]) = (i, _sources.LengthOf(i), null);
-            Array.Sort(_lengths, _order, 0, count);
-            for (int start = 0; start < count; start += SubBatchRows)
+            Array.Clear(_texts, 0, count);
+            _subBatches.ForEach(_sources, count, _device, (ids, slots) =>
             {
-                using var scope = NewDisposeScope();
-                ReadOnlySpan<int> slots = _order.AsSpan(start, Math.Min(SubBatchRows, count - start));
-                DecodedSequence[] decoded = _parent.DecodeIds(_sources.ToTensor(slots).to(_device));
+                DecodedSequence[] decoded = _parent.DecodeIds(ids);
                 for (int i = 0; i < slots.Length; i++) _decoded[slots[i]] = decoded[i];
-            }
+            });
         }
 
         public Delegate MakeGetter(int output, Func<int> slot) => output switch
