@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
 using TorchSharp;
@@ -10,29 +9,21 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Classification;
 
 /// <summary>A <see cref="TransformerClassifierTransformer"/> bound to an input schema: scores blocks of rows in one model call.</summary>
-internal sealed class ClassifierBlockMapper : IBlockMapper
+internal sealed class ClassifierBlockMapper : TokenColumnBlockMapper
 {
     private readonly TransformerClassifierTransformer _parent;
-    private readonly IHost _host;
-    private readonly DataViewSchema.Column _tokens;
 
     public ClassifierBlockMapper(TransformerClassifierTransformer parent, IHost host, DataViewSchema inputSchema)
+        : base(host, inputSchema, parent.TokensColumnName, parent.VocabularySize)
     {
-        (_parent, _host, InputSchema) = (parent, host, inputSchema);
-        _tokens = TokenIdColumn.Find(host, inputSchema, parent.TokensColumnName);
-        TokenIdColumn.CheckVocabulary(host, _tokens, parent.VocabularySize);
+        _parent = parent;
         ClassifierConfig config = parent.Config;
         OutputColumns = ClassifierOutputColumns.Create(config.Kind, config.ClassCount, config.ClassNames, config.ClassValueKind, inputSchema);
     }
 
-    public DataViewSchema InputSchema { get; }
+    public override DataViewSchema.DetachedColumn[] OutputColumns { get; }
 
-    public DataViewSchema.DetachedColumn[] OutputColumns { get; }
-
-    public IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> activeOutput)
-        => Enumerable.Range(0, OutputColumns.Length).Any(activeOutput) ? [_tokens] : [];
-
-    public IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
+    public override IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
 
     /// <summary>Per cursor: the block's token ids and its outputs (the head's logits, then probabilities). A block is
     /// scored in sub-batches of rows of similar length, so that short rows are not padded to the block's longest.</summary>
@@ -54,7 +45,7 @@ internal sealed class ClassifierBlockMapper : IBlockMapper
             _binary = config.Kind == ClassifierKind.Binary;
             _outputs = config.Outputs;
             TransformerConfig model = config.Model;
-            _tokens = new TokenBlock(mapper._host, input, mapper._tokens, capacity, model.SourceVocabularySize, model.MaxLength, model.PaddingId);
+            _tokens = new TokenBlock(mapper.Host, input, mapper.Tokens, capacity, model.SourceVocabularySize, model.MaxLength, model.PaddingId);
             _logits = new float[capacity * _outputs];
             _probabilities = new float[capacity * _outputs];
             _subBatches = new LengthSortedSubBatches(capacity);
