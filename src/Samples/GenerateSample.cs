@@ -52,7 +52,11 @@ internal static class GenerateSample
                                $"{CommandLine.PrecisionName(options)}; text: {source} ({train.Text.Length:N0} + {validation.Text.Length:N0} characters).");
 
         var trainClock = Stopwatch.StartNew();
-        LanguageModelTransformer model = TrainWithProgress(ml.Transforms.Text.TrainLanguageModel("Text", options), trainData, options);
+        LanguageModelEstimator estimator = ml.Transforms.Text.TrainLanguageModel("Text", options);
+        LanguageModelTransformer model = TrainingProgressBar.Fit(options, "Learning the characters", metrics: null,
+            e => $"Epoch {e.Epoch}: training loss {e.TrainingLoss:F4}; validation [bold]{e.ValidationLoss:F4} nats/char[/]{(e.IsBest ? " (best)" : "")}; " +
+                 $"{e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s.",
+            () => estimator.Fit(trainData));
         trainClock.Stop();
         using (model)
         {
@@ -100,32 +104,6 @@ internal static class GenerateSample
             }));
             return reloadSame ? 0 : 1;
         }
-    }
-
-    /// <summary>Fits with a live progress bar fed by the trainer's progress callback; epoch results print as they come.</summary>
-    private static LanguageModelTransformer TrainWithProgress(LanguageModelEstimator estimator, IDataView train, LanguageModelOptions options)
-    {
-        LanguageModelTransformer model = null!;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                ProgressTask task = context.AddTask("Learning the characters");
-                task.IsIndeterminate = true;
-                options.OnProgress = p =>
-                {
-                    task.IsIndeterminate = false;
-                    task.MaxValue = p.TotalSteps;
-                    task.Value = p.Step;
-                    task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3} {p.TokensPerSecond:N0} tok/s ETA {p.Remaining:hh\\:mm\\:ss}";
-                };
-                options.OnEpochEnd = e => AnsiConsole.MarkupLine(
-                    $"Epoch {e.Epoch}: training loss {e.TrainingLoss:F4}; validation [bold]{e.ValidationLoss:F4} nats/char[/]{(e.IsBest ? " (best)" : "")}; " +
-                    $"{e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s.");
-                model = estimator.Fit(train);
-                task.Value = task.MaxValue;
-            });
-        return model;
     }
 
     private static int? Int(ILookup<string, string> args, string name)

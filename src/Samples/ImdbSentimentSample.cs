@@ -66,7 +66,10 @@ internal static class ImdbSentimentSample
                                $"on {options.Device}, {CommandLine.PrecisionName(options)}.");
 
         var trainClock = Stopwatch.StartNew();
-        TransformerChain<TransformerClassifierTransformer> model = TrainWithProgress(pipeline, split.TrainSet, options);
+        TransformerChain<TransformerClassifierTransformer> model = TrainingProgressBar.Fit(options, "Learning the vocabulary", p => $"acc {p.Accuracy:P1}",
+            e => $"Epoch {e.Epoch}: training loss {e.TrainingLoss:F4}, accuracy {e.TrainingAccuracy:P2}; validation accuracy " +
+                 $"[bold]{e.ValidationMetric:P2}[/]{(e.IsBest ? " (best)" : "")}, loss {e.ValidationLoss:F4}; {e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s.",
+            () => pipeline.Fit(split.TrainSet));
         trainClock.Stop();
 
         var scoreClock = Stopwatch.StartNew();
@@ -115,32 +118,6 @@ internal static class ImdbSentimentSample
             baseline_seconds = Math.Round(baselineClock.Elapsed.TotalSeconds, 1),
         }));
         return reloadSame ? 0 : 1;
-    }
-
-    /// <summary>Fits with a live progress bar fed by the trainer's progress callback; epoch results print as they come.</summary>
-    private static TransformerChain<TransformerClassifierTransformer> TrainWithProgress(TextClassifierEstimator pipeline, IDataView train, TransformerClassifierOptions options)
-    {
-        TransformerChain<TransformerClassifierTransformer> model = null!;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                ProgressTask task = context.AddTask("Learning the vocabulary");
-                task.IsIndeterminate = true;
-                options.OnProgress = p =>
-                {
-                    task.IsIndeterminate = false;
-                    task.MaxValue = p.TotalSteps;
-                    task.Value = p.Step;
-                    task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3} acc {p.Accuracy:P1} {p.TokensPerSecond:N0} tok/s ETA {p.Remaining:hh\\:mm\\:ss}";
-                };
-                options.OnEpochEnd = e => AnsiConsole.MarkupLine(
-                    $"Epoch {e.Epoch}: training loss {e.TrainingLoss:F4}, accuracy {e.TrainingAccuracy:P2}; validation accuracy " +
-                    $"[bold]{e.ValidationMetric:P2}[/]{(e.IsBest ? " (best)" : "")}, loss {e.ValidationLoss:F4}; {e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s.");
-                model = pipeline.Fit(train);
-                task.Value = task.MaxValue;
-            });
-        return model;
     }
 
     /// <summary>ML.NET's classic text classifier: n-gram bag-of-words features and an averaged perceptron.</summary>

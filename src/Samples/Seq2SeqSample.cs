@@ -47,28 +47,13 @@ internal static class Seq2SeqSample
     {
         options.ValidationSet = sourceTokenizer.Transform(validation);
         var estimator = ml.Transforms.Text.SequenceToSequence(Predicted, SourceTokens, targetColumn, options);
-        SequenceToSequenceTransformer model = null!;
         var clock = Stopwatch.StartNew();
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                ProgressTask task = context.AddTask("Learning the target vocabulary");
-                task.IsIndeterminate = true;
-                options.OnProgress = p =>
-                {
-                    task.IsIndeterminate = false;
-                    task.MaxValue = p.TotalSteps;
-                    task.Value = p.Step;
-                    task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3} token acc {p.Accuracy:P1} lr {p.LearningRate:G2} {p.TokensPerSecond:N0} tok/s ETA {p.Remaining:hh\\:mm\\:ss}";
-                };
-                options.OnEpochEnd = e => AnsiConsole.MarkupLine(
-                    $"Epoch {e.Epoch}: training loss {e.TrainingLoss:F4}, token accuracy {e.TrainingAccuracy:P2}; validation token accuracy " +
-                    $"[bold]{e.ValidationMetric:P2}[/]{(e.IsBest ? " (best)" : "")}, loss {e.ValidationLoss:F4}; {e.TokensPerSecond:N0} tokens/s, " +
-                    $"{e.Duration.TotalSeconds:F0} s (total {clock.Elapsed.TotalMinutes:F1} min).");
-                model = estimator.Fit(sourceTokenizer.Transform(train));
-                task.Value = task.MaxValue;
-            });
+        SequenceToSequenceTransformer model = TrainingProgressBar.Fit(options, "Learning the target vocabulary",
+            p => $"token acc {p.Accuracy:P1} lr {p.LearningRate:G2}",
+            e => $"Epoch {e.Epoch}: training loss {e.TrainingLoss:F4}, token accuracy {e.TrainingAccuracy:P2}; validation token accuracy " +
+                 $"[bold]{e.ValidationMetric:P2}[/]{(e.IsBest ? " (best)" : "")}, loss {e.ValidationLoss:F4}; {e.TokensPerSecond:N0} tokens/s, " +
+                 $"{e.Duration.TotalSeconds:F0} s (total {clock.Elapsed.TotalMinutes:F1} min).",
+            () => estimator.Fit(sourceTokenizer.Transform(train)));
         return new TrainedSeq2Seq(sourceTokenizer, model, clock.Elapsed);
     }
 

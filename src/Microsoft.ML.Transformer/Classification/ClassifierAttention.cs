@@ -17,7 +17,7 @@ internal static class ClassifierAttention
         using var scope = NewDisposeScope();
         using var inference = no_grad();
         using var recorder = new AttentionRecorder();
-        Device device = model.parameters().First().device;
+        Device device = model.Device();
         using (recorder.Attach(model)) model.Forward(AttentionInput.Row(tokenIds, device));
         string[] tokens = AttentionTokens.Readable(tokenizer, tokenIds);
         return AttentionRecord.FromRecorder(recorder, AttentionKind.EncoderSelf, tokens, tokens);

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
 using TorchSharp;
@@ -10,75 +9,57 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Classification;
 
 /// <summary>A <see cref="TransformerClassifierTransformer"/> bound to an input schema: scores blocks of rows in one model call.</summary>
-internal sealed class ClassifierBlockMapper : IBlockMapper
+internal sealed class ClassifierBlockMapper : TokenColumnBlockMapper
 {
     private readonly TransformerClassifierTransformer _parent;
-    private readonly IHost _host;
-    private readonly DataViewSchema.Column _tokens;
 
     public ClassifierBlockMapper(TransformerClassifierTransformer parent, IHost host, DataViewSchema inputSchema)
+        : base(host, inputSchema, parent.TokensColumnName, parent.VocabularySize)
     {
-        (_parent, _host, InputSchema) = (parent, host, inputSchema);
-        _tokens = TokenIdColumn.Find(host, inputSchema, parent.TokensColumnName);
-        TokenIdColumn.CheckVocabulary(host, _tokens, parent.VocabularySize);
+        _parent = parent;
         ClassifierConfig config = parent.Config;
         OutputColumns = ClassifierOutputColumns.Create(config.Kind, config.ClassCount, config.ClassNames, config.ClassValueKind, inputSchema);
     }
 
-    public DataViewSchema InputSchema { get; }
+    public override DataViewSchema.DetachedColumn[] OutputColumns { get; }
 
-    public DataViewSchema.DetachedColumn[] OutputColumns { get; }
-
-    public IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> activeOutput)
-        => Enumerable.Range(0, OutputColumns.Length).Any(activeOutput) ? [_tokens] : [];
-
-    public IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
+    public override IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
 
     /// <summary>Per cursor: the block's token ids and its outputs (the head's logits, then probabilities). A block is
     /// scored in sub-batches of rows of similar length, so that short rows are not padded to the block's longest.</summary>
     private sealed class Computation : IBlockComputation
     {
-        private const int SubBatchRows = 32;
         private readonly TransformerClassifierModel _model;
         private readonly Device _device;
         private readonly bool _binary;
         private readonly int _outputs;
         private readonly TokenBlock _tokens;
         private readonly float[] _logits, _probabilities;
-        private readonly int[] _order, _lengths;
+        private readonly LengthSortedSubBatches _subBatches;
 
         public Computation(ClassifierBlockMapper mapper, DataViewRow input, int capacity)
         {
             _model = mapper._parent.Model;
-            _device = _model.parameters().First().device;
+            _device = _model.Device();
             ClassifierConfig config = mapper._parent.Config;
             _binary = config.Kind == ClassifierKind.Binary;
             _outputs = config.Outputs;
             TransformerConfig model = config.Model;
-            _tokens = new TokenBlock(mapper._host, input, mapper._tokens, capacity, model.SourceVocabularySize, model.MaxLength, model.PaddingId);
+            _tokens = new TokenBlock(mapper.Host, input, mapper.Tokens, capacity, model.SourceVocabularySize, model.MaxLength, model.PaddingId);
             _logits = new float[capacity * _outputs];
             _probabilities = new float[capacity * _outputs];
-            _order = new int[capacity];
-            _lengths = new int[capacity];
+            _subBatches = new LengthSortedSubBatches(capacity);
         }
 
         public void Load(int slot) => _tokens.Load(slot);
 
-        public void Compute(int count)
+        public void Compute(int count) => _subBatches.ForEach(_tokens, count, _device, (ids, slots) =>
         {
-            for (int i = 0; i < count; i++) (_order[i], _lengths[i]) = (i, _tokens.LengthOf(i));
-            Array.Sort(_lengths, _order, 0, count);
-            using var inference = no_grad();
-            for (int start = 0; start < count; start += SubBatchRows)
-            {
-                using var scope = NewDisposeScope();
-                ReadOnlySpan<int> slots = _order.AsSpan(start, Math.Min(SubBatchRows, count - start));
-                Tensor logits = _model.Forward(_tokens.ToTensor(slots).to(_device));             // [rows, outputs]
-                Tensor probabilities = _binary ? logits.sigmoid() : logits.softmax(-1);
-                Scatter(logits, slots, _logits);
-                Scatter(probabilities, slots, _probabilities);
-            }
-        }
+            Tensor logits = _model.Forward(ids);                                             // [rows, outputs]
+            Tensor probabilities = _binary ? logits.sigmoid() : logits.softmax(-1);
+            Scatter(logits, slots, _logits);
+            Scatter(probabilities, slots, _probabilities);
+        });
 
         /// <summary>Copies row i of <paramref name="values"/> to the output slot <paramref name="slots"/>[i].</summary>
         private void Scatter(Tensor values, ReadOnlySpan<int> slots, float[] target)

@@ -1,10 +1,11 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
 
 namespace Microsoft.ML.Transformer.Classification;
 
 /// <summary>Everything a trained classifier needs besides its weights; saved as its <c>config.json</c>.</summary>
-internal sealed record ClassifierConfig
+internal sealed record ClassifierConfig : IModelConfig
 {
     public required ClassifierKind Kind { get; init; }
 

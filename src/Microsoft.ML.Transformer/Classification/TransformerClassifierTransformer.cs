@@ -18,17 +18,15 @@ namespace Microsoft.ML.Transformer;
 /// per class) and <c>PredictedLabel</c> (a key of the label's type). <c>Transform</c> scores blocks of rows per model
 /// call. Thread-safe for scoring; dispose it to free the native tensors.
 /// </summary>
-public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITransformerEncoderSource, IAttentionSource, IDisposable
+public sealed class TransformerClassifierTransformer : ModelTransformerBase, ITransformerEncoderSource, IAttentionSource
 {
     internal const string LoaderSignature = "MLTransformerClassifier";
     internal static readonly ComponentFormat Format = new("Classifier", "MLTCLASS", LoaderSignature, CurrentVersion: 1, typeof(TransformerClassifierTransformer));
 
     internal TransformerClassifierTransformer(IHostEnvironment env, ClassifierConfig config, TransformerClassifierModel model)
-        : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TransformerClassifierTransformer)), config.BlockSize)
+        : base(env, Format, config, model)
     {
-        Config = config;
-        Model = model;
-        Model.eval();
+        (Config, Model) = (config, model);
     }
 
     internal ClassifierConfig Config { get; }
@@ -46,9 +44,6 @@ public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITr
 
     /// <summary>The classes' names (the label's key values, as text when they are numbers) for multiclass, or null.</summary>
     public IReadOnlyList<string>? ClassNames => Config.ClassNames;
-
-    /// <summary>d_model.</summary>
-    public int ModelDimension => Config.Model.ModelDimension;
 
     /// <summary>Encoder layers.</summary>
     public int Layers => Config.Model.EncoderLayers;
@@ -74,28 +69,15 @@ public sealed class TransformerClassifierTransformer : BlockTransformerBase, ITr
 
     private static TransformerClassifierTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        SavedComponent<ClassifierConfig> saved = ComponentArchive.Load<ClassifierConfig>(ctx, Format);
+        SavedComponent<ClassifierConfig> saved = Read<ClassifierConfig>(env, ctx, Format);
         ClassifierConfig config = saved.Config;
         if (config.ClassCount < 2 || config.ClassNames is { } names && names.Length != config.ClassCount)
             throw new ModelFormatException($"{saved.Source}: classCount {config.ClassCount} and {config.ClassNames?.Length} class names are inconsistent.");
         if (config.ClassNames is not null && ClassValues.Type(config.ClassValueKind, config.ClassCount) is null)
             throw new ModelFormatException($"{saved.Source}: classValueKind {config.ClassValueKind} is not a type of class values.");
-        var model = new TransformerClassifierModel(config.Model.Validate(), config.Pooling, config.Outputs, seed: 0);
-        ModuleState.Import(model, saved.Tensors);
-        return new TransformerClassifierTransformer(env, config, model);
-    }
-
-    /// <summary>Writes the columns, the shape, the classes and the weights through the library's save format.</summary>
-    protected override void SaveModel(ModelSaveContext ctx)
-    {
-        Host.CheckValue(ctx, nameof(ctx));
-        ComponentArchive.Save(ctx, Format, Config, ModuleState.Export(Model));
+        return new TransformerClassifierTransformer(env, config,
+            Restore(config.Model, shape => new TransformerClassifierModel(shape, config.Pooling, config.Outputs, seed: 0), saved.Tensors));
     }
 
     private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new ClassifierBlockMapper(this, Host, inputSchema);
-
-    /// <summary>Frees the native tensors.</summary>
-    public void Dispose() => Model.Dispose();
 }

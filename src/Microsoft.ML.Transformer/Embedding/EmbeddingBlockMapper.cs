@@ -9,30 +9,20 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Embedding;
 
 /// <summary>An <see cref="EmbeddingTransformer"/> bound to an input schema: embeds blocks of rows in one model call.</summary>
-internal sealed class EmbeddingBlockMapper : IBlockMapper
+internal sealed class EmbeddingBlockMapper : TokenColumnBlockMapper
 {
     private readonly EmbeddingTransformer _parent;
-    private readonly IHost _host;
-    private readonly DataViewSchema.Column _tokens;
 
     public EmbeddingBlockMapper(EmbeddingTransformer parent, IHost host, DataViewSchema inputSchema)
+        : base(host, inputSchema, parent.InputColumnName, parent.VocabularySize)
     {
         _parent = parent;
-        _host = host;
-        InputSchema = inputSchema;
-        _tokens = TokenIdColumn.Find(host, inputSchema, parent.InputColumnName);
-        TokenIdColumn.CheckVocabulary(host, _tokens, parent.VocabularySize);
         OutputColumns = [new DataViewSchema.DetachedColumn(parent.OutputColumnName, parent.OutputType)];
     }
 
-    public DataViewSchema InputSchema { get; }
+    public override DataViewSchema.DetachedColumn[] OutputColumns { get; }
 
-    public DataViewSchema.DetachedColumn[] OutputColumns { get; }
-
-    public IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> activeOutput)
-        => activeOutput(0) ? [_tokens] : [];
-
-    public IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
+    public override IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
 
     private sealed class Computation : IBlockComputation
     {
@@ -45,7 +35,7 @@ internal sealed class EmbeddingBlockMapper : IBlockMapper
         {
             _parent = mapper._parent;
             TransformerConfig config = _parent.Model.Config;
-            _tokens = new TokenBlock(mapper._host, input, mapper._tokens, capacity, config.SourceVocabularySize, config.MaxLength, config.PaddingId);
+            _tokens = new TokenBlock(mapper.Host, input, mapper.Tokens, capacity, config.SourceVocabularySize, config.MaxLength, config.PaddingId);
             _rowSize = _parent.OutputType.Size;
             _outputs = new float[capacity * _rowSize];
         }

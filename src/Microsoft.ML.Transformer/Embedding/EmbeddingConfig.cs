@@ -1,9 +1,10 @@
 using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
 
 namespace Microsoft.ML.Transformer.Embedding;
 
 /// <summary>What an <see cref="EmbeddingTransformer"/> saves besides its tensors.</summary>
-internal sealed record EmbeddingConfig
+internal sealed record EmbeddingConfig : IModelConfig
 {
     public required string InputColumnName { get; init; }
 

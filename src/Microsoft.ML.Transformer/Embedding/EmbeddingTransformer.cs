@@ -18,17 +18,15 @@ namespace Microsoft.ML.Transformer;
 /// d_model vector. Rows are embedded in blocks of <see cref="BlockTransformerBase.BlockSize"/>. Thread-safe for
 /// scoring; dispose it to free the native tensors.
 /// </summary>
-public sealed class EmbeddingTransformer : BlockTransformerBase, IDisposable
+public sealed class EmbeddingTransformer : ModelTransformerBase
 {
     internal const string LoaderSignature = "MLTransformerEmbedding";
     internal static readonly ComponentFormat Format = new("Embedding", "MLTEMBED", LoaderSignature, CurrentVersion: 1, typeof(EmbeddingTransformer));
 
     internal EmbeddingTransformer(IHostEnvironment env, EmbeddingConfig config, TransformerEncoderModel model)
-        : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(EmbeddingTransformer)), config.BlockSize)
+        : base(env, Format, config, model)
     {
-        Config = config;
-        Model = model;
-        Model.eval();
+        (Config, Model) = (config, model);
     }
 
     internal EmbeddingConfig Config { get; }
@@ -40,9 +38,6 @@ public sealed class EmbeddingTransformer : BlockTransformerBase, IDisposable
 
     /// <summary>The float vector column written.</summary>
     public string OutputColumnName => Config.OutputColumnName;
-
-    /// <summary>d_model.</summary>
-    public int ModelDimension => Config.Model.ModelDimension;
 
     /// <summary>Rows of the embedding table: valid token ids are 0 … VocabularySize − 1.</summary>
     public int VocabularySize => Config.Model.SourceVocabularySize;
@@ -63,23 +58,9 @@ public sealed class EmbeddingTransformer : BlockTransformerBase, IDisposable
 
     private static EmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        SavedComponent<EmbeddingConfig> saved = ComponentArchive.Load<EmbeddingConfig>(ctx, Format);
-        var model = new TransformerEncoderModel(saved.Config.Model.Validate(), seed: 0);
-        ModuleState.Import(model, saved.Tensors);
-        return new EmbeddingTransformer(env, saved.Config, model);
-    }
-
-    /// <summary>Writes the columns, the shape and the tables through the library's save format.</summary>
-    protected override void SaveModel(ModelSaveContext ctx)
-    {
-        Host.CheckValue(ctx, nameof(ctx));
-        ComponentArchive.Save(ctx, Format, Config, ModuleState.Export(Model));
+        SavedComponent<EmbeddingConfig> saved = Read<EmbeddingConfig>(env, ctx, Format);
+        return new EmbeddingTransformer(env, saved.Config, Restore(saved.Config.Model, shape => new TransformerEncoderModel(shape, seed: 0), saved.Tensors));
     }
 
     private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new EmbeddingBlockMapper(this, Host, inputSchema);
-
-    /// <summary>Frees the native tensors.</summary>
-    public void Dispose() => Model.Dispose();
 }

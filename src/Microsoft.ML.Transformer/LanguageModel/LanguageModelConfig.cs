@@ -1,11 +1,12 @@
 using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
 using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.LanguageModel;
 
 /// <summary>Everything a trained language model needs besides its weights; saved as its <c>config.json</c> (the
 /// tokenizer's BPE merges, if any, go with the weights under <see cref="TokenizerPrefix"/>).</summary>
-internal sealed record LanguageModelConfig
+internal sealed record LanguageModelConfig : IModelConfig
 {
     public const string TokenizerPrefix = "tokenizer.";
 

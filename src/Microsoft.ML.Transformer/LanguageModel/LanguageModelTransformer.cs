@@ -20,18 +20,15 @@ namespace Microsoft.ML.Transformer;
 /// <see cref="Evaluate"/> measures nats per token and bits per character on new text. Thread-safe; dispose it to free
 /// the native tensors.
 /// </summary>
-public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionSource, IDisposable
+public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionSource
 {
     internal const string LoaderSignature = "MLTransformerLangModel";
     internal static readonly ComponentFormat Format = new("LanguageModel", "MLTLMODL", LoaderSignature, CurrentVersion: 1, typeof(LanguageModelTransformer));
 
     internal LanguageModelTransformer(IHostEnvironment env, LanguageModelConfig config, DecoderOnlyModel model, TokenizerTransformer tokenizer)
-        : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(LanguageModelTransformer)), config.BlockSize)
+        : base(env, Format, config, model)
     {
-        Config = config;
-        Model = model;
-        Tokenizer = tokenizer;
-        Model.eval();
+        (Config, Model, Tokenizer) = (config, model, tokenizer);
     }
 
     internal LanguageModelConfig Config { get; }
@@ -46,9 +43,6 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
 
     /// <summary>Tokens of context the model sees.</summary>
     public int ContextLength => Config.Model.MaxLength;
-
-    /// <summary>d_model.</summary>
-    public int ModelDimension => Config.Model.ModelDimension;
 
     /// <summary>Decoder layers.</summary>
     public int Layers => Config.Model.DecoderLayers;
@@ -98,7 +92,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
         var windows = new TokenWindows(stream.Ids, ContextLength, 32, seed: 0);
         if (windows.Count() == 0)
             throw Host.Except($"The evaluation text has {stream.Ids.Length} tokens: at least {ContextLength + 1} are needed for one window.");
-        Device device = Model.parameters().First().device;
+        Device device = Model.Device();
         var (natsPerToken, totalNats, tokens) = LanguageModelTrainingTask.MeanLoss(Model, windows, device, CancellationToken.None);
         // The windows cover the stream but its last partial window: count the characters in proportion.
         double charactersCovered = Math.Max(1, stream.Characters * (double)tokens / stream.Ids.Length);
@@ -117,7 +111,7 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
         using var scope = NewDisposeScope();
         using var inference = no_grad();
         using var recorder = new AttentionRecorder();
-        using (recorder.Attach(Model)) Model.Forward(AttentionInput.Row(ids, Model.parameters().First().device));
+        using (recorder.Attach(Model)) Model.Forward(AttentionInput.Row(ids, Model.Device()));
         string[] tokens = AttentionTokens.Readable(tokenizer, ids);
         return new AttentionRecording([AttentionRecord.FromRecorder(recorder, AttentionKind.DecoderSelf, tokens, tokens)]);
     }
@@ -128,30 +122,17 @@ public sealed class LanguageModelTransformer : BlockTransformerBase, IAttentionS
 
     private static LanguageModelTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        SavedComponent<LanguageModelConfig> saved = ComponentArchive.Load<LanguageModelConfig>(ctx, Format);
+        SavedComponent<LanguageModelConfig> saved = Read<LanguageModelConfig>(env, ctx, Format);
         LanguageModelConfig config = saved.Config;
         try { config.Generation.Validate(); }
         catch (ArgumentException e) { throw new ModelFormatException($"{saved.Source}: the saved generation options are invalid ({e.Message}).", e); }
         var (modelTensors, tokenizer) = EmbeddedTokenizer.Import(env, saved, config.Tokenizer, LanguageModelConfig.TokenizerPrefix, config.Model.TargetVocabularySize);
-        var model = new DecoderOnlyModel(config.Model.Validate(), seed: 0);
-        ModuleState.Import(model, modelTensors);
-        return new LanguageModelTransformer(env, config, model, tokenizer);
+        return new LanguageModelTransformer(env, config, Restore(config.Model, shape => new DecoderOnlyModel(shape, seed: 0), modelTensors), tokenizer);
     }
 
-    /// <summary>Writes the columns, the shape, the tokenizer, the generation settings and the weights.</summary>
-    protected override void SaveModel(ModelSaveContext ctx)
-    {
-        Host.CheckValue(ctx, nameof(ctx));
-        var (tokenizerConfig, tokenizerTensors) = EmbeddedTokenizer.Export(Tokenizer, LanguageModelConfig.TokenizerPrefix);
-        List<TensorData> tensors = ModuleState.Export(Model);
-        tensors.AddRange(tokenizerTensors);
-        ComponentArchive.Save(ctx, Format, Config with { Tokenizer = tokenizerConfig }, tensors);
-    }
+    /// <summary>The config with the tokenizer's, whose BPE merges (if any) go with the weights.</summary>
+    private protected override IModelConfig ConfigToSave(List<TensorData> tensors)
+        => Config with { Tokenizer = EmbeddedTokenizer.Export(Tokenizer, LanguageModelConfig.TokenizerPrefix, tensors) };
 
     private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new LanguageModelBlockMapper(this, Host, inputSchema);
-
-    /// <summary>Frees the native tensors.</summary>
-    public void Dispose() => Model.Dispose();
 }

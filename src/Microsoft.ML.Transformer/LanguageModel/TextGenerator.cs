@@ -19,7 +19,7 @@ internal static class TextGenerator
         var context = new List<int>(prompt.Count > maxLength ? prompt.GetRange(prompt.Count - maxLength, maxLength) : prompt);
         var generated = new List<int>();
         var sampler = new TokenSampler(options, model.Config.TargetVocabularySize, seed);
-        Device device = model.parameters().First().device;
+        Device device = model.Device();
         using var inference = no_grad();
         DecoderCache? cache = null;
         try

@@ -20,7 +20,7 @@ internal static class Seq2SeqAttention
         EncoderDecoder model = transformer.Model;
         using var scope = NewDisposeScope();
         using var inference = no_grad();
-        Device device = model.parameters().First().device;
+        Device device = model.Device();
         Tensor sourceIds = AttentionInput.Row(source, device);
         int[] output = transformer.DecodeIds(sourceIds)[0].Tokens;
         int[] decoderInput = [SpecialTokens.BeginOfSequence, .. output];

@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
 using TorchSharp;
@@ -10,66 +9,53 @@ namespace Microsoft.ML.Transformer.Seq2Seq;
 
 /// <summary>A <see cref="SequenceToSequenceTransformer"/> bound to an input schema: decodes blocks of rows, sorted by
 /// source length into sub-batches so that short sources are not padded to the block's longest.</summary>
-internal sealed class Seq2SeqBlockMapper : IBlockMapper
+internal sealed class Seq2SeqBlockMapper : TokenColumnBlockMapper
 {
     private readonly SequenceToSequenceTransformer _parent;
-    private readonly IHost _host;
-    private readonly DataViewSchema.Column _source;
 
     public Seq2SeqBlockMapper(SequenceToSequenceTransformer parent, IHost host, DataViewSchema inputSchema)
+        : base(host, inputSchema, parent.SourceTokensColumnName, parent.SourceVocabularySize)
     {
-        (_parent, _host, InputSchema) = (parent, host, inputSchema);
+        _parent = parent;
         Seq2SeqConfig config = parent.Config;
-        _source = TokenIdColumn.Find(host, inputSchema, config.SourceTokensColumnName);
-        TokenIdColumn.CheckVocabulary(host, _source, config.Model.SourceVocabularySize);
         OutputColumns = Seq2SeqOutputColumns.Create(config.OutputColumnName, config.PredictedTokensColumnName, config.ScoreColumnName);
     }
 
-    public DataViewSchema InputSchema { get; }
+    public override DataViewSchema.DetachedColumn[] OutputColumns { get; }
 
-    public DataViewSchema.DetachedColumn[] OutputColumns { get; }
-
-    public IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> activeOutput)
-        => Enumerable.Range(0, OutputColumns.Length).Any(activeOutput) ? [_source] : [];
-
-    public IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
+    public override IBlockComputation CreateComputation(DataViewRow input, int capacity) => new Computation(this, input, capacity);
 
     private sealed class Computation : IBlockComputation
     {
-        private const int SubBatchRows = 32;
         private readonly SequenceToSequenceTransformer _parent;
         private readonly Device _device;
         private readonly TokenBlock _sources;
         private readonly DecodedSequence[] _decoded;
         private readonly string?[] _texts;
-        private readonly int[] _order, _lengths;
+        private readonly LengthSortedSubBatches _subBatches;
 
         public Computation(Seq2SeqBlockMapper mapper, DataViewRow input, int capacity)
         {
             _parent = mapper._parent;
-            _device = _parent.Model.parameters().First().device;
+            _device = _parent.Model.Device();
             Seq2SeqConfig config = _parent.Config;
-            _sources = new TokenBlock(mapper._host, input, mapper._source, capacity, config.Model.SourceVocabularySize, config.SourceMaxLength,
+            _sources = new TokenBlock(mapper.Host, input, mapper.Tokens, capacity, config.Model.SourceVocabularySize, config.SourceMaxLength,
                 config.Model.PaddingId, truncate: true);
             _decoded = new DecodedSequence[capacity];
             _texts = new string?[capacity];
-            _order = new int[capacity];
-            _lengths = new int[capacity];
+            _subBatches = new LengthSortedSubBatches(capacity);
         }
 
         public void Load(int slot) => _sources.Load(slot);
 
         public void Compute(int count)
         {
-            for (int i = 0; i < count; i++) (_order[i], _lengths[i], _texts[i]) = (i, _sources.LengthOf(i), null);
-            Array.Sort(_lengths, _order, 0, count);
-            for (int start = 0; start < count; start += SubBatchRows)
+            Array.Clear(_texts, 0, count);
+            _subBatches.ForEach(_sources, count, _device, (ids, slots) =>
             {
-                using var scope = NewDisposeScope();
-                ReadOnlySpan<int> slots = _order.AsSpan(start, Math.Min(SubBatchRows, count - start));
-                DecodedSequence[] decoded = _parent.DecodeIds(_sources.ToTensor(slots).to(_device));
+                DecodedSequence[] decoded = _parent.DecodeIds(ids);
                 for (int i = 0; i < slots.Length; i++) _decoded[slots[i]] = decoded[i];
-            }
+            });
         }
 
         public Delegate MakeGetter(int output, Func<int> slot) => output switch

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
 using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Scoring;
 using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.Seq2Seq;
 
 /// <summary>Everything a trained sequence-to-sequence model needs besides its weights; saved as its <c>config.json</c>
 /// (the target tokenizer's BPE merges, if any, go with the weights under <see cref="TargetTokenizerPrefix"/>).</summary>
-internal sealed record Seq2SeqConfig
+internal sealed record Seq2SeqConfig : IModelConfig
 {
     public const string TargetTokenizerPrefix = "target_tokenizer.";
 

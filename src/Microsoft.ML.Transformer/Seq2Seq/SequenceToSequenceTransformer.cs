@@ -21,18 +21,15 @@ namespace Microsoft.ML.Transformer;
 /// time (greedy or beam search, with the decoder's key/value cache). Thread-safe for scoring; dispose it to free the
 /// native tensors.
 /// </summary>
-public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITransformerEncoderSource, IAttentionSource, IDisposable
+public sealed class SequenceToSequenceTransformer : ModelTransformerBase, ITransformerEncoderSource, IAttentionSource
 {
     internal const string LoaderSignature = "MLTransformerSeq2Seq";
     internal static readonly ComponentFormat Format = new("SequenceToSequence", "MLTSEQ2S", LoaderSignature, CurrentVersion: 1, typeof(SequenceToSequenceTransformer));
 
     internal SequenceToSequenceTransformer(IHostEnvironment env, Seq2SeqConfig config, EncoderDecoder model, TokenizerTransformer targetTokenizer)
-        : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(SequenceToSequenceTransformer)), config.BlockSize)
+        : base(env, Format, config, model)
     {
-        Config = config;
-        Model = model;
-        TargetTokenizer = targetTokenizer;
-        Model.eval();
+        (Config, Model, TargetTokenizer) = (config, model, targetTokenizer);
     }
 
     internal Seq2SeqConfig Config { get; }
@@ -50,9 +47,6 @@ public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITrans
 
     /// <summary>How this transformer decodes.</summary>
     public DecodingOptions Decoding => Config.Decoding;
-
-    /// <summary>d_model.</summary>
-    public int ModelDimension => Config.Model.ModelDimension;
 
     /// <summary>Source token ids accepted: 0 … SourceVocabularySize − 1.</summary>
     public int SourceVocabularySize => Config.Model.SourceVocabularySize;
@@ -107,9 +101,7 @@ public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITrans
 
     private static SequenceToSequenceTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        SavedComponent<Seq2SeqConfig> saved = ComponentArchive.Load<Seq2SeqConfig>(ctx, Format);
+        SavedComponent<Seq2SeqConfig> saved = Read<Seq2SeqConfig>(env, ctx, Format);
         Seq2SeqConfig config = saved.Config;
         try
         {
@@ -121,23 +113,12 @@ public sealed class SequenceToSequenceTransformer : BlockTransformerBase, ITrans
         }
         var (modelTensors, targetTokenizer) = EmbeddedTokenizer.Import(env, saved, config.TargetTokenizer, Seq2SeqConfig.TargetTokenizerPrefix,
             config.Model.TargetVocabularySize);
-        var model = new EncoderDecoder(config.Model.Validate(), seed: 0);
-        ModuleState.Import(model, modelTensors);
-        return new SequenceToSequenceTransformer(env, config, model, targetTokenizer);
+        return new SequenceToSequenceTransformer(env, config, Restore(config.Model, shape => new EncoderDecoder(shape, seed: 0), modelTensors), targetTokenizer);
     }
 
-    /// <summary>Writes the columns, the shape, the target tokenizer, the decoding settings and the weights.</summary>
-    protected override void SaveModel(ModelSaveContext ctx)
-    {
-        Host.CheckValue(ctx, nameof(ctx));
-        var (tokenizerConfig, tokenizerTensors) = EmbeddedTokenizer.Export(TargetTokenizer, Seq2SeqConfig.TargetTokenizerPrefix);
-        List<TensorData> tensors = ModuleState.Export(Model);
-        tensors.AddRange(tokenizerTensors);
-        ComponentArchive.Save(ctx, Format, Config with { TargetTokenizer = tokenizerConfig }, tensors);
-    }
+    /// <summary>The config with the target tokenizer's, whose BPE merges (if any) go with the weights.</summary>
+    private protected override IModelConfig ConfigToSave(List<TensorData> tensors)
+        => Config with { TargetTokenizer = EmbeddedTokenizer.Export(TargetTokenizer, Seq2SeqConfig.TargetTokenizerPrefix, tensors) };
 
     private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new Seq2SeqBlockMapper(this, Host, inputSchema);
-
-    /// <summary>Frees the native tensors.</summary>
-    public void Dispose() => Model.Dispose();
 }

@@ -30,7 +30,9 @@ internal static class ComponentArchive
         typeof(ComponentArchive).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "unknown";
 
-    public static void Save<TConfig>(ModelSaveContext ctx, ComponentFormat format, TConfig config, IReadOnlyCollection<TensorData> tensors)
+    /// <param name="config">The component's config record, serialized as its own type (a model transformer holds it
+    /// through an interface).</param>
+    public static void Save(ModelSaveContext ctx, ComponentFormat format, object config, IReadOnlyCollection<TensorData> tensors)
     {
         // Serialize completely before writing anything, so a failure cannot leave half a component in the zip.
         var envelope = new JsonObject
@@ -39,7 +41,7 @@ internal static class ComponentArchive
             ["libraryVersion"] = LibraryVersion,
             ["component"] = format.Kind,
             ["formatVersion"] = format.CurrentVersion,
-            ["config"] = JsonSerializer.SerializeToNode(config, Json),
+            ["config"] = JsonSerializer.SerializeToNode(config, config.GetType(), Json),
         };
         byte[] configBytes = JsonSerializer.SerializeToUtf8Bytes(envelope, Json);
         byte[] tensorBytes = SafeTensors.Write(tensors, new Dictionary<string, string>

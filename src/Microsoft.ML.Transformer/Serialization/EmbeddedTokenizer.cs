@@ -9,11 +9,13 @@ namespace Microsoft.ML.Transformer.Serialization;
 /// </summary>
 internal static class EmbeddedTokenizer
 {
-    /// <summary>The tokenizer's config and its tensors renamed with <paramref name="prefix"/>.</summary>
-    public static (TokenizerConfig Config, IEnumerable<TensorData> Tensors) Export(TokenizerTransformer tokenizer, string prefix)
+    /// <summary>Adds the tokenizer's tensors, renamed with <paramref name="prefix"/>, to <paramref name="tensors"/> and
+    /// returns its config.</summary>
+    public static TokenizerConfig Export(TokenizerTransformer tokenizer, string prefix, List<TensorData> tensors)
     {
-        var (config, tensors) = TokenizerConfig.From(tokenizer);
-        return (config, tensors.Select(t => t.Rename(prefix + t.Name)));
+        var (config, tokenizerTensors) = TokenizerConfig.From(tokenizer);
+        tensors.AddRange(tokenizerTensors.Select(t => t.Rename(prefix + t.Name)));
+        return config;
     }
 
     /// <summary>Splits a loaded component's tensors into the model's and the tokenizer's (prefix removed), and rebuilds
