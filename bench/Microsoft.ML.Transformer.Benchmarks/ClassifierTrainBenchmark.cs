@@ -41,7 +41,7 @@ internal static class ClassifierTrainBenchmark
         {
             "full" => true, "ref" => false, var other => throw new UsageException($"--lengths must be full or ref (got '{other}')."),
         };
-        bool[] mixed = TrainerComparison.ParsePrecision(args, "both");
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "both", settings.ModelDimension, settings.FeedForward);
         bool skipMemory = args.GetFlag("skip-memory"), skipPytorch = args.GetFlag("skip-pytorch");
         string script = args.GetString("pytorch-ref") ?? PyTorchReference.DefaultScript;
         string? variant = args.GetString("variant");

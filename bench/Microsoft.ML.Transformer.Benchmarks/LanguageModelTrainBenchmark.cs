@@ -18,7 +18,7 @@ internal static class LanguageModelTrainBenchmark
           --steps        timed optimizer steps per window (default 6); a trainer window is one Fit of warm + steps steps
           --warm-steps   steps of each Fit before its timed part (default 2, at least 1)
           --windows      timed windows per path, trainer and raw loop interleaved (default 5)
-          --precision    auto (default: the trainer's own choice on this machine, bf16 with AMX-BF16, else fp32), bf16, fp32, or both
+          --precision    auto (default: the trainer's own choice on this machine, measured), bf16, fp32, or both
           --raw-accuracy the raw loop also counts correct next tokens (argmax, read back) as the trainer does; off: it does not
           --data         a text file (e.g. ../shared/data/tinyshakespeare/input.txt): its first (warm + steps) × batch windows of
                          characters are the training text; default: synthetic text (65 distinct characters)
@@ -29,7 +29,7 @@ internal static class LanguageModelTrainBenchmark
     {
         LanguageModelSettings settings = LanguageModelSettings.Parse(args, LanguageModelSettings.Default);
         int steps = args.GetInt("steps", 6), warm = args.GetInt("warm-steps", 2), windows = args.GetInt("windows", 5);
-        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto");
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto", settings.ModelDimension, settings.InnerDimension);
         bool rawAccuracy = args.GetFlag("raw-accuracy");
         string? data = args.GetString("data");
         args.ThrowIfUnread();

@@ -19,7 +19,7 @@ internal static class Seq2SeqTrainBenchmark
           --steps        timed optimizer steps per window (default 6); a trainer window is one Fit of warm + steps steps
           --warm-steps   steps of each Fit before its timed part (default 2, at least 1)
           --windows      timed windows per path, trainer and raw loop interleaved (default 5)
-          --precision    auto (default: the trainer's own choice on this machine, bf16 with AMX-BF16, else fp32), bf16, fp32, or both
+          --precision    auto (default: the trainer's own choice on this machine, measured), bf16, fp32, or both
           --raw-accuracy the raw loop also counts correct tokens (argmax, read back) as the trainer does; off: it does not
           --src-len/--tgt-len  tokens of every source / target (fixed size pairs)
           --skip-pytorch do not run pytorch_ref.py --config s2s (its README quotes no seq2seq figure)
@@ -30,7 +30,7 @@ internal static class Seq2SeqTrainBenchmark
     {
         Seq2SeqSettings settings = Seq2SeqSettings.Parse(args, Seq2SeqSettings.Default);
         int steps = args.GetInt("steps", 6), warm = args.GetInt("warm-steps", 2), windows = args.GetInt("windows", 5);
-        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto");
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto", settings.ModelDimension, settings.FeedForward);
         bool skipPytorch = args.GetFlag("skip-pytorch"), rawAccuracy = args.GetFlag("raw-accuracy");
         string script = args.GetString("pytorch-ref") ?? PyTorchReference.DefaultScript;
         args.ThrowIfUnread();

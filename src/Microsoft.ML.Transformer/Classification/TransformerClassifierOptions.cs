@@ -27,6 +27,8 @@ public sealed class TransformerClassifierOptions : TransformerTrainingOptions
     /// <summary>d_ff, the feed-forward inner width. Default null: 4 · d_model.</summary>
     public int? FeedForwardDimension { get; set; }
 
+    internal override (int ModelDimension, int? FeedForwardDimension) LayerShape => (ModelDimension, FeedForwardDimension);
+
     /// <summary>Feed-forward activation. Default <see cref="FeedForwardActivation.Relu"/> (the paper's).</summary>
     public FeedForwardActivation Activation { get; set; } = FeedForwardActivation.Relu;
 

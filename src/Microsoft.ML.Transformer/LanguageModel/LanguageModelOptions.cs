@@ -36,6 +36,8 @@ public sealed class LanguageModelOptions : TransformerTrainingOptions
     /// <summary>d_ff, the feed-forward inner width. Default null: 4 · d_model.</summary>
     public int? FeedForwardDimension { get; set; }
 
+    internal override (int ModelDimension, int? FeedForwardDimension) LayerShape => (ModelDimension, FeedForwardDimension);
+
     /// <summary>P_drop. Default 0.1.</summary>
     public double Dropout { get; set; } = 0.1;
 

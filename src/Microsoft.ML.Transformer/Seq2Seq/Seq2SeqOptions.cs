@@ -42,6 +42,8 @@ public sealed class Seq2SeqOptions : TransformerTrainingOptions
     /// <summary>d_ff, the feed-forward inner width. Default null: 4 · d_model.</summary>
     public int? FeedForwardDimension { get; set; }
 
+    internal override (int ModelDimension, int? FeedForwardDimension) LayerShape => (ModelDimension, FeedForwardDimension);
+
     /// <summary>P_drop on sub-layer outputs and embeddings + positions. Default 0.1.</summary>
     public double Dropout { get; set; } = 0.1;
 
