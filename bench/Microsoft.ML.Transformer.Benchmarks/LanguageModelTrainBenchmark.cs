@@ -39,6 +39,8 @@ internal static class LanguageModelTrainBenchmark
             $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}");
         Console.WriteLine($"settings: {settings}");
         var workload = new LanguageModelTrainWorkload(settings, warm, steps, data, rawAccuracy);
+        var flops = new ModelFlopsReport(GemmRate.Measure(), workload.MeasuredModelFlops / workload.MeasuredTokens);
+        Console.WriteLine($"machine limit, {flops.Gemm}");
         Console.WriteLine($"text: {workload.Source}; character tokenizer: vocabulary {workload.Vocabulary} (7 special tokens included); " +
             $"stream {workload.StreamTokens:N0} tokens ([EOS] + the characters)");
         Console.WriteLine($"model: {workload.Config}");
@@ -64,6 +66,8 @@ internal static class LanguageModelTrainBenchmark
                 (trainer ? $"{r.Fit,6:F2} {fixedCost,11:F2} {workload.AllTokens / r.Fit,15:N0}" : ""));
         }
 
+        flops.Print(results.Keys.Select(name => (name, Rate(name), ModelFlopsReport.IsBFloat16(name))));
+
         var ratios = new RatioReport();
         ratios.AddTrainerRatios(mixed, warm + steps, Rate, name => workload.AllTokens / results[name].Fit);
         Console.WriteLine($"PyTorch reference (train tokens/s): {PyTorchLanguageModelReference.Note}");
@@ -84,16 +88,17 @@ internal static class LanguageModelTrainBenchmark
             ["raw_accuracy"] = rawAccuracy,
             ["measured_tokens"] = workload.MeasuredTokens,
             ["checks_first_step_loss_abs_diff"] = checks,
-            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)new Dictionary<string, object?>
+            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)flops.Extend(new Dictionary<string, object?>
             {
                 ["tokens_per_s"] = Math.Round(Rate(r.Key)),
                 ["ms_per_step"] = Math.Round(1000 * r.Value.Steady / steps, 1),
                 ["fit_s"] = r.Key.StartsWith("trainer", StringComparison.Ordinal) ? Math.Round(r.Value.Fit, 3) : null,
-            }),
+            }, Rate(r.Key), ModelFlopsReport.IsBFloat16(r.Key))),
             ["pytorch"] = PyTorchLanguageModelReference.ToJson("train_tokens_per_s"),
             ["ratios"] = ratios.Values,
             ["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb()),
         };
+        flops.AddTo(json);
         foreach (var (key, value) in settings.ToJson()) json[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;
