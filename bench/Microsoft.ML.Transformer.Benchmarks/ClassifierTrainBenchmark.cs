@@ -41,7 +41,7 @@ internal static class ClassifierTrainBenchmark
         {
             "full" => true, "ref" => false, var other => throw new UsageException($"--lengths must be full or ref (got '{other}')."),
         };
-        bool[] mixed = TrainerComparison.ParsePrecision(args, "both");
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "both", settings.ModelDimension, settings.FeedForward);
         bool skipMemory = args.GetFlag("skip-memory"), skipPytorch = args.GetFlag("skip-pytorch");
         string script = args.GetString("pytorch-ref") ?? PyTorchReference.DefaultScript;
         string? variant = args.GetString("variant");
@@ -50,6 +50,7 @@ internal static class ClassifierTrainBenchmark
 
         var workload = new ClassifierTrainWorkload(settings, fullLength, warm, steps);
         if (variant is not null) return RunVariant(workload, variant);
+        var flops = new ModelFlopsReport(GemmRate.Measure(), workload.MeasuredModelFlops / workload.MeasuredPositions);
 
         Console.WriteLine($"classifier-train benchmark: .NET {Environment.Version}, {RuntimeInformation.OSDescription}, " +
             $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}");
@@ -59,6 +60,7 @@ internal static class ClassifierTrainBenchmark
         Console.WriteLine($"each window: {warm} + {steps} steps; timed: the last {steps}, {workload.MeasuredPositions:N0} positions " +
             $"(batch × padded length, as pytorch_ref counts), {workload.MeasuredTokens:N0} real tokens");
         Console.WriteLine($"reading every batch through the trainer's reader: {1000 * workload.ReadSeconds():F1} ms (inside a Fit's fixed cost)");
+        Console.WriteLine($"machine limit, {flops.Gemm}");
 
         var results = new Dictionary<string, Result>();
         foreach (bool mp in mixed) TimeGroup(workload, mp, windows, results);
@@ -78,6 +80,8 @@ internal static class ClassifierTrainBenchmark
                 (skipMemory ? "" : $" {r.PeakRssMb,11:F0} {r.AboveBeforeMb,8:F0}"));
         }
 
+        flops.Print(results.Keys.Select(name => (name, Rate(name), ModelFlopsReport.IsBFloat16(name))));
+
         var ratios = new RatioReport();
         ratios.AddTrainerRatios(mixed, warm + steps, Rate, name => workload.AllPositions / results[name].FitSeconds);
 
@@ -95,7 +99,7 @@ internal static class ClassifierTrainBenchmark
             ["windows"] = windows,
             ["measured_positions"] = workload.MeasuredPositions,
             ["measured_tokens"] = workload.MeasuredTokens,
-            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)new Dictionary<string, object?>
+            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)flops.Extend(new Dictionary<string, object?>
             {
                 ["positions_per_s"] = Math.Round(Rate(r.Key)),
                 ["tokens_per_s"] = Math.Round(workload.MeasuredTokens / r.Value.SteadySeconds),
@@ -103,10 +107,11 @@ internal static class ClassifierTrainBenchmark
                 ["fit_s"] = r.Key.StartsWith("trainer", StringComparison.Ordinal) ? Math.Round(r.Value.FitSeconds, 3) : null,
                 ["peak_rss_mb"] = double.IsNaN(r.Value.PeakRssMb) ? null : Math.Round(r.Value.PeakRssMb),
                 ["above_before_mb"] = double.IsNaN(r.Value.AboveBeforeMb) ? null : Math.Round(r.Value.AboveBeforeMb),
-            }),
+            }, Rate(r.Key), ModelFlopsReport.IsBFloat16(r.Key))),
             ["pytorch"] = pytorch.ToJson(),
             ["ratios"] = ratios.Values,
         };
+        flops.AddTo(json);
         foreach (var (key, value) in settings.ToJson()) json[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;

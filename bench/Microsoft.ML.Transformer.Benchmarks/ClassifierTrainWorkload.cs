@@ -46,6 +46,9 @@ internal sealed class ClassifierTrainWorkload
 
     public long AllPositions => Batches.Sum(b => (long)b.Count * b.Length);
 
+    /// <summary>Model FLOPs of the measured steps (<see cref="ModelFlops"/>; the binary model has one logit).</summary>
+    public double MeasuredModelFlops => Measured.Sum(b => ModelFlops.ClassifierStep(Settings.Config(), b.Count, b.Length, outputs: 1));
+
     /// <summary>
     /// One Fit of warm + steps optimizer steps (<see cref="TrainerComparison.TimeFit"/>): the steady time of the last
     /// <see cref="Steps"/> (whole steps of the trainer's loop: batch, forward, loss, backward, clipping, AdamW, progress),

@@ -18,7 +18,7 @@ internal static class LanguageModelTrainBenchmark
           --steps        timed optimizer steps per window (default 6); a trainer window is one Fit of warm + steps steps
           --warm-steps   steps of each Fit before its timed part (default 2, at least 1)
           --windows      timed windows per path, trainer and raw loop interleaved (default 5)
-          --precision    auto (default: the trainer's own choice on this machine, bf16 with AMX-BF16, else fp32), bf16, fp32, or both
+          --precision    auto (default: the trainer's own choice on this machine, measured), bf16, fp32, or both
           --raw-accuracy the raw loop also counts correct next tokens (argmax, read back) as the trainer does; off: it does not
           --data         a text file (e.g. ../shared/data/tinyshakespeare/input.txt): its first (warm + steps) × batch windows of
                          characters are the training text; default: synthetic text (65 distinct characters)
@@ -29,7 +29,7 @@ internal static class LanguageModelTrainBenchmark
     {
         LanguageModelSettings settings = LanguageModelSettings.Parse(args, LanguageModelSettings.Default);
         int steps = args.GetInt("steps", 6), warm = args.GetInt("warm-steps", 2), windows = args.GetInt("windows", 5);
-        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto");
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto", settings.ModelDimension, settings.InnerDimension);
         bool rawAccuracy = args.GetFlag("raw-accuracy");
         string? data = args.GetString("data");
         args.ThrowIfUnread();
@@ -39,6 +39,8 @@ internal static class LanguageModelTrainBenchmark
             $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}");
         Console.WriteLine($"settings: {settings}");
         var workload = new LanguageModelTrainWorkload(settings, warm, steps, data, rawAccuracy);
+        var flops = new ModelFlopsReport(GemmRate.Measure(), workload.MeasuredModelFlops / workload.MeasuredTokens);
+        Console.WriteLine($"machine limit, {flops.Gemm}");
         Console.WriteLine($"text: {workload.Source}; character tokenizer: vocabulary {workload.Vocabulary} (7 special tokens included); " +
             $"stream {workload.StreamTokens:N0} tokens ([EOS] + the characters)");
         Console.WriteLine($"model: {workload.Config}");
@@ -64,6 +66,8 @@ internal static class LanguageModelTrainBenchmark
                 (trainer ? $"{r.Fit,6:F2} {fixedCost,11:F2} {workload.AllTokens / r.Fit,15:N0}" : ""));
         }
 
+        flops.Print(results.Keys.Select(name => (name, Rate(name), ModelFlopsReport.IsBFloat16(name))));
+
         var ratios = new RatioReport();
         ratios.AddTrainerRatios(mixed, warm + steps, Rate, name => workload.AllTokens / results[name].Fit);
         Console.WriteLine($"PyTorch reference (train tokens/s): {PyTorchLanguageModelReference.Note}");
@@ -84,16 +88,17 @@ internal static class LanguageModelTrainBenchmark
             ["raw_accuracy"] = rawAccuracy,
             ["measured_tokens"] = workload.MeasuredTokens,
             ["checks_first_step_loss_abs_diff"] = checks,
-            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)new Dictionary<string, object?>
+            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)flops.Extend(new Dictionary<string, object?>
             {
                 ["tokens_per_s"] = Math.Round(Rate(r.Key)),
                 ["ms_per_step"] = Math.Round(1000 * r.Value.Steady / steps, 1),
                 ["fit_s"] = r.Key.StartsWith("trainer", StringComparison.Ordinal) ? Math.Round(r.Value.Fit, 3) : null,
-            }),
+            }, Rate(r.Key), ModelFlopsReport.IsBFloat16(r.Key))),
             ["pytorch"] = PyTorchLanguageModelReference.ToJson("train_tokens_per_s"),
             ["ratios"] = ratios.Values,
             ["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb()),
         };
+        flops.AddTo(json);
         foreach (var (key, value) in settings.ToJson()) json[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;

@@ -73,6 +73,9 @@ internal sealed class LanguageModelTrainWorkload : ITrainerWorkload<RawLanguageM
 
     public long AllTokens => Batches.Sum(b => (long)b.Tokens);
 
+    /// <summary>Model FLOPs of the measured steps (<see cref="ModelFlops"/>).</summary>
+    public double MeasuredModelFlops => Measured.Sum(b => ModelFlops.LanguageModelStep(Config, b.Rows, b.Context));
+
     /// <summary>One Fit of warm + steps optimizer steps (<see cref="TrainerComparison.TimeFit"/>); checks that the estimator
     /// built the raw loop's model and tokenized the text into the raw loop's stream.</summary>
     public FitTiming TimeTrainer(bool mixedPrecision)

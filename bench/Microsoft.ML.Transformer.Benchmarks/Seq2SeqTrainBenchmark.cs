@@ -19,7 +19,7 @@ internal static class Seq2SeqTrainBenchmark
           --steps        timed optimizer steps per window (default 6); a trainer window is one Fit of warm + steps steps
           --warm-steps   steps of each Fit before its timed part (default 2, at least 1)
           --windows      timed windows per path, trainer and raw loop interleaved (default 5)
-          --precision    auto (default: the trainer's own choice on this machine, bf16 with AMX-BF16, else fp32), bf16, fp32, or both
+          --precision    auto (default: the trainer's own choice on this machine, measured), bf16, fp32, or both
           --raw-accuracy the raw loop also counts correct tokens (argmax, read back) as the trainer does; off: it does not
           --src-len/--tgt-len  tokens of every source / target (fixed size pairs)
           --skip-pytorch do not run pytorch_ref.py --config s2s (its README quotes no seq2seq figure)
@@ -30,7 +30,7 @@ internal static class Seq2SeqTrainBenchmark
     {
         Seq2SeqSettings settings = Seq2SeqSettings.Parse(args, Seq2SeqSettings.Default);
         int steps = args.GetInt("steps", 6), warm = args.GetInt("warm-steps", 2), windows = args.GetInt("windows", 5);
-        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto");
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto", settings.ModelDimension, settings.FeedForward);
         bool skipPytorch = args.GetFlag("skip-pytorch"), rawAccuracy = args.GetFlag("raw-accuracy");
         string script = args.GetString("pytorch-ref") ?? PyTorchReference.DefaultScript;
         args.ThrowIfUnread();
@@ -40,6 +40,8 @@ internal static class Seq2SeqTrainBenchmark
             $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}");
         Console.WriteLine($"settings: {settings}");
         var workload = new Seq2SeqTrainWorkload(settings, warm, steps, rawAccuracy);
+        var flops = new ModelFlopsReport(GemmRate.Measure(), workload.MeasuredModelFlops / workload.MeasuredTargetPositions);
+        Console.WriteLine($"machine limit, {flops.Gemm}");
         Console.WriteLine($"model: {workload.Config}");
         Console.WriteLine($"data: {workload.Batches.Count * settings.Batch} pairs in memory; the trainer's batches (also the raw loop's): " +
             $"{workload.Batches.Count} × [{settings.Batch} × {settings.SourceLength}] sources, [{settings.Batch} × {settings.TargetLength}] targets");
@@ -64,6 +66,8 @@ internal static class Seq2SeqTrainBenchmark
                 (trainer ? $"{r.Fit,6:F2} {fixedCost,11:F2} {workload.AllTargetPositions / r.Fit,15:N0}" : ""));
         }
 
+        flops.Print(results.Keys.Select(name => (name, Rate(name), ModelFlopsReport.IsBFloat16(name))));
+
         var ratios = new RatioReport();
         ratios.AddTrainerRatios(mixed, warm + steps, Rate, name => workload.AllTargetPositions / results[name].Fit);
         string best = results.ContainsKey("trainer-bf16") ? "trainer-bf16" : "trainer-fp32";
@@ -84,17 +88,18 @@ internal static class Seq2SeqTrainBenchmark
             ["measured_target_positions"] = workload.MeasuredTargetPositions,
             ["measured_tokens"] = workload.MeasuredTokens,
             ["checks_first_step_loss_abs_diff"] = checks,
-            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)new Dictionary<string, object?>
+            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)flops.Extend(new Dictionary<string, object?>
             {
                 ["target_tokens_per_s"] = Math.Round(Rate(r.Key)),
                 ["tokens_per_s"] = Math.Round(workload.MeasuredTokens / r.Value.Steady),
                 ["ms_per_step"] = Math.Round(1000 * r.Value.Steady / steps, 1),
                 ["fit_s"] = r.Key.StartsWith("trainer", StringComparison.Ordinal) ? Math.Round(r.Value.Fit, 3) : null,
-            }),
+            }, Rate(r.Key), ModelFlopsReport.IsBFloat16(r.Key))),
             ["pytorch"] = pytorch.ToJson(),
             ["ratios"] = ratios.Values,
             ["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb()),
         };
+        flops.AddTo(json);
         foreach (var (key, value) in settings.ToJson()) json[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;

@@ -61,6 +61,10 @@ internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining
 
     public long AllTargetPositions => Batches.Sum(b => (long)b.Targets!.Tokens + b.Count);
 
+    /// <summary>Model FLOPs of the measured steps (<see cref="ModelFlops"/>): every row has the full source and target
+    /// lengths (checked when the batches are made); the decoder reads [BOS] + the target.</summary>
+    public double MeasuredModelFlops => Measured.Sum(b => ModelFlops.Seq2SeqStep(Config, b.Count, Settings.SourceLength, Settings.TargetLength + 1));
+
     /// <summary>
     /// One Fit of warm + steps optimizer steps (<see cref="TrainerComparison.TimeFit"/>): the steady time of the last
     /// <see cref="Steps"/> (whole steps of the trainer's loop: batch, teacher forcing, forward, loss, token accuracy, backward,

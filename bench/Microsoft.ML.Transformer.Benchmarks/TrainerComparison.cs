@@ -17,11 +17,13 @@ internal static class TrainerComparison
     /// loop seeded with it draws the trainer's dropout masks in its first step.</summary>
     public static int DropoutSeed(int seed) => unchecked(seed * 7919 + 17);
 
-    /// <summary>Reads <c>--precision</c>: auto (what the trainers' default, MixedPrecision = null, picks on this machine:
-    /// bf16 on a CPU with AMX-BF16, else fp32), bf16, fp32, or both (bf16 first).</summary>
-    public static bool[] ParsePrecision(BenchmarkArgs args, string defaultValue) => (args.GetString("precision") ?? defaultValue) switch
+    /// <summary>Reads <c>--precision</c>: auto (what the trainers' default, MixedPrecision = null, picks on this machine for
+    /// a model of width <paramref name="modelDimension"/> and feed-forward width <paramref name="feedForward"/>: the
+    /// measured choice, PrecisionProbe), bf16, fp32, or both (bf16 first).</summary>
+    public static bool[] ParsePrecision(BenchmarkArgs args, string defaultValue, int modelDimension, int feedForward)
+        => (args.GetString("precision") ?? defaultValue) switch
     {
-        "auto" => [new SequenceToSequenceOptions().UsesMixedPrecision],
+        "auto" => [new SequenceToSequenceOptions { Shape = { ModelDimension = modelDimension, FeedForwardDimension = feedForward } }.UsesMixedPrecision],
         "both" => [true, false],
         "bf16" => [true],
         "fp32" => [false],

@@ -58,22 +58,6 @@ internal static class TrainingDevice
         return new Device(DeviceType.CUDA, index);
     }
 
-    /// <summary>
-    /// Whether bf16 mixed precision is the faster way to train on a device of type <paramref name="type"/>, which is
-    /// what <see cref="TransformerTrainingOptions.MixedPrecision"/> = null chooses. CUDA: yes; TorchSharp 0.107 does not
-    /// expose the compute capability, and libtorch runs bf16 on every CUDA GPU it supports (natively from compute
-    /// capability 8.0, Ampere). CPU: only with AMX-BF16 (<see cref="CpuFeatures"/>). Other devices: no.
-    /// </summary>
-    public static bool PrefersBFloat16(DeviceType type) => PrefersBFloat16(type, CpuFeatures.HasAmxBFloat16);
-
-    /// <summary><see cref="PrefersBFloat16(DeviceType)"/> with the CPU's AMX support given, for tests.</summary>
-    internal static bool PrefersBFloat16(DeviceType type, bool cpuHasAmxBFloat16) => type switch
-    {
-        DeviceType.CUDA => true,
-        DeviceType.CPU => cpuHasAmxBFloat16,
-        _ => false,
-    };
-
     /// <summary>The type of device <paramref name="spec"/> asks for (CUDA for "cuda" and "cuda:N", else the CPU), without
     /// checking that it exists or rejecting a malformed value (<see cref="Resolve(string?, bool, Action{string})"/> does).</summary>
     public static DeviceType RequestedType(string? spec)

@@ -18,6 +18,7 @@ internal sealed class TrainingLoop<TBatch>
     private readonly IHost _host;
     private readonly TransformerTrainingOptions _options;
     private readonly ITrainingTask<TBatch> _task;
+    private readonly PrecisionChoice _precision;
     private readonly ScalarType? _autocast;
     private readonly bool _onCpu;
     private readonly int _seed;
@@ -27,7 +28,8 @@ internal sealed class TrainingLoop<TBatch>
     public TrainingLoop(IHost host, TransformerTrainingOptions options, ITrainingTask<TBatch> task, Device device, int seed, string fingerprint)
     {
         (_host, _options, _task, _seed, _fingerprint) = (host, options, task, seed, fingerprint);
-        _autocast = (options.MixedPrecision ?? TrainingDevice.PrefersBFloat16(device.type)) ? ScalarType.BFloat16 : null;
+        _precision = options.Precision(device.type);
+        _autocast = _precision.BFloat16 ? ScalarType.BFloat16 : null;
         _onCpu = device.type == DeviceType.CPU;
     }
 
@@ -71,7 +73,7 @@ internal sealed class TrainingLoop<TBatch>
             entry.SetMetric(1, meter.LastAccuracy);
         });
         channel.Info($"Training for {_options.Epochs} epochs of about {stepsPerEpoch} optimizer steps ({rows} rows in {batchesPerEpoch} batches" +
-                     $" × {_options.GradientAccumulationSteps}), {PrecisionDescription()}" +
+                     $" × {_options.GradientAccumulationSteps}), {_precision.Description}" +
                      (DenormalFlush.Available ? $"; denormal floats flush to zero ({DenormalFlush.OptOutVariable}=0 keeps them)." : "."));
 
         for (int epoch = run.EpochsDone; epoch < _options.Epochs && !run.Stopped; epoch++)
@@ -152,13 +154,4 @@ internal sealed class TrainingLoop<TBatch>
         => $"Epoch {s.Epoch}: training loss {s.TrainingLoss:F4}, accuracy {s.TrainingAccuracy:P2}" +
            (s.ValidationLoss is { } vl ? $"; validation loss {vl:F4}, metric {s.ValidationMetric:F4}{(s.IsBest ? " (best)" : "")}" : "") +
            $"; {s.Rows} rows ({s.RowsSkipped} skipped for a missing label), {s.TokensPerSecond:N0} tokens/s, {s.Duration.TotalSeconds:F0} s.";
-
-    /// <summary>The precision for the log, with why when the options left it to the device.</summary>
-    private string PrecisionDescription() => (_autocast is not null, _options.MixedPrecision is null, _onCpu) switch
-    {
-        (true, true, _) => "bf16 mixed precision (MixedPrecision not set: this device runs bf16 faster)",
-        (false, true, true) => "float32 (MixedPrecision not set: this CPU has no AMX-BF16, where bf16 steps are slower; set it to true to force bf16)",
-        (true, _, _) => "bf16 mixed precision",
-        _ => "float32",
-    };
 }

@@ -76,15 +76,23 @@ public abstract class TransformerTrainingOptions
     public bool AllowCpuFallback { get; set; } = true;
 
     /// <summary>bf16 mixed precision: linear layers and attention in bfloat16, parameters, optimizer, LayerNorm, softmax
-    /// and loss in float32. Default null: on where bf16 is the faster choice, that is on CUDA GPUs (tensor cores) and on
-    /// CPUs with AMX-BF16 (Xeon Scalable from the 4th generation), float32 elsewhere, where bf16 steps are slower
-    /// (docs/training.md). true or false forces it. <see cref="UsesMixedPrecision"/> says which applies here.</summary>
+    /// and loss in float32. Default null: on where bf16 is measured to be the faster choice: always on CUDA GPUs (tensor
+    /// cores); on the CPU when a fraction-of-a-second timing of the model's matrix products in both precisions finds bf16
+    /// clearly faster (once per process and model width; the training log gives the figures; docs/training.md).
+    /// true or false forces it, and makes runs with a seed reproduce across processes and machines.
+    /// <see cref="UsesMixedPrecision"/> says which applies here.</summary>
     public bool? MixedPrecision { get; set; }
 
     /// <summary>Whether training with these options runs in bf16 mixed precision on this machine:
-    /// <see cref="MixedPrecision"/> when set, else whether the <see cref="Device"/> it names prefers bf16 (a CUDA device
-    /// that turns out to be absent falls back to the CPU, which then decides).</summary>
-    public bool UsesMixedPrecision => MixedPrecision ?? TrainingDevice.PrefersBFloat16(TrainingDevice.RequestedType(Device));
+    /// <see cref="MixedPrecision"/> when set, else the measured choice for the <see cref="Device"/> it names and the model
+    /// width of these options (a CUDA device that turns out to be absent falls back to the CPU, which then decides). On
+    /// the CPU the first call for a model width measures, for a fraction of a second.</summary>
+    public bool UsesMixedPrecision => Precision(TrainingDevice.RequestedType(Device)).BFloat16;
+
+    /// <summary>The precision of a run on a device of <paramref name="type"/>, and why.</summary>
+    internal PrecisionChoice Precision(TorchSharp.DeviceType type)
+        => MixedPrecision is { } forced ? PrecisionChoice.Forced(forced)
+            : PrecisionProbe.Choose(type, Shape.ModelDimension, Shape.FeedForwardDimension ?? 4 * Shape.ModelDimension);
 
     /// <summary>On CUDA: allow TF32 tensor cores for float32 matmuls. Default true.</summary>
     public bool AllowTF32 { get; set; } = true;

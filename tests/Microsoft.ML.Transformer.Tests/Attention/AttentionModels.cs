@@ -15,6 +15,7 @@ public sealed class AttentionModels : IDisposable
         var classifierOptions = new TransformerClassifierOptions
         {
             Shape = { ModelDimension = 16, Heads = 2, Layers = 2, FeedForwardDimension = 32, Dropout = 0 }, Epochs = 1, BatchSize = 16, Seed = 3,
+            MixedPrecision = false,   // float32 whatever the machine measures (see ClassifierData.Options)
         };
         Classifier = Ml.BinaryClassification.Trainers.TransformerOnText("Text", ClassifierTokenizer, classifierOptions).Fit(reviews);
 

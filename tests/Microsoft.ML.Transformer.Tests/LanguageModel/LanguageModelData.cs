@@ -28,6 +28,7 @@ internal static class LanguageModelData
         LearningRate = 1.5e-3,
         Seed = 3,
         ProgressInterval = 1000,
+        MixedPrecision = false,   // float32 whatever the machine measures (see ClassifierData.Options)
     };
 }
 

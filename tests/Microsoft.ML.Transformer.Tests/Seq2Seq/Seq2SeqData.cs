@@ -41,6 +41,7 @@ internal static class Seq2SeqData
         LabelSmoothing = 0,
         Seed = 7,
         ProgressInterval = 1000,
+        MixedPrecision = false,   // float32 whatever the machine measures (see ClassifierData.Options)
     };
 
     /// <summary>Source tokenizer + sequence-to-sequence, fitted on <paramref name="train"/>.</summary>

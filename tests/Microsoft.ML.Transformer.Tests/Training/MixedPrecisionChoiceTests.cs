@@ -4,29 +4,23 @@ using TorchSharp;
 
 namespace Microsoft.ML.Transformer.Tests.Training;
 
-/// <summary>MixedPrecision: null picks bf16 where the device runs it faster (CUDA, CPUs with AMX-BF16); true and false force it.</summary>
+/// <summary>MixedPrecision: null picks bf16 where the device runs it faster (CUDA; CPUs where a short measurement finds it
+/// clearly faster); true and false force it.</summary>
 public class MixedPrecisionChoiceTests
 {
-    private const string CpuInfoHead = "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Processor\n";
+    [Theory]
+    [InlineData(2.0, 1.0, true)]    // bf16 twice as fast
+    [InlineData(1.25, 1.0, true)]   // just the required lead
+    [InlineData(1.2, 1.0, false)]   // faster, but not enough to speed up a whole step
+    [InlineData(1.0, 1.12, false)]  // slower
+    public void OnTheCpuBf16IsChosenWhenItsMeasuredLeadIsLargeEnough(double float32Seconds, double bfloat16Seconds, bool expected)
+        => Assert.Equal(expected, PrecisionProbe.Decide(float32Seconds, bfloat16Seconds, "shape").BFloat16);
 
     [Theory]
-    [InlineData("flags\t\t: fpu sse2 avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n", true)]
-    [InlineData("flags\t\t: fpu sse2 avx512f avx512_bf16 amx_bf16\n", true)]
-    [InlineData("flags\t\t: fpu sse2 avx512f avx512_bf16 avx512_fp16\n", false)] // AVX-512 BF16 alone: no AMX
-    [InlineData("flags\t\t: fpu amx_bf16x amx_tile\n", false)] // a whole flag, not a prefix
-    [InlineData("vmx flags\t: amx_bf16\nflags\t\t: fpu sse2\n", false)] // the virtualization line is not the CPU's flags
-    [InlineData("", false)]
-    public void CpuInfoFlagsSayWhetherTheCpuHasAmxBFloat16(string flags, bool expected)
-        => Assert.Equal(expected, CpuFeatures.CpuInfoListsAmxBFloat16(CpuInfoHead + flags));
-
-    [Theory]
-    [InlineData(DeviceType.CUDA, false, true)]
-    [InlineData(DeviceType.CUDA, true, true)]
-    [InlineData(DeviceType.CPU, true, true)]
-    [InlineData(DeviceType.CPU, false, false)]
-    [InlineData(DeviceType.META, true, false)]
-    public void Bf16IsPreferredOnCudaAndOnAmxCpus(DeviceType type, bool cpuHasAmx, bool expected)
-        => Assert.Equal(expected, TrainingDevice.PrefersBFloat16(type, cpuHasAmx));
+    [InlineData(DeviceType.CUDA, true)]
+    [InlineData(DeviceType.META, false)]
+    public void CudaTakesBf16AndOtherDevicesFloat32WithoutMeasuring(DeviceType type, bool expected)
+        => Assert.Equal(expected, PrecisionProbe.Choose(type, 64, 128).BFloat16);
 
     [Theory]
     [InlineData(true, "cpu", true)]
@@ -37,8 +31,13 @@ public class MixedPrecisionChoiceTests
         => Assert.Equal(expected, new SequenceToSequenceOptions { MixedPrecision = mixedPrecision, Device = device }.UsesMixedPrecision);
 
     [Fact]
-    public void UnsetOnTheCpuMeansBf16ExactlyWhenTheCpuHasAmx()
-        => Assert.Equal(CpuFeatures.HasAmxBFloat16, new SequenceToSequenceOptions { MixedPrecision = null }.UsesMixedPrecision);
+    public void UnsetOnTheCpuIsTheMeasuredChoiceForTheModelWidth()
+        => Assert.Equal(PrecisionProbe.Choose(DeviceType.CPU, 256, 1024).BFloat16,
+            new SequenceToSequenceOptions { MixedPrecision = null, Shape = { ModelDimension = 256 } }.UsesMixedPrecision);
+
+    [Fact]
+    public void TheCpuIsMeasuredOncePerModelWidth()
+        => Assert.Same(PrecisionProbe.Choose(DeviceType.CPU, 64, 128), PrecisionProbe.Choose(DeviceType.CPU, 64, 128));
 
     [Fact]
     public void TheDefaultIsUnset() => Assert.Null(new TransformerClassifierOptions().MixedPrecision);
@@ -64,7 +63,6 @@ public class MixedPrecisionChoiceTests
             Assert.Contains($" × 1), {expected}", announcement);
             Assert.DoesNotContain("MixedPrecision not set", announcement);
         }
-        else if (CpuFeatures.HasAmxBFloat16) Assert.Contains("bf16 mixed precision (MixedPrecision not set: this device runs bf16 faster)", announcement);
-        else Assert.Contains("float32 (MixedPrecision not set: this CPU has no AMX-BF16", announcement);
+        else Assert.Contains($" × 1), {(options.UsesMixedPrecision ? "bf16 mixed precision" : "float32")} (MixedPrecision not set: measured on this CPU", announcement);
     }
 }
