@@ -39,26 +39,10 @@ internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch>
         return new BatchLoss(loss, correct, batch.Count, batch.Tokens);
     }
 
-    public ValidationResult? Validate(CancellationToken cancellation)
-    {
-        if (_validation is null) return null;
-        _model.eval();
-        double lossSum = 0, correct = 0;
-        long rows = 0;
-        using (no_grad())
-        {
-            foreach (TokenBatch batch in _validation.ReadEpoch(0, cancellation))
-            {
-                using var scope = NewDisposeScope();
-                var (loss, batchCorrect) = LossAndCorrect(batch);
-                lossSum += loss.item<float>() * batch.Count;
-                correct += batchCorrect.item<long>();
-                rows += batch.Count;
-            }
-        }
-        _model.train();
-        return new ValidationResult(lossSum / rows, correct / rows);
-    }
+    public IEnumerable<TokenBatch>? ValidationBatches(CancellationToken cancellation) => _validation?.ReadEpoch(0, cancellation);
+
+    /// <summary>Validation accuracy.</summary>
+    public double ValidationMetric(double meanLoss, double accuracy) => accuracy;
 
     private (Tensor Loss, Tensor Correct) LossAndCorrect(TokenBatch batch)
     {

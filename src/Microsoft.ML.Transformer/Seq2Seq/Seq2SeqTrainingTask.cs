@@ -55,27 +55,10 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
         return new BatchLoss(loss, correct, predicted, batch.Tokens + batch.Targets!.Tokens);
     }
 
-    public ValidationResult? Validate(CancellationToken cancellation)
-    {
-        if (_validation is null) return null;
-        _model.eval();
-        double lossSum = 0, correct = 0;
-        long positions = 0;
-        using (no_grad())
-        {
-            foreach (TokenBatch batch in _validation.ReadEpoch(0, cancellation))
-            {
-                using var scope = NewDisposeScope();
-                var (loss, batchCorrect, predicted) = LossAndCorrect(batch);
-                lossSum += loss.item<float>() * predicted;
-                correct += batchCorrect.item<long>();
-                positions += predicted;
-            }
-        }
-        _model.train();
-        double meanLoss = lossSum / positions;
-        return new ValidationResult(meanLoss, _metric == SequenceToSequenceValidationMetric.Loss ? -meanLoss : correct / positions);
-    }
+    public IEnumerable<TokenBatch>? ValidationBatches(CancellationToken cancellation) => _validation?.ReadEpoch(0, cancellation);
+
+    /// <summary>Token accuracy, or the negated loss per predicted position.</summary>
+    public double ValidationMetric(double meanLoss, double accuracy) => _metric == SequenceToSequenceValidationMetric.Loss ? -meanLoss : accuracy;
 
     /// <summary>Mean loss per target position, correct positions, and the number of positions (target tokens + [EOS]).</summary>
     private (Tensor Loss, Tensor Correct, int Positions) LossAndCorrect(TokenBatch batch)

@@ -78,8 +78,7 @@ internal sealed class TrainingLoop<TBatch>
         {
             var clock = Stopwatch.StartNew();
             var (loss, accuracy, tokens) = TrainEpoch(epoch, optimizer, scheduler, run, meter);
-            ValidationResult? validation;
-            using (Autocast.Enable(_autocast)) validation = _task.Validate(CancellationToken.None);
+            ValidationResult? validation = Validate();
             EpochSummary summary = run.EndEpoch(epoch, loss, accuracy, validation, _task.LastEpoch, tokens / clock.Elapsed.TotalSeconds, clock.Elapsed,
                 _options, _task.Model);
             channel.Info(Describe(summary));
@@ -131,6 +130,15 @@ internal sealed class TrainingLoop<TBatch>
         }
         if (accumulated > 0) Step(optimizer, scheduler, run, meter);   // the epoch's leftover batches
         return (lossSum / Math.Max(examples, 1), correct / Math.Max(examples, 1), tokens);
+    }
+
+    /// <summary>Mean loss and metric on the task's validation batches, or null without them.</summary>
+    private ValidationResult? Validate()
+    {
+        if (_task.ValidationBatches(CancellationToken.None) is not { } batches) return null;
+        ValidationTotals totals;
+        using (Autocast.Enable(_autocast)) totals = ValidationPass.Run(_task.Model, batches, _task.ValidationLoss, CancellationToken.None);
+        return new ValidationResult(totals.MeanLoss, _task.ValidationMetric(totals.MeanLoss, totals.Accuracy));
     }
 
     private void Step(AdamW optimizer, LearningRateScheduler scheduler, RunState run, ProgressMeter meter)
