@@ -159,7 +159,8 @@ internal sealed class TrainingLoop<TBatch>
     private static string Describe(EpochSummary s)
         => $"Epoch {s.Epoch}: training loss {s.TrainingLoss:F4}, accuracy {s.TrainingAccuracy:P2}" +
            (s.ValidationLoss is { } vl ? $"; validation loss {vl:F4}, metric {s.ValidationMetric:F4}{(s.IsBest ? " (best)" : "")}" : "") +
-           $"; {s.Rows} rows ({s.RowsSkipped} skipped for a missing label), {s.TokensPerSecond:N0} tokens/s, {s.Duration.TotalSeconds:F0} s.";
+           $"; {s.Rows} rows{string.Concat(s.SkippedRows.Select(skip => $", {skip.Value} skipped for {skip.Key}"))}, {s.TokensPerSecond:N0} tokens/s, " +
+           $"{s.Duration.TotalSeconds:F0} s.";
 
     /// <summary>The precision for the log, with why when the options left it to the device.</summary>
     private string PrecisionDescription() => (_autocast is not null, _options.MixedPrecision is null, _onCpu) switch

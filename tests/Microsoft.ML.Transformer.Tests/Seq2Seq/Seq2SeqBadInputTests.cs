@@ -55,6 +55,21 @@ public class Seq2SeqBadInputTests
     }
 
     [Fact]
+    public void EmptyTargetSkipsReachTheEpochSummaryAndTheLog()
+    {
+        var ml = new MLContext(seed: 1);
+        Seq2SeqData.Pair[] rows = Seq2SeqData.Letters(64, seed: 3, reverse: false);
+        for (int i = 0; i < rows.Length; i += 4) rows[i].Target = "";
+        var messages = new List<string>();
+        ml.Log += (_, e) => messages.Add(e.Message);
+        using var model = Seq2SeqData.Fit(ml, ml.Data.LoadFromEnumerable(rows), Quick()).LastTransformer;
+        Assert.All(model.TrainingHistory, e => Assert.Equal(16, e.RowsSkipped));
+        Assert.All(model.TrainingHistory, e => Assert.Equal(16, Assert.Single(e.SkippedRows, skip => skip.Key.StartsWith("an empty target")).Value));
+        Assert.Contains(messages, m => m.Contains("48 rows, 16 skipped for an empty target"));
+        Assert.DoesNotContain(messages, m => m.Contains("missing label"));
+    }
+
+    [Fact]
     public void OnlyEmptyTargetsIsAnError()
     {
         var ml = new MLContext(seed: 1);
