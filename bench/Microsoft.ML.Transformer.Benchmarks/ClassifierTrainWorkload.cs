@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Classification;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
@@ -35,9 +36,9 @@ internal sealed class ClassifierTrainWorkload
     public int Steps { get; }
 
     /// <summary>The trainer's batches of epoch 0, in its order; <see cref="Measured"/> are those after the warm steps.</summary>
-    public IReadOnlyList<TokenBatch> Batches { get; }
+    public IReadOnlyList<TokenBatch<long>> Batches { get; }
 
-    public IReadOnlyList<TokenBatch> Measured { get; }
+    public IReadOnlyList<TokenBatch<long>> Measured { get; }
 
     /// <summary>Positions (rows × padded length) of the measured steps.</summary>
     public long MeasuredPositions => Measured.Sum(b => (long)b.Count * b.Length);
@@ -69,13 +70,13 @@ internal sealed class ClassifierTrainWorkload
     /// <summary>The raw loop on the measured batches; the tensors are made from the same arrays inside each step.</summary>
     public double TimeRaw(RawClassifierTraining raw) => TimeRaw(raw, Measured);
 
-    public static double TimeRaw(RawClassifierTraining raw, IEnumerable<TokenBatch> batches)
+    public static double TimeRaw(RawClassifierTraining raw, IEnumerable<TokenBatch<long>> batches)
     {
         long start = Stopwatch.GetTimestamp();
-        foreach (TokenBatch batch in batches)
+        foreach (TokenBatch<long> batch in batches)
         {
             using var scope = NewDisposeScope();
-            raw.Step(batch.IdsTensor(CPU), tensor(Array.ConvertAll(batch.Labels!, l => (float)l)));
+            raw.Step(batch.IdsTensor(CPU), tensor(Array.ConvertAll(batch.Labels, l => (float)l)));
         }
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
@@ -91,14 +92,13 @@ internal sealed class ClassifierTrainWorkload
     }
 
     /// <summary>The reader TransformerClassifierTrainer builds for these options (see its Reader method).</summary>
-    private TokenBatchReader Reader()
+    private TokenBatchReader<long> Reader()
     {
         TransformerClassifierOptions o = Settings.TrainerOptions(epochs: 1, mixedPrecision: true);
-        return new TokenBatchReader(((IHostEnvironment)_ml).Register("bench"), _view, new TokenBatchOptions
+        IHost host = ((IHostEnvironment)_ml).Register("bench");
+        return new TokenBatchReader<long>(host, _view, new TokenBatchOptions
         {
             TokenColumn = o.TokensColumnName,
-            LabelColumn = o.LabelColumnName,
-            LabelKind = TrainingLabelKind.Boolean,
             VocabularySize = Settings.Vocabulary,
             MaxLength = Settings.Length,
             PaddingId = SpecialTokens.Pad,
@@ -106,6 +106,6 @@ internal sealed class ClassifierTrainWorkload
             ShuffleBufferRows = o.ShuffleBufferRows,
             BucketFactor = o.BucketFactor,
             Seed = o.Seed!.Value,
-        });
+        }, ClassLabel.Find(host, _view.Schema, o.LabelColumnName, ClassifierKind.Binary));
     }
 }

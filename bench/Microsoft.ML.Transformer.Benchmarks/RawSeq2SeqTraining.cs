@@ -48,10 +48,10 @@ internal sealed class RawSeq2SeqTraining : IRawTraining
     public long LastCorrect { get; private set; }
 
     /// <summary>One optimizer step on a batch of the trainer's reader; returns the predicted positions (target tokens + [EOS]).</summary>
-    public int Step(TokenBatch batch)
+    public int Step(TokenBatch<int[]> batch)
     {
         using var scope = NewDisposeScope();
-        var (input, labels, positions) = TeacherForcing(batch.Targets!);
+        var (input, labels, positions) = TeacherForcing.Tensors(batch.Labels, _model.Config.MaxLength, LengthMultiple, _model.Config.PaddingId, CPU);
         Tensor loss;
         Tensor? correct;
         using (Autocast.Enable(_autocast))
@@ -62,30 +62,6 @@ internal sealed class RawSeq2SeqTraining : IRawTraining
         if (correct is not null) LastCorrect = correct.item<long>();
         _optimizer.Step();
         return positions;
-    }
-
-    /// <summary>Decoder input [BOS] y_1 … y_n and labels y_1 … y_n [EOS] (ignored after), [B, T], T = longest n + 1 rounded up
-    /// to the estimator's length multiple within max_len.</summary>
-    private (Tensor Input, Tensor Labels, int Positions) TeacherForcing(TokenRows targets)
-    {
-        int rows = targets.Lengths.Length, longest = targets.Lengths.Max() + 1;
-        int length = Math.Max(longest, Math.Min(_model.Config.MaxLength, (longest + LengthMultiple - 1) / LengthMultiple * LengthMultiple));
-        var input = new long[rows * length];
-        var labels = new long[rows * length];
-        Array.Fill(input, _model.Config.PaddingId);
-        Array.Fill(labels, VocabularyLoss.Ignored);
-        int positions = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            int n = targets.Lengths[r];
-            ReadOnlySpan<long> y = targets.Ids.AsSpan(r * targets.Length, n);
-            input[r * length] = SpecialTokens.BeginOfSequence;
-            y.CopyTo(input.AsSpan(r * length + 1, n));
-            y.CopyTo(labels.AsSpan(r * length, n));
-            labels[r * length + n] = SpecialTokens.EndOfSequence;
-            positions += n + 1;
-        }
-        return (tensor(input, [rows, length]), tensor(labels, [rows, length]), positions);
     }
 
     public void Dispose()

@@ -29,7 +29,7 @@ internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining
         Batches = Reader().ReadEpoch(0).ToList();
         if (Batches.Count != warmSteps + steps)
             throw new BenchmarkFailedException($"the reader made {Batches.Count} batches of {rows} rows instead of {warmSteps + steps}.");
-        if (Batches.Any(b => b.Tokens != b.Count * settings.SourceLength || b.Targets!.Tokens != b.Count * settings.TargetLength))
+        if (Batches.Any(b => b.Tokens != b.Count * settings.SourceLength || TeacherForcing.TargetTokens(b) != b.Count * settings.TargetLength))
             throw new BenchmarkFailedException("a batch does not hold full-length sources and targets.");
         Measured = Batches.Skip(warmSteps).ToList();
     }
@@ -47,19 +47,19 @@ internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining
     public Modules.TransformerConfig Config { get; }
 
     /// <summary>The estimator's batches of epoch 0, in its order; <see cref="Measured"/> are those after the warm steps.</summary>
-    public IReadOnlyList<TokenBatch> Batches { get; }
+    public IReadOnlyList<TokenBatch<int[]>> Batches { get; }
 
-    public IReadOnlyList<TokenBatch> Measured { get; }
+    public IReadOnlyList<TokenBatch<int[]>> Measured { get; }
 
     /// <summary>Predicted positions (target tokens + [EOS], what the loss is over) of the measured steps.</summary>
-    public long MeasuredTargetPositions => Measured.Sum(b => (long)b.Targets!.Tokens + b.Count);
+    public long MeasuredTargetPositions => Measured.Sum(b => (long)TeacherForcing.TargetTokens(b) + b.Count);
 
     /// <summary>Source + target tokens of the measured steps (what the trainer's TokensPerSecond counts).</summary>
-    public long MeasuredTokens => Measured.Sum(b => (long)b.Tokens + b.Targets!.Tokens);
+    public long MeasuredTokens => Measured.Sum(b => (long)b.Tokens + TeacherForcing.TargetTokens(b));
 
     long ITrainerWorkload<RawSeq2SeqTraining>.MeasuredUnits => MeasuredTargetPositions;
 
-    public long AllTargetPositions => Batches.Sum(b => (long)b.Targets!.Tokens + b.Count);
+    public long AllTargetPositions => Batches.Sum(b => (long)TeacherForcing.TargetTokens(b) + b.Count);
 
     /// <summary>Model FLOPs of the measured steps (<see cref="ModelFlops"/>): every row has the full source and target
     /// lengths (checked when the batches are made); the decoder reads [BOS] + the target.</summary>
@@ -88,10 +88,10 @@ internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining
 
     public void RawFirstStep(RawSeq2SeqTraining raw) => raw.Step(Batches[0]);
 
-    public static double TimeRaw(RawSeq2SeqTraining raw, IEnumerable<TokenBatch> batches)
+    public static double TimeRaw(RawSeq2SeqTraining raw, IEnumerable<TokenBatch<int[]>> batches)
     {
         long start = Stopwatch.GetTimestamp();
-        foreach (TokenBatch batch in batches) raw.Step(batch);
+        foreach (TokenBatch<int[]> batch in batches) raw.Step(batch);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
@@ -101,25 +101,24 @@ internal sealed class Seq2SeqTrainWorkload : ITrainerWorkload<RawSeq2SeqTraining
 
     /// <summary>The reader SequenceToSequenceEstimator builds for these options (see its Reader method), on the target
     /// tokenizer's output as the estimator makes it.</summary>
-    private TokenBatchReader Reader()
+    private TokenBatchReader<int[]> Reader()
     {
         SequenceToSequenceOptions o = Settings.EstimatorOptions(_targetTokenizer, epochs: 1, mixedPrecision: true);
         var tokenizer = new TokenizerTransformer(_ml, TargetTokensColumn, SyntheticPairs.TargetColumn, _targetTokenizer.Options, _targetTokenizer.Tokenizer);
-        return new TokenBatchReader(((IHostEnvironment)_ml).Register("bench"), tokenizer.Transform(_view), new TokenBatchOptions
+        IHost host = ((IHostEnvironment)_ml).Register("bench");
+        IDataView data = tokenizer.Transform(_view);
+        return new TokenBatchReader<int[]>(host, data, new TokenBatchOptions
         {
             TokenColumn = SyntheticPairs.SourceColumn,
             VocabularySize = Settings.Vocabulary,
             MaxLength = Settings.SourceLength,
             TruncateSource = true,
             LengthMultiple = Seq2SeqTrainingTask.LengthMultiple(TorchSharp.torch.CPU),
-            TargetColumn = TargetTokensColumn,
-            TargetVocabularySize = Settings.Vocabulary,
-            TargetMaxLength = Settings.TargetLength,
             PaddingId = SpecialTokens.Pad,
             BatchSize = o.BatchSize,
             ShuffleBufferRows = o.ShuffleBufferRows,
             BucketFactor = o.BucketFactor,
             Seed = o.Seed!.Value,
-        });
+        }, new TargetSequence(host, data.Schema, TargetTokensColumn, Settings.Vocabulary, Settings.TargetLength, SpecialTokens.Pad));
     }
 }

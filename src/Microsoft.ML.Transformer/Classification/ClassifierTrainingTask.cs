@@ -7,17 +7,17 @@ namespace Microsoft.ML.Transformer.Classification;
 
 /// <summary>The classifier's part of training: batches of token ids and labels, the loss (sigmoid or softmax cross-entropy
 /// with optional label smoothing), accuracy, and validation accuracy as the early-stopping metric.</summary>
-internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch>
+internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch<long>>
 {
     private readonly TransformerClassifierModel _model;
-    private readonly TokenBatchReader _train;
-    private readonly TokenBatchReader? _validation;
+    private readonly TokenBatchReader<long> _train;
+    private readonly TokenBatchReader<long>? _validation;
     private readonly Device _device;
     private readonly ClassifierKind _kind;
     private readonly double _labelSmoothing;
     private readonly long _rows;
 
-    public ClassifierTrainingTask(TransformerClassifierModel model, TokenBatchReader train, TokenBatchReader? validation, Device device,
+    public ClassifierTrainingTask(TransformerClassifierModel model, TokenBatchReader<long> train, TokenBatchReader<long>? validation, Device device,
         ClassifierKind kind, double labelSmoothing, long rows)
     {
         (_model, _train, _validation, _device, _kind, _labelSmoothing, _rows) = (model, train, validation, device, kind, labelSmoothing, rows);
@@ -31,39 +31,23 @@ internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch>
 
     public long CountRows() => _rows;
 
-    public IEnumerable<TokenBatch> ReadEpoch(int epoch, CancellationToken cancellation) => _train.ReadEpoch(epoch, cancellation);
+    public IEnumerable<TokenBatch<long>> ReadEpoch(int epoch, CancellationToken cancellation) => _train.ReadEpoch(epoch, cancellation);
 
-    public BatchLoss Forward(TokenBatch batch)
+    public BatchLoss Forward(TokenBatch<long> batch)
     {
         var (loss, correct) = LossAndCorrect(batch);
         return new BatchLoss(loss, correct, batch.Count, batch.Tokens);
     }
 
-    public ValidationResult? Validate(CancellationToken cancellation)
-    {
-        if (_validation is null) return null;
-        _model.eval();
-        double lossSum = 0, correct = 0;
-        long rows = 0;
-        using (no_grad())
-        {
-            foreach (TokenBatch batch in _validation.ReadEpoch(0, cancellation))
-            {
-                using var scope = NewDisposeScope();
-                var (loss, batchCorrect) = LossAndCorrect(batch);
-                lossSum += loss.item<float>() * batch.Count;
-                correct += batchCorrect.item<long>();
-                rows += batch.Count;
-            }
-        }
-        _model.train();
-        return new ValidationResult(lossSum / rows, correct / rows);
-    }
+    public IEnumerable<TokenBatch<long>>? ValidationBatches(CancellationToken cancellation) => _validation?.ReadEpoch(0, cancellation);
 
-    private (Tensor Loss, Tensor Correct) LossAndCorrect(TokenBatch batch)
+    /// <summary>Validation accuracy.</summary>
+    public double ValidationMetric(double meanLoss, double accuracy) => accuracy;
+
+    private (Tensor Loss, Tensor Correct) LossAndCorrect(TokenBatch<long> batch)
     {
         Tensor ids = batch.IdsTensor(_device);
-        Tensor labels = batch.LabelsTensor(_device);
+        Tensor labels = ClassLabel.Tensor(batch, _device);
         Tensor logits = _model.Forward(ids);
         if (_kind == ClassifierKind.Multiclass)
         {

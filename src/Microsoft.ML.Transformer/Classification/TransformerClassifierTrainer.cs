@@ -41,8 +41,8 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
     {
         _host.CheckValue(input, nameof(input));
         DataViewSchema.Column tokens = TokenIdColumn.Find(_host, input.Schema, _options.TokensColumnName);
-        var labelKind = _kind == ClassifierKind.Binary ? TrainingLabelKind.Boolean : TrainingLabelKind.Key;
-        var (label, classCount) = TrainingLabel.Find(_host, input.Schema, _options.LabelColumnName, labelKind);
+        ClassLabel classLabel = ClassLabel.Find(_host, input.Schema, _options.LabelColumnName, _kind);
+        var (label, classCount) = (classLabel.Column, classLabel.ClassCount);
         if (_kind == ClassifierKind.Multiclass && classCount < 2)
             throw _host.Except($"Label column '{label.Name}' has {classCount} class; a classifier needs at least 2.");
 
@@ -59,12 +59,12 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         {
             if (_options.InitialEncoder is { } source) LoadInitialEncoder(network, source.ExportEncoder());
             network.to(device);
-            TokenBatchReader train = Reader(input, vocabulary, model.MaxLength, seed);
-            TokenBatchReader? validation = _options.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, check: true) : null;
+            TokenBatchReader<long> train = Reader(input, vocabulary, model.MaxLength, seed);
+            TokenBatchReader<long>? validation = _options.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, check: true) : null;
             long rows = RunIdentity.CountRows(input);
             var task = new ClassifierTrainingTask(network, train, validation, device, _kind, _options.LabelSmoothing, rows);
             string fingerprint = RunIdentity.Fingerprint(_options, new { model, _kind, classCount, seed, rows, _options.Pooling });
-            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch>(_host, _options, task, device, seed, fingerprint).Run();
+            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch<long>>(_host, _options, task, device, seed, fingerprint).Run();
 
             var classValues = _kind == ClassifierKind.Multiclass ? ClassValues.Read(label, classCount) : (Names: null, Kind: DataKind.String);
             var config = new ClassifierConfig
@@ -109,7 +109,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
     private TransformerConfig ModelConfig(int vocabulary, int maxLength) => OptionsCheck.Valid(_host, nameof(TransformerClassifierOptions),
         () => (_options.Shape.ToConfig(TransformerStacks.Encoder) with { MaxLength = maxLength, SourceVocabularySize = vocabulary }).Validate());
 
-    private TokenBatchReader Reader(IDataView data, int vocabulary, int maxLength, int seed, bool check = false)
+    private TokenBatchReader<long> Reader(IDataView data, int vocabulary, int maxLength, int seed, bool check = false)
     {
         if (check)
         {
@@ -118,11 +118,9 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
                     "transforms as the training data (e.g. tokenizer.Transform(validation)), or use Trainers.TransformerOnText, which tokenizes it.");
             TokenIdColumn.CheckVocabulary(_host, TokenIdColumn.Find(_host, data.Schema, _options.TokensColumnName), vocabulary);
         }
-        return new TokenBatchReader(_host, data, new TokenBatchOptions
+        return new TokenBatchReader<long>(_host, data, new TokenBatchOptions
         {
             TokenColumn = _options.TokensColumnName,
-            LabelColumn = _options.LabelColumnName,
-            LabelKind = _kind == ClassifierKind.Binary ? TrainingLabelKind.Boolean : TrainingLabelKind.Key,
             VocabularySize = vocabulary,
             MaxLength = maxLength,
             PaddingId = SpecialTokens.Pad,
@@ -130,7 +128,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
             ShuffleBufferRows = _options.ShuffleBufferRows,
             BucketFactor = _options.BucketFactor,
             Seed = seed,
-        });
+        }, ClassLabel.Find(_host, data.Schema, _options.LabelColumnName, _kind));
     }
 
     private void LoadInitialEncoder(TransformerClassifierModel network, EncoderSnapshot snapshot)

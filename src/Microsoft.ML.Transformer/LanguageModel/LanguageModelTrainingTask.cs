@@ -51,13 +51,13 @@ internal sealed class LanguageModelTrainingTask : ITrainingTask<WindowBatch>
         return new BatchLoss(loss, correct, batch.Tokens, batch.Tokens);
     }
 
-    public ValidationResult? Validate(CancellationToken cancellation)
-    {
-        if (_validation is null) return null;
-        double natsPerToken = MeanLoss(_model, _validation, _device, cancellation).NatsPerToken;
-        _model.train();
-        return new ValidationResult(natsPerToken, -natsPerToken);
-    }
+    public IEnumerable<WindowBatch>? ValidationBatches(CancellationToken cancellation) => _validation?.Batches(0, shuffle: false);
+
+    /// <summary>Nats per token without label smoothing, as evaluation reports them (<see cref="MeanLoss"/>).</summary>
+    public BatchLoss ValidationLoss(WindowBatch batch) => Unsmoothed(_model, batch, _device);
+
+    /// <summary>The negated loss: lower nats per token is better.</summary>
+    public double ValidationMetric(double meanLoss, double accuracy) => -meanLoss;
 
     /// <summary>Mean next-token cross-entropy (nats) and correct predictions of one batch.</summary>
     public static (Tensor Loss, Tensor Correct) Loss(DecoderOnlyModel model, WindowBatch batch, Device device, double labelSmoothing = 0)
@@ -68,23 +68,18 @@ internal sealed class LanguageModelTrainingTask : ITrainingTask<WindowBatch>
     }
 
     /// <summary>The model's loss over every window of <paramref name="windows"/> (offset 0, in order), in eval mode
-    /// without gradients: total nats and tokens predicted.</summary>
+    /// without gradients: nats per token, total nats and tokens predicted.</summary>
     public static (double NatsPerToken, double TotalNats, long Tokens) MeanLoss(DecoderOnlyModel model, TokenWindows windows, Device device,
         CancellationToken cancellation)
     {
-        model.eval();
-        double nats = 0;
-        long tokens = 0;
-        using (no_grad())
-        {
-            foreach (WindowBatch batch in windows.Batches(0, shuffle: false))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                nats += Loss(model, batch, device).Loss.item<float>() * (double)batch.Tokens;
-                tokens += batch.Tokens;
-            }
-        }
-        return (tokens == 0 ? double.NaN : nats / tokens, nats, tokens);
+        ValidationTotals totals = ValidationPass.Run(model, windows.Batches(0, shuffle: false), batch => Unsmoothed(model, batch, device), cancellation);
+        return (totals.MeanLoss, totals.LossSum, totals.Examples);
+    }
+
+    /// <summary>One batch's loss without label smoothing, weighted by its predicted tokens.</summary>
+    private static BatchLoss Unsmoothed(DecoderOnlyModel model, WindowBatch batch, Device device)
+    {
+        var (loss, correct) = Loss(model, batch, device);
+        return new BatchLoss(loss, correct, batch.Tokens, batch.Tokens);
     }
 }

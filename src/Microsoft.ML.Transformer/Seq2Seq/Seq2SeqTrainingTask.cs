@@ -11,11 +11,11 @@ namespace Microsoft.ML.Transformer.Seq2Seq;
 /// cross-entropy. Accuracy is token accuracy (share of target positions whose most probable token is right); the
 /// validation metric is token accuracy or the negated loss (<see cref="SequenceToSequenceValidationMetric"/>).
 /// </summary>
-internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
+internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch<int[]>>
 {
     private readonly EncoderDecoder _model;
-    private readonly TokenBatchReader _train;
-    private readonly TokenBatchReader? _validation;
+    private readonly TokenBatchReader<int[]> _train;
+    private readonly TokenBatchReader<int[]>? _validation;
     private readonly Device _device;
     private readonly double _labelSmoothing;
     private readonly long _rows;
@@ -23,7 +23,7 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
     private readonly SequenceToSequenceValidationMetric _metric;
     private readonly bool _batchTokens;
 
-    public Seq2SeqTrainingTask(EncoderDecoder model, TokenBatchReader train, TokenBatchReader? validation, Device device, double labelSmoothing,
+    public Seq2SeqTrainingTask(EncoderDecoder model, TokenBatchReader<int[]> train, TokenBatchReader<int[]>? validation, Device device, double labelSmoothing,
         long rows, SequenceToSequenceValidationMetric metric)
     {
         (_model, _train, _validation, _device, _labelSmoothing, _rows, _metric) = (model, train, validation, device, labelSmoothing, rows, metric);
@@ -47,66 +47,26 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch>
     /// <summary>Batches cut by tokens are counted by reading the first epoch once; by rows, the loop's default.</summary>
     public long? CountBatches() => _batchTokens ? _train.CountBatches(0) : null;
 
-    public IEnumerable<TokenBatch> ReadEpoch(int epoch, CancellationToken cancellation) => _train.ReadEpoch(epoch, cancellation);
+    public IEnumerable<TokenBatch<int[]>> ReadEpoch(int epoch, CancellationToken cancellation) => _train.ReadEpoch(epoch, cancellation);
 
-    public BatchLoss Forward(TokenBatch batch)
+    public BatchLoss Forward(TokenBatch<int[]> batch)
     {
         var (loss, correct, predicted) = LossAndCorrect(batch);
-        return new BatchLoss(loss, correct, predicted, batch.Tokens + batch.Targets!.Tokens);
+        return new BatchLoss(loss, correct, predicted, batch.Tokens + TeacherForcing.TargetTokens(batch));
     }
 
-    public ValidationResult? Validate(CancellationToken cancellation)
-    {
-        if (_validation is null) return null;
-        _model.eval();
-        double lossSum = 0, correct = 0;
-        long positions = 0;
-        using (no_grad())
-        {
-            foreach (TokenBatch batch in _validation.ReadEpoch(0, cancellation))
-            {
-                using var scope = NewDisposeScope();
-                var (loss, batchCorrect, predicted) = LossAndCorrect(batch);
-                lossSum += loss.item<float>() * predicted;
-                correct += batchCorrect.item<long>();
-                positions += predicted;
-            }
-        }
-        _model.train();
-        double meanLoss = lossSum / positions;
-        return new ValidationResult(meanLoss, _metric == SequenceToSequenceValidationMetric.Loss ? -meanLoss : correct / positions);
-    }
+    public IEnumerable<TokenBatch<int[]>>? ValidationBatches(CancellationToken cancellation) => _validation?.ReadEpoch(0, cancellation);
+
+    /// <summary>Token accuracy, or the negated loss per predicted position.</summary>
+    public double ValidationMetric(double meanLoss, double accuracy) => _metric == SequenceToSequenceValidationMetric.Loss ? -meanLoss : accuracy;
 
     /// <summary>Mean loss per target position, correct positions, and the number of positions (target tokens + [EOS]).</summary>
-    private (Tensor Loss, Tensor Correct, int Positions) LossAndCorrect(TokenBatch batch)
+    private (Tensor Loss, Tensor Correct, int Positions) LossAndCorrect(TokenBatch<int[]> batch)
     {
-        var (decoderInput, labels, positions) = TeacherForcing(batch.Targets!);
+        var (decoderInput, labels, positions) = TeacherForcing.Tensors(batch.Labels, _model.Config.MaxLength, _lengthMultiple, _model.Config.PaddingId,
+            _device);
         Tensor hidden = _model.Forward(batch.IdsTensor(_device), decoderInput);                         // [B, T, d_model]
         var (loss, correct) = VocabularyLoss.Compute(hidden, labels, _model.Logits, _model.Config.TargetVocabularySize, _labelSmoothing);
         return (loss, correct!, positions);
-    }
-
-    /// <summary>Decoder input [BOS] y_1 … y_n and labels y_1 … y_n [EOS] (ignored after), both [B, T] with T the longest
-    /// n + 1 rounded up to the length multiple (within max_len).</summary>
-    private (Tensor Input, Tensor Labels, int Positions) TeacherForcing(TokenRows targets)
-    {
-        int rows = targets.Lengths.Length, longest = targets.Lengths.Max() + 1;
-        int length = Math.Max(longest, Math.Min(_model.Config.MaxLength, (longest + _lengthMultiple - 1) / _lengthMultiple * _lengthMultiple));
-        var input = new long[rows * length];
-        var labels = new long[rows * length];
-        Array.Fill(input, _model.Config.PaddingId);
-        Array.Fill(labels, VocabularyLoss.Ignored);
-        int positions = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            int n = targets.Lengths[r];
-            ReadOnlySpan<long> y = targets.Ids.AsSpan(r * targets.Length, n);
-            input[r * length] = SpecialTokens.BeginOfSequence;
-            y.CopyTo(input.AsSpan(r * length + 1, n));
-            y.CopyTo(labels.AsSpan(r * length, n));
-            labels[r * length + n] = SpecialTokens.EndOfSequence;
-            positions += n + 1;
-        }
-        return (tensor(input, [rows, length], device: _device), tensor(labels, [rows, length], device: _device), positions);
     }
 }

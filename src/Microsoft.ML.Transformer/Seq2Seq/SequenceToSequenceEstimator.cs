@@ -67,16 +67,16 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         try
         {
             network.to(device);
-            TokenBatchReader train = Reader(targetTokenizer.Transform(input), model, sourceMaxLength, targetTokenizer.Options.MaxLength, seed, device);
-            TokenBatchReader? validation = _options.ValidationSet is { } valid ? ValidationReader(valid, targetTokenizer, model, sourceMaxLength, seed, device) : null;
+            TokenBatchReader<int[]> train = Reader(targetTokenizer.Transform(input), model, sourceMaxLength, targetTokenizer.Options.MaxLength, seed, device);
+            TokenBatchReader<int[]>? validation = _options.ValidationSet is { } valid ? ValidationReader(valid, targetTokenizer, model, sourceMaxLength, seed, device) : null;
             long rows = RunIdentity.CountRows(input);
             var task = new Seq2SeqTrainingTask(network, train, validation, device, _options.LabelSmoothing, rows, _options.ValidationMetric);
             string fingerprint = RunIdentity.Fingerprint(_options, new { model, seed, rows, targetVocabulary = targetTokenizer.VocabularySize, _options.ValidationMetric,
                 _options.BatchTokens });
-            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch>(_host, _options, task, device, seed, fingerprint).Run();
-            if (train.LastEpoch is { } last && (last.RowsTruncated > 0 || last.RowsSkippedEmptyTarget > 0))
+            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch<int[]>>(_host, _options, task, device, seed, fingerprint).Run();
+            if (train.LastEpoch is { } last && (last.RowsTruncated > 0 || last.RowsSkipped > 0))
                 channel.Warning($"Training data: {last.RowsTruncated} sources longer than {sourceMaxLength} tokens were cut to that length; " +
-                    $"{last.RowsSkippedEmptyTarget} rows with an empty target in '{_targetTextColumnName}' were skipped.");
+                    $"{last.RowsSkipped} rows with an empty target in '{_targetTextColumnName}' were skipped.");
 
             var config = new Seq2SeqConfig
             {
@@ -147,7 +147,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
             TieOutputProjection = _options.TieOutputProjection,
         }).Validate());
 
-    private TokenBatchReader ValidationReader(IDataView data, TokenizerTransformer targetTokenizer, TransformerConfig model, int sourceMaxLength, int seed,
+    private TokenBatchReader<int[]> ValidationReader(IDataView data, TokenizerTransformer targetTokenizer, TransformerConfig model, int sourceMaxLength, int seed,
         Device device)
     {
         if (data.Schema.GetColumnOrNull(_sourceTokensColumnName) is null)
@@ -158,7 +158,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         return Reader(targetTokenizer.Transform(data), model, sourceMaxLength, targetTokenizer.Options.MaxLength, seed, device);
     }
 
-    private TokenBatchReader Reader(IDataView data, TransformerConfig model, int sourceMaxLength, int targetMaxLength, int seed, Device device)
+    private TokenBatchReader<int[]> Reader(IDataView data, TransformerConfig model, int sourceMaxLength, int targetMaxLength, int seed, Device device)
         => new(_host, data, new TokenBatchOptions
         {
             TokenColumn = _sourceTokensColumnName,
@@ -166,14 +166,11 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
             MaxLength = sourceMaxLength,
             TruncateSource = true,
             LengthMultiple = Seq2SeqTrainingTask.LengthMultiple(device),
-            TargetColumn = TargetTokensColumn,
-            TargetVocabularySize = model.TargetVocabularySize,
-            TargetMaxLength = targetMaxLength,
             PaddingId = SpecialTokens.Pad,
             BatchSize = _options.BatchSize,
             BatchTokens = _options.BatchTokens,
             ShuffleBufferRows = _options.ShuffleBufferRows,
             BucketFactor = _options.BucketFactor,
             Seed = seed,
-        });
+        }, new TargetSequence(_host, data.Schema, TargetTokensColumn, model.TargetVocabularySize, targetMaxLength, SpecialTokens.Pad));
 }

@@ -7,11 +7,11 @@ internal sealed class EpochStatistics
 
     public long RowsUsed { get; internal set; }
 
-    /// <summary>Rows dropped because their label is missing (key 0).</summary>
-    public long RowsSkippedMissingLabel { get; internal set; }
+    /// <summary>Rows dropped, by the reason their task gave (e.g. "a missing label in 'Label'").</summary>
+    public Dictionary<string, long> SkippedByReason { get; } = [];
 
-    /// <summary>Rows dropped because their target sequence is empty (sequence-to-sequence).</summary>
-    public long RowsSkippedEmptyTarget { get; internal set; }
+    /// <summary>Rows dropped for any reason.</summary>
+    public long RowsSkipped => SkippedByReason.Values.Sum();
 
     /// <summary>Rows whose source was cut to max_len.</summary>
     public long RowsTruncated { get; internal set; }
@@ -25,8 +25,9 @@ internal sealed class EpochStatistics
     /// <summary>Share of the batches' positions that are padding: what length bucketing keeps low.</summary>
     public double PaddingFraction => Tokens + PaddedPositions == 0 ? 0 : (double)PaddedPositions / (Tokens + PaddedPositions);
 
+    public void Skip(string reason) => SkippedByReason[reason] = SkippedByReason.GetValueOrDefault(reason) + 1;
+
     public override string ToString()
-        => $"{RowsRead} rows read, {RowsUsed} used, {RowsSkippedMissingLabel} skipped (missing label), " +
-           $"{RowsSkippedEmptyTarget} skipped (empty target), {RowsTruncated} truncated; {Batches} batches, " +
+        => $"{RowsRead} rows read, {RowsUsed} used, {RowsSkipped} skipped, {RowsTruncated} truncated; {Batches} batches, " +
            $"{Tokens} tokens, {PaddingFraction:P1} padding";
 }

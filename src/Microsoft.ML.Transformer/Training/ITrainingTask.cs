@@ -31,8 +31,15 @@ internal interface ITrainingTask<TBatch>
     /// <summary>Forward pass and loss of one batch, in training mode.</summary>
     BatchLoss Forward(TBatch batch);
 
-    /// <summary>Loss and metric on the validation set (eval mode, no gradients), or null without one.</summary>
-    ValidationResult? Validate(CancellationToken cancellation);
+    /// <summary>The validation batches, the same every epoch, or null without a validation set.</summary>
+    IEnumerable<TBatch>? ValidationBatches(CancellationToken cancellation);
+
+    /// <summary>Loss of one validation batch, weighted by its examples; the loop runs it in eval mode without gradients.
+    /// The training loss by default.</summary>
+    BatchLoss ValidationLoss(TBatch batch) => Forward(batch);
+
+    /// <summary>The metric early stopping maximizes, from the validation's mean loss and accuracy.</summary>
+    double ValidationMetric(double meanLoss, double accuracy);
 }
 
 /// <summary>A batch's mean loss (float32 scalar, with a graph), its correct predictions (a scalar tensor) out of

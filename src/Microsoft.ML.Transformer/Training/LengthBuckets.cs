@@ -24,14 +24,15 @@ internal static class LengthBuckets
     /// not a whole number of them (only the epoch's last window) the short batch comes last, cut from a random place in
     /// the sorted order. By tokens: each batch takes the next rows in length order while they fit the token budget.
     /// </summary>
-    public static IEnumerable<TokenBatch> Cut(PooledRow[] window, BatchCut cut, int paddingId, bool labelled, Random random)
+    public static IEnumerable<TokenBatch<TLabel>> Cut<TLabel>(PooledRow<TLabel>[] window, BatchCut cut, int paddingId, Func<TLabel, int> labelTokens,
+        Random random)
     {
         // Sequence pairs sort by source then target length, so both sides of a batch pad little.
-        int[] lengths = Array.ConvertAll(window, row => row.Target is null ? row.Ids.Length : row.Ids.Length * 65_536 + row.Target.Length);
+        int[] lengths = Array.ConvertAll(window, row => labelTokens(row.Label) is var target and > 0 ? row.Ids.Length * 65_536 + target : row.Ids.Length);
         Array.Sort(lengths, window);
-        List<(int Start, int Count)> batches = cut.Tokens is { } budget ? ByTokens(window, cut, budget) : ByRows(window.Length, cut.Rows, random);
+        List<(int Start, int Count)> batches = cut.Tokens is { } budget ? ByTokens(window, cut, budget, labelTokens) : ByRows(window.Length, cut.Rows, random);
         if (cut.Tokens is not null) random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batches));
-        foreach (var (start, count) in batches) yield return Pack(window.AsSpan(start, count), paddingId, labelled, cut);
+        foreach (var (start, count) in batches) yield return Pack(window.AsSpan(start, count), paddingId, cut);
     }
 
     /// <summary>Full batches in random order, then the short one (if any) from a random batch boundary, so it is not
@@ -51,20 +52,20 @@ internal static class LengthBuckets
 
     /// <summary>Consecutive runs of the sorted rows, each as long as its padded positions stay within
     /// <paramref name="budget"/> and its rows within <see cref="BatchCut.Rows"/> (a row alone over budget is a batch).</summary>
-    private static List<(int Start, int Count)> ByTokens(PooledRow[] sorted, BatchCut cut, int budget)
+    private static List<(int Start, int Count)> ByTokens<TLabel>(PooledRow<TLabel>[] sorted, BatchCut cut, int budget, Func<TLabel, int> labelTokens)
     {
         var batches = new List<(int, int)>();
         int start = 0, longestSource = 0, longestTarget = 0;
         for (int i = 0; i < sorted.Length; i++)
         {
-            int source = Math.Max(longestSource, sorted[i].Ids.Length), target = Math.Max(longestTarget, sorted[i].Target?.Length ?? 0);
+            int source = Math.Max(longestSource, sorted[i].Ids.Length), target = Math.Max(longestTarget, labelTokens(sorted[i].Label));
             int count = i - start + 1;
             long positions = (long)count * (cut.Padded(source, cut.MaxLength) + (target == 0 ? 0 : cut.Padded(target, int.MaxValue)));
             if (count > 1 && (positions > budget || count > cut.Rows))
             {
                 batches.Add((start, i - start));
                 start = i;
-                (source, target) = (sorted[i].Ids.Length, sorted[i].Target?.Length ?? 0);
+                (source, target) = (sorted[i].Ids.Length, labelTokens(sorted[i].Label));
             }
             (longestSource, longestTarget) = (source, target);
         }
@@ -72,38 +73,24 @@ internal static class LengthBuckets
         return batches;
     }
 
-    /// <summary>Packs the rows (and their targets) padded as <see cref="PackRows"/> says.</summary>
-    private static TokenBatch Pack(ReadOnlySpan<PooledRow> rows, int paddingId, bool labelled, BatchCut cut)
-    {
-        var (ids, lengths, longest) = PackRows(rows, static row => row.Ids, paddingId, cut, cut.MaxLength);
-        long[]? labels = labelled ? new long[rows.Length] : null;
-        if (labels is not null) for (int r = 0; r < rows.Length; r++) labels[r] = rows[r].Label;
-        TokenRows? targets = null;
-        if (rows.Length > 0 && rows[0].Target is not null)
-        {
-            var (targetIds, targetLengths, targetLongest) = PackRows(rows, static row => row.Target!, paddingId, cut, int.MaxValue);
-            targets = new TokenRows(targetIds, targetLengths, targetLongest);
-        }
-        return new TokenBatch(ids, lengths, longest, labels, targets);
-    }
-
-    /// <summary>One side of the rows, padded to the longest rounded up to a multiple of <see cref="BatchCut.LengthMultiple"/>
-    /// (at most <paramref name="maxLength"/>): few distinct shapes let oneDNN and cuDNN reuse their compiled kernels.</summary>
-    private static (long[] Ids, int[] Lengths, int Longest) PackRows(ReadOnlySpan<PooledRow> rows, Func<PooledRow, int[]> side, int paddingId,
-        BatchCut cut, int maxLength)
+    /// <summary>Packs the rows' ids padded to the longest rounded up to a multiple of <see cref="BatchCut.LengthMultiple"/>
+    /// (at most max_len): few distinct shapes let oneDNN and cuDNN reuse their compiled kernels.</summary>
+    private static TokenBatch<TLabel> Pack<TLabel>(ReadOnlySpan<PooledRow<TLabel>> rows, int paddingId, BatchCut cut)
     {
         int longest = 0;
-        foreach (PooledRow row in rows) longest = Math.Max(longest, side(row).Length);
-        longest = cut.Padded(longest, maxLength);
+        foreach (PooledRow<TLabel> row in rows) longest = Math.Max(longest, row.Ids.Length);
+        longest = cut.Padded(longest, cut.MaxLength);
         var ids = new long[rows.Length * longest];
         Array.Fill(ids, paddingId);
         var lengths = new int[rows.Length];
+        var labels = new TLabel[rows.Length];
         for (int r = 0; r < rows.Length; r++)
         {
-            int[] rowIds = side(rows[r]);
+            int[] rowIds = rows[r].Ids;
             for (int i = 0; i < rowIds.Length; i++) ids[r * longest + i] = rowIds[i];
             lengths[r] = rowIds.Length;
+            labels[r] = rows[r].Label;
         }
-        return (ids, lengths, longest);
+        return new TokenBatch<TLabel>(ids, lengths, longest, labels);
     }
 }

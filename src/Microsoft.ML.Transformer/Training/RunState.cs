@@ -55,7 +55,7 @@ internal sealed class RunState
             Stopped = true;
         }
         var summary = new EpochSummary(EpochsDone, loss, accuracy, validation?.Loss, validation?.Metric, isBest,
-            stats?.RowsUsed ?? 0, stats?.RowsSkippedMissingLabel ?? 0, tokensPerSecond, duration);
+            stats?.RowsUsed ?? 0, stats?.RowsSkipped ?? 0, tokensPerSecond, duration) { SkippedRows = stats?.SkippedByReason ?? [] };
         History.Add(summary);
         return summary;
     }

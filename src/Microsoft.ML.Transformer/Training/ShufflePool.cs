@@ -1,21 +1,20 @@
 namespace Microsoft.ML.Transformer.Training;
 
-/// <summary>A read row kept until it is batched: its ids (trailing padding trimmed), its class index, and for
-/// sequence-to-sequence data its target ids.</summary>
-internal readonly record struct PooledRow(int[] Ids, long Label, int[]? Target = null);
+/// <summary>A read row kept until it is batched: its ids (trailing padding trimmed) and what its task reads besides.</summary>
+internal readonly record struct PooledRow<TLabel>(int[] Ids, TLabel Label);
 
 /// <summary>
 /// The shuffle buffer: at most <see cref="Capacity"/> rows, taken out in random picks. Rows wait here between the
 /// cursor and the batches, so this capacity, not the data size, bounds the reader's memory.
 /// </summary>
-internal sealed class ShufflePool
+internal sealed class ShufflePool<TRow>
 {
-    private readonly List<PooledRow> _rows;
+    private readonly List<TRow> _rows;
 
     public ShufflePool(int capacity)
     {
         Capacity = capacity;
-        _rows = new List<PooledRow>(capacity);
+        _rows = new List<TRow>(capacity);
     }
 
     public int Capacity { get; }
@@ -24,16 +23,16 @@ internal sealed class ShufflePool
 
     public bool IsFull => _rows.Count == Capacity;
 
-    public void Add(PooledRow row)
+    public void Add(TRow row)
     {
         if (IsFull) throw new InvalidOperationException("The shuffle pool is full.");
         _rows.Add(row);
     }
 
     /// <summary>Removes <paramref name="count"/> rows picked uniformly at random (swap with the last, then drop it).</summary>
-    public PooledRow[] Take(int count, Random random)
+    public TRow[] Take(int count, Random random)
     {
-        var taken = new PooledRow[count];
+        var taken = new TRow[count];
         for (int i = 0; i < count; i++)
         {
             int pick = random.Next(_rows.Count), last = _rows.Count - 1;

@@ -4,18 +4,15 @@ namespace Microsoft.ML.Transformer.Training;
 
 /// <summary>
 /// One training batch: <see cref="Count"/> rows of token ids packed row-major as [Count, Length] with the padding id
-/// after each row's tokens, each row's token count, and the class indices when the data has labels.
+/// after each row's tokens, each row's token count, and each row's label (what its task reads besides the ids).
 /// </summary>
-internal sealed class TokenBatch
+internal sealed class TokenBatch<TLabel>
 {
-    public TokenBatch(long[] ids, int[] lengths, int length, long[]? labels, TokenRows? targets = null)
+    public TokenBatch(long[] ids, int[] lengths, int length, TLabel[] labels)
     {
-        (Ids, Lengths, Length, Labels, Targets) = (ids, lengths, length, labels, targets);
+        (Ids, Lengths, Length, Labels) = (ids, lengths, length, labels);
         foreach (int rowLength in lengths) Tokens += rowLength;
     }
-
-    /// <summary>The rows' target sequences (sequence-to-sequence), or null.</summary>
-    public TokenRows? Targets { get; }
 
     public int Count => Lengths.Length;
 
@@ -26,8 +23,8 @@ internal sealed class TokenBatch
 
     public int[] Lengths { get; }
 
-    /// <summary>Class indices (Boolean: 0/1; key k: k − 1), or null without a label column.</summary>
-    public long[]? Labels { get; }
+    /// <summary>The rows' labels, in row order.</summary>
+    public TLabel[] Labels { get; }
 
     public int Tokens { get; }
 
@@ -35,14 +32,4 @@ internal sealed class TokenBatch
 
     /// <summary>The ids as an int64 tensor [Count, Length] on <paramref name="device"/>.</summary>
     public Tensor IdsTensor(Device device) => tensor(Ids, [Count, Length], device: device);
-
-    /// <summary>The labels as an int64 tensor [Count] on <paramref name="device"/>.</summary>
-    public Tensor LabelsTensor(Device device)
-        => tensor(Labels ?? throw new InvalidOperationException("This batch has no labels."), [Count], device: device);
-}
-
-/// <summary>Token rows packed row-major as [Count, Length], padding after each row's <see cref="Lengths"/> tokens.</summary>
-internal sealed record TokenRows(long[] Ids, int[] Lengths, int Length)
-{
-    public int Tokens => Lengths.Sum();
 }

@@ -1,15 +1,11 @@
 namespace Microsoft.ML.Transformer.Training;
 
-/// <summary>What <see cref="TokenBatchReader"/> reads and how it batches it.</summary>
+/// <summary>Which token column <see cref="TokenBatchReader{TLabel}"/> reads and how it batches it (what else a row holds
+/// is the task's <see cref="IBatchLabel{TLabel}"/>).</summary>
 internal sealed record TokenBatchOptions
 {
     /// <summary>The token column: a vector of Int32 ids or of keys (key k is id k − 1).</summary>
     public required string TokenColumn { get; init; }
-
-    /// <summary>The label column, or null for unlabelled data (language models).</summary>
-    public string? LabelColumn { get; init; }
-
-    public TrainingLabelKind LabelKind { get; init; } = TrainingLabelKind.None;
 
     public required int VocabularySize { get; init; }
 
@@ -17,15 +13,6 @@ internal sealed record TokenBatchOptions
     public required int MaxLength { get; init; }
 
     public int PaddingId { get; init; }
-
-    /// <summary>A second token column read alongside (sequence-to-sequence targets), or null. Rows whose target is
-    /// empty are skipped and counted.</summary>
-    public string? TargetColumn { get; init; }
-
-    public int TargetVocabularySize { get; init; }
-
-    /// <summary>The most target tokens a row may have (more is an error, as for the source).</summary>
-    public int TargetMaxLength { get; init; }
 
     /// <summary>Cut source rows longer than <see cref="MaxLength"/> to it (counted in <see cref="EpochStatistics.RowsTruncated"/>)
     /// instead of failing.</summary>

@@ -4,25 +4,26 @@ using Microsoft.ML.Transformer.Embedding;
 namespace Microsoft.ML.Transformer.Training;
 
 /// <summary>
-/// Streams a token column (and a label) into training batches, one cursor per epoch: rows pass through a bounded
-/// <see cref="ShufflePool"/>, are drawn from it in windows, bucketed by length and cut into batches
+/// Streams a token column, and what the task reads besides (<see cref="IBatchLabel{TLabel}"/>), into training batches,
+/// one cursor per epoch: rows pass through a bounded <see cref="ShufflePool{TRow}"/>, are drawn from it in windows, bucketed by length and cut into batches
 /// (<see cref="LengthBuckets"/>). Memory is bounded by the pool, not the data; the same seed and epoch give the same
 /// batches, and every usable row appears exactly once per epoch.
 /// </summary>
-internal sealed class TokenBatchReader
+internal sealed class TokenBatchReader<TLabel>
 {
     private readonly IExceptionContext _host;
     private readonly IDataView _data;
     private readonly TokenBatchOptions _options;
     private readonly DataViewSchema.Column _tokens;
-    private readonly DataViewSchema.Column? _label, _target;
+    private readonly IBatchLabel<TLabel> _label;
     private readonly int _poolRows, _windowRows;
 
-    public TokenBatchReader(IExceptionContext host, IDataView data, TokenBatchOptions options)
+    public TokenBatchReader(IExceptionContext host, IDataView data, TokenBatchOptions options, IBatchLabel<TLabel> label)
     {
         _host = host;
         _data = data;
         _options = options;
+        _label = label;
         host.CheckParam(options.BatchSize > 0, nameof(options.BatchSize), "must be positive");
         host.CheckParam(options.BatchTokens is null or > 0, nameof(options.BatchTokens), "must be positive");
         host.CheckParam(options.MaxLength > 0, nameof(options.MaxLength), "must be positive");
@@ -37,21 +38,7 @@ internal sealed class TokenBatchReader
 
         _tokens = TokenIdColumn.Find(host, data.Schema, options.TokenColumn);
         TokenIdColumn.CheckVocabulary(host, _tokens, options.VocabularySize);
-        if (options.TargetColumn is { } targetName)
-        {
-            host.CheckParam(options.TargetVocabularySize > 0 && options.TargetMaxLength > 0, nameof(options.TargetColumn), "needs a target vocabulary and max length");
-            _target = TokenIdColumn.Find(host, data.Schema, targetName);
-            TokenIdColumn.CheckVocabulary(host, _target.Value, options.TargetVocabularySize);
-        }
-        if (options.LabelKind != TrainingLabelKind.None)
-        {
-            host.CheckParam(options.LabelColumn is not null, nameof(options.LabelColumn), "is needed with a label kind");
-            (_label, ClassCount) = TrainingLabel.Find(host, data.Schema, options.LabelColumn!, options.LabelKind);
-        }
     }
-
-    /// <summary>Classes of the label (2 for Boolean, the key count for keys); 0 without a label.</summary>
-    public int ClassCount { get; }
 
     /// <summary>The token budget of a batch, or null when batches are cut by rows.</summary>
     public int? BatchTokens => _options.BatchTokens;
@@ -70,21 +57,21 @@ internal sealed class TokenBatchReader
     public long CountBatches(int epoch, CancellationToken cancellation = default)
     {
         long count = 0;
-        foreach (TokenBatch _ in ReadEpoch(epoch, cancellation)) count++;
+        foreach (TokenBatch<TLabel> _ in ReadEpoch(epoch, cancellation)) count++;
         return count;
     }
 
     /// <summary>
     /// The batches of epoch <paramref name="epoch"/>. Throws, once the cursor is exhausted, when no row was usable.
     /// </summary>
-    public IEnumerable<TokenBatch> ReadEpoch(int epoch, CancellationToken cancellation = default)
+    public IEnumerable<TokenBatch<TLabel>> ReadEpoch(int epoch, CancellationToken cancellation = default)
     {
         var stats = new EpochStatistics();
         LastEpoch = stats;
         // A source that can shuffle (a cache, a binary file) gives a full random order for free; the pool adds to it.
         Random? sourceRandom = _data.CanShuffle ? new Random(EpochSeed(epoch, 0)) : null;
         var random = new Random(EpochSeed(epoch, 1));
-        var pool = new ShufflePool(_poolRows);
+        var pool = new ShufflePool<PooledRow<TLabel>>(_poolRows);
         using (var source = new RowSource(this, sourceRandom))
         {
             while (Next(source, stats, cancellation) is { } row)
@@ -92,22 +79,21 @@ internal sealed class TokenBatchReader
                 pool.Add(row);
                 PeakBufferedRows = Math.Max(PeakBufferedRows, pool.Count);
                 if (!pool.IsFull) continue;
-                foreach (TokenBatch batch in Emit(pool.Take(_windowRows, random), random, stats)) yield return batch;
+                foreach (TokenBatch<TLabel> batch in Emit(pool.Take(_windowRows, random), random, stats)) yield return batch;
             }
         }
         while (pool.Count > 0)
-            foreach (TokenBatch batch in Emit(pool.Take(Math.Min(_windowRows, pool.Count), random), random, stats)) yield return batch;
+            foreach (TokenBatch<TLabel> batch in Emit(pool.Take(Math.Min(_windowRows, pool.Count), random), random, stats)) yield return batch;
 
         if (stats.RowsUsed == 0)
             throw _host.Except($"No training rows to learn from in column '{_tokens.Name}': {stats.RowsRead} rows read" +
-                (_label is null ? "" : $", {stats.RowsSkippedMissingLabel} skipped for a missing label in '{_label.Value.Name}'") +
-                (_target is null ? "." : $", {stats.RowsSkippedEmptyTarget} skipped for an empty target in '{_target.Value.Name}'."));
+                string.Concat(_label.SkipReasons.Select(reason => $", {stats.SkippedByReason.GetValueOrDefault(reason)} skipped for {reason}")) + ".");
     }
 
-    private IEnumerable<TokenBatch> Emit(PooledRow[] window, Random random, EpochStatistics stats)
+    private IEnumerable<TokenBatch<TLabel>> Emit(PooledRow<TLabel>[] window, Random random, EpochStatistics stats)
     {
         var cut = new BatchCut(_options.BatchSize, _options.BatchTokens, _options.LengthMultiple, _options.MaxLength);
-        foreach (TokenBatch batch in LengthBuckets.Cut(window, cut, _options.PaddingId, _label is not null, random))
+        foreach (TokenBatch<TLabel> batch in LengthBuckets.Cut(window, cut, _options.PaddingId, _label.Tokens, random))
         {
             stats.Batches++;
             stats.Tokens += batch.Tokens;
@@ -116,7 +102,7 @@ internal sealed class TokenBatchReader
         }
     }
 
-    private PooledRow? Next(RowSource source, EpochStatistics stats, CancellationToken cancellation)
+    private PooledRow<TLabel>? Next(RowSource source, EpochStatistics stats, CancellationToken cancellation)
     {
         try
         {
@@ -141,71 +127,49 @@ internal sealed class TokenBatchReader
         return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
-    /// <summary>One cursor over the token and label columns, read row by row into <see cref="PooledRow"/>s.</summary>
+    /// <summary>One cursor over the token and label columns, read row by row into <see cref="PooledRow{TLabel}"/>s.</summary>
     private sealed class RowSource : IDisposable
     {
         private readonly DataViewRowCursor _cursor;
         private readonly TokenIdReader _tokens;
-        private readonly TrainingLabel? _label;
-        private readonly TokenIdReader? _target;
+        private readonly RowLabel<TLabel> _label;
         private readonly long[] _scratch;
 
-        public RowSource(TokenBatchReader reader, Random? random)
+        public RowSource(TokenBatchReader<TLabel> reader, Random? random)
         {
-            var columns = new List<DataViewSchema.Column> { reader._tokens };
-            if (reader._label is { } label) columns.Add(label);
-            if (reader._target is { } target) columns.Add(target);
-            _cursor = reader._data.GetRowCursor(columns, random);
+            _cursor = reader._data.GetRowCursor([reader._tokens, .. reader._label.Columns], random);
             TokenBatchOptions options = reader._options;
             _tokens = new TokenIdReader(reader._host, _cursor, reader._tokens, options.VocabularySize, options.MaxLength, options.PaddingId,
                 options.TruncateSource);
-            if (reader._label is { } column) _label = TrainingLabel.Create(reader._host, _cursor, column, reader.ClassCount);
-            if (reader._target is { } targetColumn)
-                _target = new TokenIdReader(reader._host, _cursor, targetColumn, options.TargetVocabularySize, options.TargetMaxLength, options.PaddingId);
-            _scratch = new long[Math.Max(options.MaxLength, options.TargetMaxLength)];
+            _label = reader._label.Open(_cursor);
+            _scratch = new long[options.MaxLength];
             Shuffled = random is not null;
         }
 
         public bool Shuffled { get; }
 
-        /// <summary>The next row with a label, or null at the end. Rows without one are counted and their tokens not read.</summary>
-        public PooledRow? Next(EpochStatistics stats, CancellationToken cancellation)
+        /// <summary>The next usable row, or null at the end. Rows the label skips are counted by reason and their tokens
+        /// not read.</summary>
+        public PooledRow<TLabel>? Next(EpochStatistics stats, CancellationToken cancellation)
         {
             while (_cursor.MoveNext())
             {
                 cancellation.ThrowIfCancellationRequested();
                 stats.RowsRead++;
-                long label = _label?.Read() ?? 0;
-                if (label == TrainingLabel.Missing)
+                if (_label(out TLabel label) is { } skipped)
                 {
-                    stats.RowsSkippedMissingLabel++;
+                    stats.Skip(skipped);
                     continue;
                 }
-                int[]? target = null;
-                if (_target is not null)
-                {
-                    target = ReadIds(_target);
-                    if (target.Length == 0)
-                    {
-                        stats.RowsSkippedEmptyTarget++;
-                        continue;
-                    }
-                }
                 // Rows without tokens are kept: the model sees an all-padding row, as in scoring.
-                int[] ids = ReadIds(_tokens);
+                int length = _tokens.Read(_scratch);
+                var ids = new int[length];
+                for (int i = 0; i < length; i++) ids[i] = (int)_scratch[i];
                 if (_tokens.Truncated) stats.RowsTruncated++;
                 stats.RowsUsed++;
-                return new PooledRow(ids, label, target);
+                return new PooledRow<TLabel>(ids, label);
             }
             return null;
-        }
-
-        private int[] ReadIds(TokenIdReader reader)
-        {
-            int length = reader.Read(_scratch);
-            var ids = new int[length];
-            for (int i = 0; i < length; i++) ids[i] = (int)_scratch[i];
-            return ids;
         }
 
         public void Dispose() => _cursor.Dispose();

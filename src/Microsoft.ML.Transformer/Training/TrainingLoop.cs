@@ -80,8 +80,7 @@ internal sealed class TrainingLoop<TBatch>
         {
             var clock = Stopwatch.StartNew();
             var (loss, accuracy, tokens) = TrainEpoch(epoch, optimizer, scheduler, run, meter);
-            ValidationResult? validation;
-            using (Autocast.Enable(_autocast)) validation = _task.Validate(CancellationToken.None);
+            ValidationResult? validation = Validate();
             EpochSummary summary = run.EndEpoch(epoch, loss, accuracy, validation, _task.LastEpoch, tokens / clock.Elapsed.TotalSeconds, clock.Elapsed,
                 _options, _task.Model);
             channel.Info(Describe(summary));
@@ -135,6 +134,15 @@ internal sealed class TrainingLoop<TBatch>
         return (lossSum / Math.Max(examples, 1), correct / Math.Max(examples, 1), tokens);
     }
 
+    /// <summary>Mean loss and metric on the task's validation batches, or null without them.</summary>
+    private ValidationResult? Validate()
+    {
+        if (_task.ValidationBatches(CancellationToken.None) is not { } batches) return null;
+        ValidationTotals totals;
+        using (Autocast.Enable(_autocast)) totals = ValidationPass.Run(_task.Model, batches, _task.ValidationLoss, CancellationToken.None);
+        return new ValidationResult(totals.MeanLoss, _task.ValidationMetric(totals.MeanLoss, totals.Accuracy));
+    }
+
     private void Step(AdamW optimizer, LearningRateScheduler scheduler, RunState run, ProgressMeter meter)
     {
         using (var scope = NewDisposeScope())
@@ -153,5 +161,6 @@ internal sealed class TrainingLoop<TBatch>
     private static string Describe(EpochSummary s)
         => $"Epoch {s.Epoch}: training loss {s.TrainingLoss:F4}, accuracy {s.TrainingAccuracy:P2}" +
            (s.ValidationLoss is { } vl ? $"; validation loss {vl:F4}, metric {s.ValidationMetric:F4}{(s.IsBest ? " (best)" : "")}" : "") +
-           $"; {s.Rows} rows ({s.RowsSkipped} skipped for a missing label), {s.TokensPerSecond:N0} tokens/s, {s.Duration.TotalSeconds:F0} s.";
+           $"; {s.Rows} rows{string.Concat(s.SkippedRows.Select(skip => $", {skip.Value} skipped for {skip.Key}"))}, {s.TokensPerSecond:N0} tokens/s, " +
+           $"{s.Duration.TotalSeconds:F0} s.";
 }

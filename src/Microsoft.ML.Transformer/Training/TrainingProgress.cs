@@ -1,3 +1,5 @@
+using Microsoft.ML.Transformer.Training;
+
 namespace Microsoft.ML.Transformer;
 
 /// <summary>A progress report during training (every <see cref="TransformerTrainingOptions.ProgressInterval"/> steps).</summary>
@@ -22,8 +24,19 @@ public sealed record TrainingProgress(int Epoch, int Epochs, long Step, long Tot
 /// <param name="ValidationMetric">The validation metric early stopping watches (accuracy for classifiers), or null.</param>
 /// <param name="IsBest">Whether this epoch has the best validation metric so far (always true without validation).</param>
 /// <param name="Rows">Training rows used this epoch.</param>
-/// <param name="RowsSkipped">Rows skipped for a missing label.</param>
+/// <param name="RowsSkipped">Rows skipped, for any reason (<see cref="SkippedRows"/> says which).</param>
 /// <param name="TokensPerSecond">Real tokens trained on per second over the epoch.</param>
 /// <param name="Duration">Wall time of the epoch, validation included.</param>
 public sealed record EpochSummary(int Epoch, double TrainingLoss, double TrainingAccuracy, double? ValidationLoss,
-    double? ValidationMetric, bool IsBest, long Rows, long RowsSkipped, double TokensPerSecond, TimeSpan Duration);
+    double? ValidationMetric, bool IsBest, long Rows, long RowsSkipped, double TokensPerSecond, TimeSpan Duration)
+{
+    private readonly SkipCounts _skippedRows = SkipCounts.None;
+
+    /// <summary>Rows skipped, by reason (e.g. "a missing label in 'Label'", "an empty target in '…'"); empty in summaries
+    /// saved before reasons were recorded.</summary>
+    public IReadOnlyDictionary<string, long> SkippedRows
+    {
+        get => _skippedRows;
+        init => _skippedRows = new SkipCounts(value);
+    }
+}

@@ -49,9 +49,20 @@ public class Seq2SeqBadInputTests
         Seq2SeqData.Pair[] rows = Seq2SeqData.Letters(64, seed: 3, reverse: false);
         for (int i = 0; i < rows.Length; i += 4) rows[i].Target = "";
         var warnings = new List<string>();
-        ml.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Warning) warnings.Add(e.Message); };
+        var messages = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            if (e.Kind == ChannelMessageKind.Warning) warnings.Add(e.Message);
+            messages.Add(e.Message);
+        };
         using var model = Seq2SeqData.Fit(ml, ml.Data.LoadFromEnumerable(rows), Quick()).LastTransformer;
         Assert.Contains(warnings, w => w.Contains("16 rows with an empty target"));
+
+        // The skips reach every epoch's summary, by reason, and its log line (which has no label to speak of).
+        Assert.All(model.TrainingHistory, e => Assert.Equal(16, e.RowsSkipped));
+        Assert.All(model.TrainingHistory, e => Assert.Equal(16, Assert.Single(e.SkippedRows, skip => skip.Key.StartsWith("an empty target")).Value));
+        Assert.Contains(messages, m => m.Contains("48 rows, 16 skipped for an empty target"));
+        Assert.DoesNotContain(messages, m => m.Contains("missing label"));
     }
 
     [Fact]

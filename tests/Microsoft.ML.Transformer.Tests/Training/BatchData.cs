@@ -1,4 +1,5 @@
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Classification;
 using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.Tests.Training;
@@ -40,11 +41,9 @@ internal static class BatchData
 
     public static IHost Host(MLContext ml) => ((IHostEnvironment)ml).Register("batches");
 
-    public static TokenBatchOptions Options(TrainingLabelKind label = TrainingLabelKind.Boolean) => new()
+    public static TokenBatchOptions Options() => new()
     {
         TokenColumn = "Tokens",
-        LabelColumn = label == TrainingLabelKind.None ? null : "Label",
-        LabelKind = label,
         VocabularySize = Vocabulary,
         MaxLength = MaxLength,
         BatchSize = 8,
@@ -54,11 +53,15 @@ internal static class BatchData
         LengthMultiple = 1,
     };
 
+    /// <summary>A reader of <paramref name="data"/>'s "Tokens" with its "Label" read as a class of <paramref name="kind"/>.</summary>
+    public static TokenBatchReader<long> Reader(MLContext ml, IDataView data, TokenBatchOptions? options = null, ClassifierKind kind = ClassifierKind.Binary)
+        => new(Host(ml), data, options ?? Options(), ClassLabel.Find(Host(ml), data.Schema, "Label", kind));
+
     /// <summary>The rows of a batch sequence as "label:ids" strings, checking that only padding follows each row.</summary>
-    public static List<string> Rows(IEnumerable<TokenBatch> batches)
+    public static List<string> Rows(IEnumerable<TokenBatch<long>> batches)
     {
         var rows = new List<string>();
-        foreach (TokenBatch batch in batches)
+        foreach (TokenBatch<long> batch in batches)
             for (int r = 0; r < batch.Count; r++)
             {
                 ReadOnlySpan<long> row = batch.Ids.AsSpan(r * batch.Length, batch.Length);

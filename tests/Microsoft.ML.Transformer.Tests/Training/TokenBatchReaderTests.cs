@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Classification;
 using Microsoft.ML.Transformer.Training;
 using static Microsoft.ML.Transformer.Tests.Training.BatchData;
 
@@ -22,11 +23,11 @@ public class TokenBatchReaderTests
     {
         var ml = new MLContext(seed: 1);
         IdRow[] rows = MixedLengths(203);
-        var reader = new TokenBatchReader(Host(ml), Data(ml, rows, cached), Options());
+        var reader = Reader(ml, Data(ml, rows, cached));
 
         Assert.Equal(Expected(rows).Order(), Rows(reader.ReadEpoch(epoch, Cancellation)).Order());
         EpochStatistics stats = reader.LastEpoch!;
-        Assert.Equal((203, 203, 0), (stats.RowsRead, stats.RowsUsed, stats.RowsSkippedMissingLabel));
+        Assert.Equal((203, 203, 0), (stats.RowsRead, stats.RowsUsed, stats.RowsSkipped));
         Assert.Equal(rows.Sum(row => row.Tokens.Length), stats.Tokens);
     }
 
@@ -37,7 +38,7 @@ public class TokenBatchReaderTests
     {
         var ml = new MLContext(seed: 1);
         IDataView data = Data(ml, MixedLengths(203), cached);
-        List<string> Epoch(int seed, int epoch) => Rows(new TokenBatchReader(Host(ml), data, Options() with { Seed = seed }).ReadEpoch(epoch, Cancellation));
+        List<string> Epoch(int seed, int epoch) => Rows(Reader(ml, data, Options() with { Seed = seed }).ReadEpoch(epoch, Cancellation));
 
         Assert.Equal(Epoch(5, 2), Epoch(5, 2));
         Assert.NotEqual(Epoch(5, 2), Epoch(5, 3));
@@ -48,7 +49,7 @@ public class TokenBatchReaderTests
     public void OnlyTheEpochsLastBatchIsShort()
     {
         var ml = new MLContext(seed: 1);
-        var reader = new TokenBatchReader(Host(ml), ml.Data.LoadFromEnumerable(MixedLengths(203)), Options());
+        var reader = Reader(ml, ml.Data.LoadFromEnumerable(MixedLengths(203)));
 
         int[] sizes = [.. reader.ReadEpoch(0, Cancellation).Select(batch => batch.Count)];
         Assert.Equal(26, sizes.Length);                        // ⌈203 / 8⌉
@@ -64,9 +65,9 @@ public class TokenBatchReaderTests
     {
         var ml = new MLContext(seed: 1);
         IdRow[] rows = MixedLengths(203);
-        var reader = new TokenBatchReader(Host(ml), ml.Data.LoadFromEnumerable(rows), Options() with { BatchTokens = budget, BatchSize = rowCap });
+        var reader = Reader(ml, ml.Data.LoadFromEnumerable(rows), Options() with { BatchTokens = budget, BatchSize = rowCap });
 
-        List<TokenBatch> batches = [.. reader.ReadEpoch(1, Cancellation)];
+        List<TokenBatch<long>> batches = [.. reader.ReadEpoch(1, Cancellation)];
         Assert.All(batches, batch => Assert.True(batch.Count == 1 || batch.Count * batch.Length <= budget,
             $"{batch.Count} rows × {batch.Length} positions > {budget}"));
         Assert.All(batches, batch => Assert.InRange(batch.Count, 1, rowCap));
@@ -80,8 +81,8 @@ public class TokenBatchReaderTests
     public void BatchLengthsAreRoundedUpToTheMultipleButNeverBeyondMaxLength()
     {
         var ml = new MLContext(seed: 1);
-        var reader = new TokenBatchReader(Host(ml), ml.Data.LoadFromEnumerable(MixedLengths(203)), Options() with { LengthMultiple = 12 });
-        foreach (TokenBatch batch in reader.ReadEpoch(0, Cancellation))
+        var reader = Reader(ml, ml.Data.LoadFromEnumerable(MixedLengths(203)), Options() with { LengthMultiple = 12 });
+        foreach (TokenBatch<long> batch in reader.ReadEpoch(0, Cancellation))
         {
             int longest = Math.Max(batch.Lengths.Max(), 1);
             Assert.Equal(Math.Min((longest + 11) / 12 * 12, MaxLength), batch.Length);   // 25 → 32 (max_len), not 36
@@ -95,7 +96,7 @@ public class TokenBatchReaderTests
         IDataView data = ml.Data.LoadFromEnumerable(MixedLengths(400));
         double Padding(int factor)
         {
-            var reader = new TokenBatchReader(Host(ml), data, Options() with { BucketFactor = factor, ShuffleBufferRows = 128 });
+            var reader = Reader(ml, data, Options() with { BucketFactor = factor, ShuffleBufferRows = 128 });
             _ = reader.ReadEpoch(0, Cancellation).Count();
             return reader.LastEpoch!.PaddingFraction;
         }
@@ -108,9 +109,9 @@ public class TokenBatchReaderTests
     public void HoldsNoMoreRowsThanTheShuffleBufferAndStreams()
     {
         var ml = new MLContext(seed: 1);
-        var reader = new TokenBatchReader(Host(ml), ml.Data.LoadFromEnumerable(MixedLengths(2000)), Options() with { ShuffleBufferRows = 40 });
+        var reader = Reader(ml, ml.Data.LoadFromEnumerable(MixedLengths(2000)), Options() with { ShuffleBufferRows = 40 });
 
-        using (IEnumerator<TokenBatch> batches = reader.ReadEpoch(0, Cancellation).GetEnumerator())
+        using (IEnumerator<TokenBatch<long>> batches = reader.ReadEpoch(0, Cancellation).GetEnumerator())
         {
             Assert.True(batches.MoveNext());
             Assert.Equal(40, reader.LastEpoch!.RowsRead);      // the first batch needs one full pool, not the data
@@ -124,11 +125,11 @@ public class TokenBatchReaderTests
     public void BatchesBecomeInt64TensorsOfIdsAndLabels()
     {
         var ml = new MLContext(seed: 1);
-        var reader = new TokenBatchReader(Host(ml), ml.Data.LoadFromEnumerable(MixedLengths(20)), Options());
-        TokenBatch batch = reader.ReadEpoch(0, Cancellation).First();
+        var reader = Reader(ml, ml.Data.LoadFromEnumerable(MixedLengths(20)));
+        TokenBatch<long> batch = reader.ReadEpoch(0, Cancellation).First();
 
         using var ids = batch.IdsTensor(TorchSharp.torch.CPU);
-        using var labels = batch.LabelsTensor(TorchSharp.torch.CPU);
+        using var labels = ClassLabel.Tensor(batch, TorchSharp.torch.CPU);
         Assert.Equal([batch.Count, batch.Length], ids.shape);
         Assert.Equal(batch.Ids, ids.data<long>().ToArray());
         Assert.Equal(batch.Labels, labels.data<long>().ToArray());
