@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Compute;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Compute;
 using System.Diagnostics;
 using Microsoft.ML.Transformer.Training;
 

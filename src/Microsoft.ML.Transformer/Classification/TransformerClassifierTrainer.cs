@@ -52,7 +52,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using IChannel channel = _host.Start("Fit");
-        Device device = TrainingDevice.ForTraining(_options, channel.Warning);
+        Device device = _options.ResolveDevice(channel.Warning);
 
         var network = new TransformerClassifierModel(model, _options.Pooling, _kind == ClassifierKind.Binary ? 1 : classCount, seed);
         try

@@ -3,6 +3,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer;

@@ -63,7 +63,7 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
 
         TransformerConfig model = ModelConfig(tokenizer.VocabularySize);
         int seed = _options.Seed ?? _host.Rand.Next();
-        Device device = TrainingDevice.ForTraining(_options, channel.Warning);
+        Device device = _options.ResolveDevice(channel.Warning);
         var network = new DecoderOnlyModel(model, seed);
         try
         {

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer;

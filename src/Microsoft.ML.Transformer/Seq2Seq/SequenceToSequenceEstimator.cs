@@ -62,7 +62,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         int seed = _options.Seed ?? _host.Rand.Next();
 
         using IChannel channel = _host.Start("Fit");
-        Device device = TrainingDevice.ForTraining(_options, channel.Warning);
+        Device device = _options.ResolveDevice(channel.Warning);
         var network = new EncoderDecoder(model, seed);
         try
         {

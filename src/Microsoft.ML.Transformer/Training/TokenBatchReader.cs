@@ -1,5 +1,6 @@
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Embedding;
+using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.Training;
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Compute;
 using System.Diagnostics;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Modules;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Compute;
 using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer;
@@ -121,6 +122,15 @@ public abstract class TransformerTrainingOptions
     /// <summary>Rows read ahead when the fitted model transforms a data view; they are scored in sub-batches of rows
     /// of similar length. Default 256.</summary>
     public int ScoringBlockSize { get; set; } = 256;
+
+    /// <summary>The device a trainer trains on (<see cref="TrainingDevice.Resolve(string?, bool, Action{string})"/> of
+    /// <see cref="Device"/>), with TF32 matrix products set as <see cref="AllowTF32"/> says when it is a CUDA device.</summary>
+    internal TorchSharp.torch.Device ResolveDevice(Action<string> warn)
+    {
+        TorchSharp.torch.Device device = TrainingDevice.Resolve(Device, AllowCpuFallback, warn);
+        if (device.type == TorchSharp.DeviceType.CUDA) TorchSharp.torch.backends.cuda.matmul.allow_tf32 = AllowTF32;
+        return device;
+    }
 
     /// <summary>A copy of these options as <typeparamref name="TOptions"/> with its own <see cref="Shape"/>; other
     /// references (callbacks, validation set) are shared.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.ML.Transformer.Compute;
+
 namespace Microsoft.ML.Transformer.Tests.Classification;
 
 /// <summary>Synthetic token tasks small enough to learn in seconds.</summary>

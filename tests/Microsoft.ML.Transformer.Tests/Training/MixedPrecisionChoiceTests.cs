@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Compute;
 using Microsoft.ML.Transformer.Tests.Classification;
 using Microsoft.ML.Transformer.Training;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Compute;
 using System.Runtime.InteropServices;
 using Microsoft.ML.Transformer.Training;
 

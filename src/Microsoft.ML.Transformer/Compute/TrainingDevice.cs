@@ -1,21 +1,12 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Transformer.Training;
+namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>Turns the user's Device option ("cpu", "cuda", "cuda:N") into a TorchSharp device.</summary>
 internal static class TrainingDevice
 {
     private const string AcceptedForms = "\"cpu\", \"cuda\" or \"cuda:N\" (N a 0-based CUDA device index)";
-
-    /// <summary>The device a trainer trains on (<see cref="Resolve(string?, bool, Action{string})"/> of the options), with
-    /// TF32 matrix products set as the options say when it is a CUDA device.</summary>
-    public static Device ForTraining(TransformerTrainingOptions options, Action<string> warn)
-    {
-        Device device = Resolve(options.Device, options.AllowCpuFallback, warn);
-        if (device.type == DeviceType.CUDA) backends.cuda.matmul.allow_tf32 = options.AllowTF32;
-        return device;
-    }
 
     /// <summary>
     /// Parses <paramref name="spec"/> (case-insensitive, trimmed; null or empty means "cpu"; "cuda" means cuda:0).

@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Transformer.Embedding;
+namespace Microsoft.ML.Transformer.Tokenization;
 
 /// <summary>The input rule of the model components: a vector of Int32 token ids or of keys (key k is id k − 1).</summary>
 internal static class TokenIdColumn

@@ -1,7 +1,7 @@
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Serialization;
 
-namespace Microsoft.ML.Transformer.Serialization;
+namespace Microsoft.ML.Transformer.Tokenization;
 
 /// <summary>
 /// A tokenizer saved inside a model component (sequence-to-sequence targets, language models): its config goes into the

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Microsoft.ML.Transformer.Training;
+namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>
 /// Flushes denormal floats (|x| &lt; 1.2e-38) to zero while the library trains or scores, as PyTorch's

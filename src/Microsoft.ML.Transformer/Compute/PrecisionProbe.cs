@@ -4,7 +4,7 @@ using Microsoft.ML.Transformer.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Transformer.Training;
+namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>
 /// Chooses the precision of <see cref="TransformerTrainingOptions.MixedPrecision"/> = null by measuring, because CPU

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Transformer.Training;
+namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>The precision a training run uses, and why, in words for the training log.</summary>
 /// <param name="BFloat16">bf16 mixed precision (true) or float32.</param>

@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Transformer.Embedding;
+namespace Microsoft.ML.Transformer.Tokenization;
 
 /// <summary>
 /// Reads the token ids of a row's token column (Int32 ids or keys, see <see cref="TokenIdColumn"/>), trims trailing

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Microsoft.ML.Transformer.Training;
+namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>
 /// Keeps glibc's malloc from giving memory back to the OS between training steps. libtorch allocates its CPU tensors
