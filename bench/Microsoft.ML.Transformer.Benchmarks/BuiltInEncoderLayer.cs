@@ -16,7 +16,7 @@ internal static class BuiltInEncoderLayer
         if (config.NormFirst || config.Activation != FeedForwardActivation.Relu)
             throw new ArgumentException("The built-in layer is compared in its post-LN, ReLU form only.", nameof(config));
         TransformerEncoderLayer layer = nn.TransformerEncoderLayer(
-            config.ModelDimension, config.Heads, config.InnerDimension, config.Dropout);
+            config.ModelDimension, config.Heads, config.ResolvedFeedForwardDimension, config.Dropout);
         Dictionary<string, Tensor> source = ours.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         Tensor Stacked(string suffix) => cat([.. "qkv".Select(c => source[$"self_attn.w_{c}.{suffix}"])], 0);   // in_proj = [W_q; W_k; W_v]
         var sources = new Dictionary<string, Func<Tensor>>

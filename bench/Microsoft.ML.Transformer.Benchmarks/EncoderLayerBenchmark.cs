@@ -127,7 +127,7 @@ internal static class EncoderLayerBenchmark
             ["benchmark"] = "encoder-layer",
             ["d_model"] = settings.Config.ModelDimension,
             ["heads"] = settings.Config.Heads,
-            ["d_ff"] = settings.Config.InnerDimension,
+            ["d_ff"] = settings.Config.ResolvedFeedForwardDimension,
             ["batch"] = settings.Batch,
             ["seq"] = settings.Length,
             ["mean_length"] = Math.Round(workload.Lengths.Average(), 1),

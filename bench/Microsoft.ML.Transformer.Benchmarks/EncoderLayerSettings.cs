@@ -38,13 +38,13 @@ internal sealed record EncoderLayerSettings(TransformerConfig Config, int Batch,
     /// <summary>The options that reproduce these settings (for a child process).</summary>
     public IEnumerable<string> ToArgs() =>
     [
-        "--model-dim", Str(Config.ModelDimension), "--heads", Str(Config.Heads), "--ff-dim", Str(Config.InnerDimension),
+        "--model-dim", Str(Config.ModelDimension), "--heads", Str(Config.Heads), "--ff-dim", Str(Config.ResolvedFeedForwardDimension),
         "--batch", Str(Batch), "--seq", Str(Length), "--threads", Str(Threads), "--seed", Str(Seed),
         "--dropout", Config.Dropout.ToString("R", CultureInfo.InvariantCulture),
     ];
 
     public override string ToString() =>
-        $"d_model {Config.ModelDimension}, {Config.Heads} heads, d_ff {Config.InnerDimension}, batch {Batch}, seq {Length}, " +
+        $"d_model {Config.ModelDimension}, {Config.Heads} heads, d_ff {Config.ResolvedFeedForwardDimension}, batch {Batch}, seq {Length}, " +
         $"fp32, dropout {Config.Dropout}, {Threads} thread(s), seed {Seed}";
 
     private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ internal sealed record LanguageModelSettings(int ModelDimension, int Heads, int 
     public static LanguageModelSettings Default => new(256, 4, 4, null, 128, 32, Environment.ProcessorCount, 1);
 
     /// <summary>d_ff: <see cref="FeedForward"/>, or 4 · d_model when not given (the estimator's default).</summary>
-    public int InnerDimension => FeedForward ?? 4 * ModelDimension;
+    public int ResolvedFeedForward => FeedForward ?? 4 * ModelDimension;
 
     /// <summary>Tokens predicted per training step: every position of every window.</summary>
     public long TokensPerStep => (long)Batch * Context;
@@ -64,12 +64,12 @@ internal sealed record LanguageModelSettings(int ModelDimension, int Heads, int 
     }.Validate();
 
     public override string ToString() =>
-        $"context {Context}, d_model {ModelDimension}, {Heads} heads, {Layers} layer(s), d_ff {InnerDimension}, batch {Batch}, " +
+        $"context {Context}, d_model {ModelDimension}, {Heads} heads, {Layers} layer(s), d_ff {ResolvedFeedForward}, batch {Batch}, " +
         $"{Threads} thread(s), seed {Seed}";
 
     public Dictionary<string, object> ToJson() => new()
     {
-        ["context"] = Context, ["d_model"] = ModelDimension, ["heads"] = Heads, ["layers"] = Layers, ["d_ff"] = InnerDimension, ["batch"] = Batch,
+        ["context"] = Context, ["d_model"] = ModelDimension, ["heads"] = Heads, ["layers"] = Layers, ["d_ff"] = ResolvedFeedForward, ["batch"] = Batch,
         ["threads"] = Threads, ["cores"] = Environment.ProcessorCount,
     };
 }

@@ -29,7 +29,7 @@ internal static class LanguageModelTrainBenchmark
     {
         LanguageModelSettings settings = LanguageModelSettings.Parse(args, LanguageModelSettings.Default);
         int steps = args.GetInt("steps", 6), warm = args.GetInt("warm-steps", 2), windows = args.GetInt("windows", 5);
-        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto", settings.ModelDimension, settings.InnerDimension);
+        bool[] mixed = TrainerComparison.ParsePrecision(args, "auto", settings.ModelDimension, settings.ResolvedFeedForward);
         bool rawAccuracy = args.GetFlag("raw-accuracy");
         string? data = args.GetString("data");
         args.ThrowIfUnread();

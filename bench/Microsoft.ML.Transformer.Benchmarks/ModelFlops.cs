@@ -43,7 +43,7 @@ internal static class ModelFlops
     private static double SelfAttention(int length, int d) => 4 * Linear(length, d, d) + Attention(length, length, d);
 
     private static double FeedForward(TransformerConfig c, int length)
-        => Linear(length, c.ModelDimension, c.InnerDimension) + Linear(length, c.InnerDimension, c.ModelDimension);
+        => Linear(length, c.ModelDimension, c.ResolvedFeedForwardDimension) + Linear(length, c.ResolvedFeedForwardDimension, c.ModelDimension);
 
     /// <summary>QKᵀ ([q × d_k]·[d_k × k] per head) and AV ([q × k]·[k × d_k]): 2 · 2 · q · k · d_model over all heads.</summary>
     private static double Attention(double queries, double keys, int d) => 4 * queries * keys * d;

@@ -90,8 +90,8 @@ public static class TransformerCatalog
         });
 
     /// <summary>
-    /// Fits a tokenizer on a text column and trains a decoder-only Transformer language model on it (seed 004's
-    /// generator, nanoGPT's GPT). The fitted transformer generates text (<c>Generate</c>), continues the prompts of the
+    /// Fits a tokenizer on a text column and trains a decoder-only Transformer language model on it (the generator of
+    /// Bloem's "Transformers from scratch"; nanoGPT's GPT). The fitted transformer generates text (<c>Generate</c>), continues the prompts of the
     /// same column into <see cref="LanguageModelOptions.CompletionColumnName"/> (<c>Transform</c>) and measures nats per
     /// token and bits per character (<c>Evaluate</c>).
     /// </summary>

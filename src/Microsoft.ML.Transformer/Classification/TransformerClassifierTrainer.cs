@@ -139,7 +139,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         Compare("Shape.ModelDimension", mine.ModelDimension, theirs.ModelDimension);
         Compare("Shape.Heads", mine.Heads, theirs.Heads);
         Compare("Shape.Layers", mine.EncoderLayers, theirs.EncoderLayers);
-        Compare("Shape.FeedForwardDimension", mine.InnerDimension, theirs.InnerDimension);
+        Compare("Shape.FeedForwardDimension", mine.ResolvedFeedForwardDimension, theirs.ResolvedFeedForwardDimension);
         Compare("vocabulary size", mine.SourceVocabularySize, theirs.SourceVocabularySize);
         Compare("Shape.Positional", mine.Positional, theirs.Positional);
         Compare("MaxLength", mine.MaxLength, theirs.MaxLength);

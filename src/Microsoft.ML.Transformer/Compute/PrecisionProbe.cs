@@ -24,7 +24,7 @@ internal static class PrecisionProbe
     private const double FlopsPerPass = 1e9;
     private const int Rounds = 3;
 
-    private static readonly ConcurrentDictionary<(int ModelDimension, int InnerDimension), Lazy<PrecisionChoice>> s_cpu = new();
+    private static readonly ConcurrentDictionary<(int ModelDimension, int FeedForwardDimension), Lazy<PrecisionChoice>> s_cpu = new();
 
     /// <summary>The precision to train a model of width <paramref name="modelDimension"/> and feed-forward width
     /// <paramref name="innerDimension"/> on a device of type <paramref name="type"/>.</summary>
@@ -32,7 +32,7 @@ internal static class PrecisionProbe
     {
         DeviceType.CUDA => new PrecisionChoice(true, "CUDA runs bf16 on tensor cores"),
         DeviceType.CPU => s_cpu.GetOrAdd((modelDimension, innerDimension),
-            key => new Lazy<PrecisionChoice>(() => Measure(key.ModelDimension, key.InnerDimension))).Value,
+            key => new Lazy<PrecisionChoice>(() => Measure(key.ModelDimension, key.FeedForwardDimension))).Value,
         _ => new PrecisionChoice(false, $"no bf16 measurement for {type} devices"),
     };
 

@@ -26,7 +26,7 @@ internal sealed class DecoderLayer : nn.Module
             cross_attn = new MultiHeadAttention(config.ModelDimension, config.Heads, AttentionKind.EncoderDecoder, layer, config.AttentionDropout);
             cross_sublayer = new SublayerConnection(config);
         }
-        feed_forward = new PositionwiseFeedForward(config.ModelDimension, config.InnerDimension, config.Activation);
+        feed_forward = new PositionwiseFeedForward(config.ModelDimension, config.ResolvedFeedForwardDimension, config.Activation);
         ff_sublayer = new SublayerConnection(config);
         RegisterComponents();
     }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Modules;
 
 /// <summary>
-/// A decoder-only Transformer language model (seed 004's generator; nanoGPT's GPT): token embedding · √d_model +
+/// A decoder-only Transformer language model (the generator of Bloem's "Transformers from scratch"; nanoGPT's GPT): token embedding · √d_model +
 /// positions → N decoder layers with causal self-attention and no encoder–decoder attention → linear projection to
 /// next-token logits. Position t sees positions ≤ t only, so one pass trains every position at once.
 /// </summary>

@@ -15,7 +15,7 @@ internal sealed class EncoderLayer : nn.Module
     public EncoderLayer(TransformerConfig config, int layer) : base(nameof(EncoderLayer))
     {
         self_attn = new MultiHeadAttention(config.ModelDimension, config.Heads, AttentionKind.EncoderSelf, layer, config.AttentionDropout);
-        feed_forward = new PositionwiseFeedForward(config.ModelDimension, config.InnerDimension, config.Activation);
+        feed_forward = new PositionwiseFeedForward(config.ModelDimension, config.ResolvedFeedForwardDimension, config.Activation);
         attn_sublayer = new SublayerConnection(config);
         ff_sublayer = new SublayerConnection(config);
         RegisterComponents();

@@ -62,8 +62,9 @@ internal sealed record TransformerConfig
     [JsonIgnore]
     public int HeadDimension => ModelDimension / Heads;
 
+    /// <summary>d_ff in force: <see cref="FeedForwardDimension"/>, or 4·d_model when it is null (as saved configs may hold).</summary>
     [JsonIgnore]
-    public int InnerDimension => FeedForwardDimension ?? 4 * ModelDimension;
+    public int ResolvedFeedForwardDimension => FeedForwardDimension ?? 4 * ModelDimension;
 
     /// <summary>An embedding table and positions alone: no attention, no stacks, no dropout.</summary>
     public static TransformerConfig EmbeddingOnly(int modelDimension, PositionalEncodingKind positional, int maxLength, int vocabularySize) => new()
@@ -101,7 +102,7 @@ internal sealed record TransformerConfig
             $"d_model ({ModelDimension}) must be divisible by the number of heads ({Heads}) so that d_k = d_model / h is whole");
         Require(EncoderLayers >= 0 && DecoderLayers >= 0, nameof(EncoderLayers),
             $"layer counts cannot be negative, got {EncoderLayers} encoder and {DecoderLayers} decoder layers");
-        Require(InnerDimension > 0, nameof(FeedForwardDimension), $"must be positive, got {InnerDimension}");
+        Require(ResolvedFeedForwardDimension > 0, nameof(FeedForwardDimension), $"must be positive, got {ResolvedFeedForwardDimension}");
         Require(Dropout is >= 0 and < 1, nameof(Dropout), $"must be in [0, 1), got {Dropout}");
         Require(AttentionDropout is >= 0 and < 1, nameof(AttentionDropout), $"must be in [0, 1), got {AttentionDropout}");
         Require(MaxLength > 0, nameof(MaxLength), $"must be positive, got {MaxLength}");

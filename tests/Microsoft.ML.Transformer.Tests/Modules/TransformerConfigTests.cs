@@ -10,7 +10,7 @@ public class TransformerConfigTests
     public void DefaultsAreThePapersBaseModel()
     {
         var config = Valid.Validate();
-        Assert.Equal((512, 8, 64, 2048, 6, 6, 0.1), (config.ModelDimension, config.Heads, config.HeadDimension, config.InnerDimension,
+        Assert.Equal((512, 8, 64, 2048, 6, 6, 0.1), (config.ModelDimension, config.Heads, config.HeadDimension, config.ResolvedFeedForwardDimension,
             config.EncoderLayers, config.DecoderLayers, config.Dropout));
         Assert.Equal(0, config.AttentionDropout);
         Assert.False(config.NormFirst);
