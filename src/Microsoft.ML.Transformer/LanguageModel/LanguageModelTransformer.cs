@@ -125,8 +125,7 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     {
         SavedComponent<LanguageModelConfig> saved = Read<LanguageModelConfig>(env, ctx, Format);
         LanguageModelConfig config = saved.Config;
-        try { config.Generation.Validate(); }
-        catch (ArgumentException e) { throw new ModelFormatException($"{saved.Source}: the saved generation options are invalid ({e.Message}).", e); }
+        ModelFormatException.ThrowIfInvalid(saved.Source, "the saved generation options", () => config.Generation.Validate());
         var (modelTensors, tokenizer) = EmbeddedTokenizer.Import(env, saved, config.Tokenizer, LanguageModelConfig.TokenizerPrefix, config.Model.TargetVocabularySize);
         return new LanguageModelTransformer(env, config, Restore(config.Model, shape => new DecoderOnlyModel(shape, seed: 0), modelTensors), tokenizer);
     }

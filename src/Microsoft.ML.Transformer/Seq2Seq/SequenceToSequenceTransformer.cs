@@ -103,14 +103,7 @@ public sealed class SequenceToSequenceTransformer : ModelTransformerBase, ITrans
     {
         SavedComponent<Seq2SeqConfig> saved = Read<Seq2SeqConfig>(env, ctx, Format);
         Seq2SeqConfig config = saved.Config;
-        try
-        {
-            config.Decoding.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new ModelFormatException($"{saved.Source}: the saved decoding options are invalid ({e.Message}).", e);
-        }
+        ModelFormatException.ThrowIfInvalid(saved.Source, "the saved decoding options", () => config.Decoding.Validate());
         var (modelTensors, targetTokenizer) = EmbeddedTokenizer.Import(env, saved, config.TargetTokenizer, Seq2SeqConfig.TargetTokenizerPrefix,
             config.Model.TargetVocabularySize);
         return new SequenceToSequenceTransformer(env, config, Restore(config.Model, shape => new EncoderDecoder(shape, seed: 0), modelTensors), targetTokenizer);

@@ -11,4 +11,18 @@ public sealed class ModelFormatException : FormatException
 
     /// <summary>Creates the exception with a message and the underlying cause.</summary>
     public ModelFormatException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>Runs <paramref name="validate"/> on saved settings; the <see cref="ArgumentException"/> it throws becomes
+    /// this exception, "<paramref name="where"/>: the saved <paramref name="what"/> are invalid (…)".</summary>
+    internal static void ThrowIfInvalid(string where, string what, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFormatException($"{where}: {what} are invalid ({e.Message}).", e);
+        }
+    }
 }

@@ -49,8 +49,7 @@ internal sealed record TokenizerConfig
 
     public TextTokenizer CreateTokenizer(TensorSet tensors, string where)
     {
-        try { Options.Validate(); }
-        catch (ArgumentException e) { throw new ModelFormatException($"{where}: saved tokenizer options are invalid ({e.Message}).", e); }
+        ModelFormatException.ThrowIfInvalid(where, "saved tokenizer options", () => Options.Validate());
         bool lower = Options.LowerCase, html = Options.StripHtmlTags;
         TextTokenizer tokenizer;
         try
