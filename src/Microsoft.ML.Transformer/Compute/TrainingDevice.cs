@@ -9,7 +9,7 @@ internal static class TrainingDevice
     private const string AcceptedForms = "\"cpu\", \"cuda\" or \"cuda:N\" (N a 0-based CUDA device index)";
 
     /// <summary>
-    /// Parses <paramref name="spec"/> (case-insensitive, trimmed; null or empty means "cpu"; "cuda" means cuda:0).
+    /// Parses <paramref name="spec"/> (see <see cref="Parse"/>).
     /// When CUDA is asked for but not available it warns and returns the CPU if <paramref name="allowCpuFallback"/>,
     /// else throws <see cref="InvalidOperationException"/> saying how to get a CUDA build. An index beyond the visible
     /// devices and an unknown form throw <see cref="ArgumentException"/>.
@@ -23,11 +23,8 @@ internal static class TrainingDevice
     internal static Device Resolve(string? spec, bool allowCpuFallback, Action<string> warn, Func<int> cudaDeviceCount)
     {
         ArgumentNullException.ThrowIfNull(warn);
+        if (Parse(spec) is not { } index) return CPU;
         string normalized = Normalize(spec);
-        if (normalized is "" or "cpu") return CPU;
-
-        int index = ParseCudaIndex(normalized)
-            ?? throw new ArgumentException($"Invalid training options: Device '{spec}' is not a device; use {AcceptedForms}.", "Device");
 
         int count = cudaDeviceCount();
         if (count <= 0)
@@ -47,6 +44,19 @@ internal static class TrainingDevice
                 $"Invalid training options: Device '{normalized}' asks for CUDA device {index}, but only {count} " +
                 $"{(count == 1 ? "is" : "are")} visible (cuda:0 to cuda:{count - 1}).", "Device");
         return new Device(DeviceType.CUDA, index);
+    }
+
+    /// <summary>
+    /// The CUDA index <paramref name="spec"/> asks for, or null for the CPU. Case-insensitive and trimmed: "cpu", "cuda"
+    /// (cuda:0) or "cuda:N". Anything else, an empty value included, throws <see cref="ArgumentException"/> naming the
+    /// accepted forms, so that a typo fails when the options are checked instead of training somewhere unexpected.
+    /// Whether device N exists is known only when training starts (<see cref="Resolve(string?, bool, Action{string})"/>).
+    /// </summary>
+    public static int? Parse(string? spec)
+    {
+        string normalized = Normalize(spec);
+        if (normalized == "cpu") return null;
+        return ParseCudaIndex(normalized) ?? throw new ArgumentException($"Device '{spec}' is not a device; use {AcceptedForms}.", "Device");
     }
 
     /// <summary>The type of device <paramref name="spec"/> asks for (CUDA for "cuda" and "cuda:N", else the CPU), without

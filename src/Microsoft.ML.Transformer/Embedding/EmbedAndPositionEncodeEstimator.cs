@@ -29,6 +29,9 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
         _host.CheckUserArg(options.Source is not null || !options.Contextual, nameof(options.Contextual), "contextual encoding needs a trained Source model");
         _host.CheckUserArg(options.VocabularySize is null or > 0, nameof(options.VocabularySize), "must be positive");
         _host.CheckUserArg(options.MaxLength is null or > 0, nameof(options.MaxLength), "must be positive");
+        if (options.Source is null)   // a fresh table's width is checked now; a source model brings its own
+            OptionsCheck.Valid(_host, nameof(EmbeddingOptions), () => TransformerConfig.EmbeddingOnly(options.ModelDimension, options.Positional,
+                options.MaxLength ?? TokenIdColumn.DefaultMaxLength, vocabularySize: 1).ValidateShape());
         (_outputColumnName, _inputColumnName, _options) = (outputColumnName, inputColumnName, options);
     }
 

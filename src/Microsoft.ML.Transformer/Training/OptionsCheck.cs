@@ -1,4 +1,5 @@
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Compute;
 
 namespace Microsoft.ML.Transformer.Training;
 
@@ -10,6 +11,7 @@ internal static class OptionsCheck
     {
         host.CheckValue(o.Shape, nameof(o.Shape));
         Valid(host, o.GetType().Name, () => o.Shape.Validate(stacks));
+        Valid(host, o.GetType().Name, () => TrainingDevice.Parse(o.Device));
         host.CheckUserArg(o.BatchSize > 0, nameof(o.BatchSize), "must be positive");
         host.CheckUserArg(o.Epochs > 0, nameof(o.Epochs), "must be positive");
         host.CheckUserArg(o.LearningRate > 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), "must be positive and finite");

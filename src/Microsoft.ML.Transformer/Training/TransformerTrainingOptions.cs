@@ -70,7 +70,8 @@ public abstract class TransformerTrainingOptions
     /// not those of the last epoch. Default true.</summary>
     public bool KeepBestModel { get; set; } = true;
 
-    /// <summary>"cpu", "cuda" or "cuda:N". Default "cpu".</summary>
+    /// <summary>"cpu", "cuda" (cuda:0) or "cuda:N", case-insensitive. Default "cpu". Anything else, empty included, fails
+    /// when the estimator is created; a CUDA index beyond the visible devices fails when training starts.</summary>
     public string Device { get; set; } = "cpu";
 
     /// <summary>When CUDA is asked for but absent: train on the CPU with a warning (true) or fail (false). Default true.</summary>

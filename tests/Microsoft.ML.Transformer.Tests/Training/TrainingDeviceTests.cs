@@ -14,9 +14,6 @@ public class TrainingDeviceTests
     private static Action<string> Collect(List<string> warnings) => warnings.Add;
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("   ")]
     [InlineData("cpu")]
     [InlineData(" CPU ")]
     public void CpuFormsGiveTheCpuWithoutAskingAboutCuda(string? spec)
@@ -90,7 +87,11 @@ public class TrainingDeviceTests
     [InlineData("cuda:99999999999")]
     [InlineData("cpu:0")]
     [InlineData("mps")]
-    public void UnknownFormsNameTheValueAndTheAcceptedForms(string spec)
+    [InlineData("tpu")]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    public void UnknownFormsNameTheValueAndTheAcceptedForms(string? spec)
     {
         var error = Assert.Throws<ArgumentException>(() => TrainingDevice.Resolve(spec, true, _ => { }, CudaDevices(1)));
         Assert.Contains($"Device '{spec}' is not a device", error.Message);
