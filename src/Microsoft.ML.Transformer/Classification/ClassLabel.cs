@@ -28,10 +28,11 @@ internal sealed class ClassLabel : IBatchLabel<long>
 
     public IReadOnlyList<string> SkipReasons { get; }
 
-    /// <summary>The label column of <paramref name="kind"/> in <paramref name="schema"/>, checked.</summary>
-    public static ClassLabel Find(IExceptionContext host, DataViewSchema schema, string name, ClassifierKind kind)
+    /// <summary>The label column of <paramref name="kind"/> in <paramref name="schema"/>, checked; <paramref name="role"/> is
+    /// how a schema error names it ("label", or "ValidationSet label" for held-out data).</summary>
+    public static ClassLabel Find(IExceptionContext host, DataViewSchema schema, string name, ClassifierKind kind, string role = "label")
     {
-        DataViewSchema.Column column = schema.GetColumnOrNull(name) ?? throw host.ExceptSchemaMismatch(nameof(schema), "label", name);
+        DataViewSchema.Column column = schema.GetColumnOrNull(name) ?? throw host.ExceptSchemaMismatch(nameof(schema), role, name);
         switch (kind)
         {
             case ClassifierKind.Binary when column.Type is BooleanDataViewType:
@@ -41,7 +42,7 @@ internal sealed class ClassLabel : IBatchLabel<long>
                 return new ClassLabel(host, column, (int)count);
             default:
                 string expected = kind == ClassifierKind.Binary ? "Boolean" : "key of UInt32 (MapValueToKey)";
-                throw host.ExceptSchemaMismatch(nameof(schema), "label", name, expected, column.Type.ToString());
+                throw host.ExceptSchemaMismatch(nameof(schema), role, name, expected, column.Type.ToString());
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
             if (_options.InitialEncoder is { } source) LoadInitialEncoder(network, source.ExportEncoder());
             network.to(device);
             TokenBatchReader<long> train = Reader(input, vocabulary, model.MaxLength, seed);
-            TokenBatchReader<long>? validation = _options.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, check: true) : null;
+            TokenBatchReader<long>? validation = _options.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, validation: true) : null;
             long rows = RunIdentity.CountRows(input);
             var task = new ClassifierTrainingTask(network, train, validation, device, _kind, _options.LabelSmoothing, rows);
             string fingerprint = RunIdentity.Fingerprint(_options, new { model, _kind, classCount, seed, rows, _options.Pooling });
@@ -109,17 +109,18 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
     private TransformerConfig ModelConfig(int vocabulary, int maxLength) => OptionsCheck.Valid(_host, nameof(TransformerClassifierOptions),
         () => (_options.Shape.ToConfig(TransformerStacks.Encoder) with { MaxLength = maxLength, SourceVocabularySize = vocabulary }).Validate());
 
-    private TokenBatchReader<long> Reader(IDataView data, int vocabulary, int maxLength, int seed, bool check = false)
+    private TokenBatchReader<long> Reader(IDataView data, int vocabulary, int maxLength, int seed, bool validation = false)
     {
-        if (check)
+        if (validation)
         {
             if (data.Schema.GetColumnOrNull(_options.TokensColumnName) is null)
                 throw _host.Except($"ValidationSet has no column '{_options.TokensColumnName}': pass validation data through the same " +
                     "transforms as the training data (e.g. tokenizer.Transform(validation)), or use Trainers.TransformerOnText, which tokenizes it.");
-            TokenIdColumn.CheckVocabulary(_host, TokenIdColumn.Find(_host, data.Schema, _options.TokensColumnName), vocabulary);
+            TokenIdColumn.CheckVocabulary(_host, TokenIdColumn.Find(_host, data.Schema, _options.TokensColumnName, "ValidationSet input"), vocabulary);
         }
         return new TokenBatchReader<long>(_host, data, new TokenBatchOptions
         {
+            DataName = validation ? "ValidationSet" : "training data",
             TokenColumn = _options.TokensColumnName,
             VocabularySize = vocabulary,
             MaxLength = maxLength,
@@ -128,7 +129,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
             ShuffleBufferRows = _options.ShuffleBufferRows,
             BucketFactor = _options.BucketFactor,
             Seed = seed,
-        }, ClassLabel.Find(_host, data.Schema, _options.LabelColumnName, _kind));
+        }, ClassLabel.Find(_host, data.Schema, _options.LabelColumnName, _kind, validation ? "ValidationSet label" : "label"));
     }
 
     private void LoadInitialEncoder(TransformerClassifierModel network, EncoderSnapshot snapshot)

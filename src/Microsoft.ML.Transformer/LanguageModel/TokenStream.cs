@@ -23,7 +23,7 @@ internal sealed class TokenStream
         DataViewSchema.Column column = data.Schema.GetColumnOrNull(textColumnName)
             ?? throw host.Except($"The {what} has no text column '{textColumnName}'.");
         if (column.Type is not TextDataViewType)
-            throw host.ExceptSchemaMismatch(nameof(data), "text", textColumnName, "String", column.Type.ToString());
+            throw host.ExceptSchemaMismatch(nameof(data), what == "ValidationSet" ? "ValidationSet text" : "text", textColumnName, "String", column.Type.ToString());
         var ids = new List<int>();
         long characters = 0, rows = 0;
         using DataViewRowCursor cursor = data.GetRowCursor([column]);

@@ -121,7 +121,8 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         DataViewSchema.Column column = schema.GetColumnOrNull(_targetTextColumnName)
             ?? throw _host.Except($"The {where} has no target column '{_targetTextColumnName}'.");
         if (column.Type is not TextDataViewType)
-            throw _host.ExceptSchemaMismatch(nameof(schema), "target", _targetTextColumnName, "String", column.Type.ToString());
+            throw _host.ExceptSchemaMismatch(nameof(schema), where == "ValidationSet" ? "ValidationSet target" : "target", _targetTextColumnName,
+                "String", column.Type.ToString());
     }
 
     /// <summary>The target tokenizer, writing plain ids (no special tokens, no padding) to the hidden training column.</summary>
@@ -155,12 +156,14 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
                 "training data (e.g. sourceTokenizer.Transform(validation)).");
         FindTargetText(data.Schema, "ValidationSet");
         TokenIdColumn.CheckVocabulary(_host, TokenIdColumn.Find(_host, data.Schema, _sourceTokensColumnName), model.SourceVocabularySize);
-        return Reader(targetTokenizer.Transform(data), model, sourceMaxLength, targetTokenizer.Options.MaxLength, seed, device);
+        return Reader(targetTokenizer.Transform(data), model, sourceMaxLength, targetTokenizer.Options.MaxLength, seed, device, "ValidationSet");
     }
 
-    private TokenBatchReader<int[]> Reader(IDataView data, TransformerConfig model, int sourceMaxLength, int targetMaxLength, int seed, Device device)
+    private TokenBatchReader<int[]> Reader(IDataView data, TransformerConfig model, int sourceMaxLength, int targetMaxLength, int seed, Device device,
+        string dataName = "training data")
         => new(_host, data, new TokenBatchOptions
         {
+            DataName = dataName,
             TokenColumn = _sourceTokensColumnName,
             VocabularySize = model.SourceVocabularySize,
             MaxLength = sourceMaxLength,

@@ -8,11 +8,12 @@ internal static class TokenIdColumn
 {
     public const string Expected = "vector of Int32 token ids or of keys (from TokenizeForTransformer)";
 
-    public static DataViewSchema.Column Find(IExceptionContext host, DataViewSchema schema, string name)
+    /// <param name="role">The column's role in a schema error: "input", or "ValidationSet input" for held-out data.</param>
+    public static DataViewSchema.Column Find(IExceptionContext host, DataViewSchema schema, string name, string role = "input")
     {
-        DataViewSchema.Column column = schema.GetColumnOrNull(name) ?? throw host.ExceptSchemaMismatch(nameof(schema), "input", name);
+        DataViewSchema.Column column = schema.GetColumnOrNull(name) ?? throw host.ExceptSchemaMismatch(nameof(schema), role, name);
         if (column.Type is not VectorDataViewType { ItemType: var item } || !(item == NumberDataViewType.Int32 || item is KeyDataViewType { RawType: var raw } && raw == typeof(uint)))
-            throw host.ExceptSchemaMismatch(nameof(schema), "input", name, Expected, column.Type.ToString());
+            throw host.ExceptSchemaMismatch(nameof(schema), role, name, Expected, column.Type.ToString());
         return column;
     }
 

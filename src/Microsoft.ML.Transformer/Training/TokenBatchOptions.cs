@@ -14,6 +14,9 @@ internal sealed record TokenBatchOptions
 
     public int PaddingId { get; init; }
 
+    /// <summary>What the rows are, for errors: "training data" or "ValidationSet".</summary>
+    public string DataName { get; init; } = "training data";
+
     /// <summary>Cut source rows longer than <see cref="MaxLength"/> to it (counted in <see cref="EpochStatistics.RowsTruncated"/>)
     /// instead of failing.</summary>
     public bool TruncateSource { get; init; }

@@ -87,7 +87,7 @@ internal sealed class TokenBatchReader<TLabel>
             foreach (TokenBatch<TLabel> batch in Emit(pool.Take(Math.Min(_windowRows, pool.Count), random), random, stats)) yield return batch;
 
         if (stats.RowsUsed == 0)
-            throw _host.Except($"No training rows to learn from in column '{_tokens.Name}': {stats.RowsRead} rows read" +
+            throw _host.Except($"No usable rows in column '{_tokens.Name}' of the {_options.DataName}: {stats.RowsRead} rows read" +
                 string.Concat(_label.SkipReasons.Select(reason => $", {stats.SkippedByReason.GetValueOrDefault(reason)} skipped for {reason}")) + ".");
     }
 

@@ -47,6 +47,8 @@ internal sealed class TrainingLoop<TBatch>
             using (IChannel allocatorChannel = _host.Start("Native allocator")) allocatorChannel.Info(tuning);
         long rows = _task.CountRows();
         if (rows == 0) throw _host.Except("The training data has no rows.");
+        if (_options.ValidationSet is { } validationSet && _task.ValidationBatches(CancellationToken.None) is { } validationBatches)
+            ValidationPass.RequireBatches(_host, validationSet, validationBatches);
         long batchesPerEpoch = _task.CountBatches() ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
         long stepsPerEpoch = (batchesPerEpoch + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
         long totalSteps = stepsPerEpoch * _options.Epochs;

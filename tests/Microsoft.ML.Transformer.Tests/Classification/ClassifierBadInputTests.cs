@@ -44,7 +44,7 @@ public class ClassifierBadInputTests
         var ml = new MLContext(seed: 1);
         var error = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.Transformer(ClassifierData.Options(epochs: 1))
             .Fit(ClassifierData.KeyRows(ml, new uint[10])));
-        Assert.Contains("No training rows to learn from in column 'Tokens': 10 rows read, 10 skipped for a missing label in 'Label'",
+        Assert.Contains("No usable rows in column 'Tokens' of the training data: 10 rows read, 10 skipped for a missing label in 'Label'",
             ClassifierData.Innermost(error).Message);
     }
 

@@ -80,7 +80,7 @@ public class TokenBatchReaderInputTests
         var empty = Reader(ml, ml.Data.LoadFromEnumerable(Array.Empty<IdRow>()));
         var unlabelled = Reader(ml, KeyRows(ml, 0, 0, 0), kind: ClassifierKind.Multiclass);
 
-        Assert.Contains("No training rows to learn from in column 'Tokens': 0 rows read, 0 skipped",
+        Assert.Contains("No usable rows in column 'Tokens' of the training data: 0 rows read, 0 skipped",
             Assert.Throws<InvalidOperationException>(() => empty.ReadEpoch(0, Cancellation).ToList()).Message);
         Assert.Contains("3 rows read, 3 skipped for a missing label in 'Label'",
             Assert.Throws<InvalidOperationException>(() => unlabelled.ReadEpoch(0, Cancellation).ToList()).Message);
