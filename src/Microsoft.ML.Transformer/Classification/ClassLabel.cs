@@ -46,6 +46,29 @@ internal sealed class ClassLabel : IBatchLabel<long>
         }
     }
 
+    /// <summary>
+    /// Fails when the labelled rows of <paramref name="data"/> hold a single class: the model could only learn to predict
+    /// it. Reads the label column alone and stops at the second class, so data with both classes early costs a few rows;
+    /// only one-class data is read to its end. Rows without a label do not count; with none, the reader reports it.
+    /// </summary>
+    public void RequireTwoClasses(IDataView data)
+    {
+        using DataViewRowCursor cursor = data.GetRowCursor([Column]);
+        RowLabel<long> read = Open(cursor);
+        long? first = null;
+        long rows = 0;
+        while (cursor.MoveNext())
+        {
+            if (read(out long label) is not null) continue;   // a missing label
+            if (first is { } seen && seen != label) return;
+            first = label;
+            rows++;
+        }
+        if (first is not { } only) return;
+        string which = Column.Type is BooleanDataViewType ? $"{only == 1}, in all {rows} rows" : $"key {only + 1}, in all {rows} rows with a label";
+        throw _host.Except($"Label column '{Column.Name}' holds one class only ({which}): a classifier needs examples of at least two classes.");
+    }
+
     /// <summary>A batch's class indices as an int64 tensor [Count] on <paramref name="device"/>.</summary>
     public static Tensor Tensor(TokenBatch<long> batch, Device device) => tensor(batch.Labels, [batch.Count], device: device);
 

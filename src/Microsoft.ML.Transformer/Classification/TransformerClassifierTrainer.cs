@@ -41,10 +41,13 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
     {
         _host.CheckValue(input, nameof(input));
         DataViewSchema.Column tokens = TokenIdColumn.Find(_host, input.Schema, _options.TokensColumnName);
+        ClassifierTokenizerCheck.Check(_host, _options, TokenColumnAnnotations.FindTokenizerMaxLength(tokens),
+            TokenColumnAnnotations.FindStartsWithClassToken(tokens), $"the tokenizer that wrote column '{tokens.Name}'");
         ClassLabel classLabel = ClassLabel.Find(_host, input.Schema, _options.LabelColumnName, _kind);
         var (label, classCount) = (classLabel.Column, classLabel.ClassCount);
         if (_kind == ClassifierKind.Multiclass && classCount < 2)
             throw _host.Except($"Label column '{label.Name}' has {classCount} class; a classifier needs at least 2.");
+        classLabel.RequireTwoClasses(input);
 
         int vocabulary = TokenIdColumn.VocabularySize(_host, tokens, _options.VocabularySize, "TransformerClassifierOptions.VocabularySize");
         TokenIdColumn.CheckVocabulary(_host, tokens, vocabulary);

@@ -56,6 +56,7 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
     private TransformerEncoderModel Fresh(DataViewSchema.Column tokens)
     {
         int vocabulary = TokenIdColumn.VocabularySize(_host, tokens, _options.VocabularySize, "EmbeddingOptions.VocabularySize");
+        TokenIdColumn.CheckMaxLength(_host, _options.MaxLength, TokenColumnAnnotations.FindTokenizerMaxLength(tokens), $"the tokenizer that wrote column '{tokens.Name}'");
         TransformerConfig config = TransformerConfig.EmbeddingOnly(_options.ModelDimension, _options.Positional,
             TokenIdColumn.MaxLength(tokens, _options.MaxLength), vocabulary);
         return OptionsCheck.Valid(_host, nameof(EmbeddingOptions), () => new TransformerEncoderModel(config, _options.Seed ?? _host.Rand.Next()));

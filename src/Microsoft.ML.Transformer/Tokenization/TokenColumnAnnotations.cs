@@ -15,11 +15,16 @@ internal static class TokenColumnAnnotations
     /// max_len can default to it.</summary>
     public const string MaxLength = "TokenMaxLength";
 
-    public static DataViewSchema.Annotations For(int vocabularySize, int maxLength)
+    /// <summary>Annotation kind: Boolean, whether every sequence starts with [CLS] (the tokenizer's AddClassificationToken),
+    /// so that a classifier pooling at position 0 can tell it is pooling [CLS].</summary>
+    public const string StartsWithClassToken = "TokenStartsWithClassToken";
+
+    public static DataViewSchema.Annotations For(int vocabularySize, int maxLength, bool startsWithClassToken)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         builder.Add(VocabularySize, NumberDataViewType.Int32, (ref int value) => value = vocabularySize);
         builder.Add(MaxLength, NumberDataViewType.Int32, (ref int value) => value = maxLength);
+        builder.Add(StartsWithClassToken, BooleanDataViewType.Instance, (ref bool value) => value = startsWithClassToken);
         return builder.ToAnnotations();
     }
 
@@ -27,16 +32,33 @@ internal static class TokenColumnAnnotations
     [
         new SchemaShape.Column(VocabularySize, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
         new SchemaShape.Column(MaxLength, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
+        new SchemaShape.Column(StartsWithClassToken, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, isKey: false),
     ]);
+
+    /// <summary>Whether the tokenizer that wrote <paramref name="column"/> starts every sequence with [CLS]; null when the
+    /// column does not say (not written by TokenizeForTransformer).</summary>
+    public static bool? FindStartsWithClassToken(DataViewSchema.Column column)
+    {
+        if (column.Annotations.Schema.GetColumnOrNull(StartsWithClassToken) is not { } annotation || annotation.Type is not BooleanDataViewType) return null;
+        bool value = false;
+        column.Annotations.GetValue(StartsWithClassToken, ref value);
+        return value;
+    }
+
+    /// <summary>The tokenizer's MaxLength recorded on <paramref name="column"/>; null when it does not say.</summary>
+    public static int? FindTokenizerMaxLength(DataViewSchema.Column column)
+    {
+        if (column.Annotations.Schema.GetColumnOrNull(MaxLength) is not { } annotation || annotation.Type != NumberDataViewType.Int32) return null;
+        int length = 0;
+        column.Annotations.GetValue(MaxLength, ref length);
+        return length;
+    }
 
     /// <summary>The longest sequence of a token column: its fixed size, or the tokenizer's annotation; null if neither.</summary>
     public static int? FindMaxLength(DataViewSchema.Column column)
     {
         if (column.Type is VectorDataViewType { Size: > 0 and var size }) return size;
-        if (column.Annotations.Schema.GetColumnOrNull(MaxLength) is not { } annotation || annotation.Type != NumberDataViewType.Int32) return null;
-        int length = 0;
-        column.Annotations.GetValue(MaxLength, ref length);
-        return length;
+        return FindTokenizerMaxLength(column);
     }
 
     /// <summary>The vocabulary size of a token column: its key count, or its annotation; null if neither.</summary>

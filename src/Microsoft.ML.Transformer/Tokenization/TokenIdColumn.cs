@@ -42,6 +42,17 @@ internal static class TokenIdColumn
     public static int MaxLength(DataViewSchema.Column column, int? setting)
         => setting ?? Tokenization.TokenColumnAnnotations.FindMaxLength(column) ?? DefaultMaxLength;
 
+    /// <summary>Throws when a model's MaxLength <paramref name="setting"/> is below <paramref name="tokenizerMaxLength"/>, the
+    /// longest sequence the tokenizer (as <paramref name="tokenizer"/> names it) writes: a longer row would stop training
+    /// or scoring when it is reached, so it fails before the first row is read.</summary>
+    public static void CheckMaxLength(IExceptionContext host, int? setting, int? tokenizerMaxLength, string tokenizer)
+    {
+        if (setting is { } maxLength && tokenizerMaxLength is { } longest && maxLength < longest)
+            throw host.ExceptUserArg("MaxLength", $"MaxLength ({maxLength}) is less than the MaxLength ({longest}) of {tokenizer}: " +
+                "a longer row would stop training, or scoring, when it is reached. Leave MaxLength unset to take the tokenizer's, " +
+                "or lower the tokenizer's MaxLength (it truncates).");
+    }
+
     /// <summary>Throws unless the column's vocabulary (key count or tokenizer annotation, when known) is
     /// <paramref name="expected"/>: a model cannot read ids from a different vocabulary.</summary>
     public static void CheckVocabulary(IExceptionContext host, DataViewSchema.Column column, int expected)

@@ -91,7 +91,8 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
 
         protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
         {
-            var columns = new List<DataViewSchema.DetachedColumn> { new(_parent.OutputColumnName, _parent.OutputType, TokenColumnAnnotations.For(_parent.VocabularySize, _parent.Options.MaxLength)) };
+            var annotations = TokenColumnAnnotations.For(_parent.VocabularySize, _parent.Options.MaxLength, _parent.Options.AddClassificationToken);
+            var columns = new List<DataViewSchema.DetachedColumn> { new(_parent.OutputColumnName, _parent.OutputType, annotations) };
             if (_parent.Options.LengthColumnName is { } lengthName)
                 columns.Add(new DataViewSchema.DetachedColumn(lengthName, NumberDataViewType.Int32));
             return [.. columns];

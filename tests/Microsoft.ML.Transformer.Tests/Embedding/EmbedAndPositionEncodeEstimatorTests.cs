@@ -259,6 +259,17 @@ public class EmbedAndPositionEncodeEstimatorTests
         Assert.Contains("the tokenizer does not match", Assert.ThrowsAny<Exception>(() => mismatch.Fit(tokens)).Message);
     }
 
+    [Fact]
+    public void AMaxLengthBelowTheTokenizersIsAnErrorAtFit()
+    {
+        var ml = new MLContext();
+        IDataView data = Reviews(ml);
+        IDataView tokens = Tokenizer(ml, data).Transform(data);   // the tokenizer's MaxLength is 12
+        var estimator = ml.Transforms.Text.EmbedAndPositionEncode("E", "Tokens", new EmbeddingOptions { ModelDimension = 8, MaxLength = 6 });
+        Assert.Contains("MaxLength (6) is less than the MaxLength (12) of the tokenizer that wrote column 'Tokens'",
+            Assert.ThrowsAny<Exception>(() => estimator.Fit(tokens)).Message);
+    }
+
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 
     internal static float[][] Read(IDataView view, string column = "Embedding")
