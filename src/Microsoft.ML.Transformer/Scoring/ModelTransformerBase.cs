@@ -39,6 +39,9 @@ public abstract class ModelTransformerBase : BlockTransformerBase, IDisposable
     /// tensors to <paramref name="tensors"/> and its config to the returned record.</summary>
     private protected virtual IModelConfig ConfigToSave(List<TensorData> tensors) => _config;
 
+    /// <summary>What <see cref="ModelFormatException.ThrowIfInvalid{T}"/> calls a saved config that a constructor refuses.</summary>
+    private protected const string SavedSettings = "the saved settings";
+
     /// <summary>Reads a saved component of <paramref name="format"/> (the start of every loader's <c>Create</c>).</summary>
     private protected static SavedComponent<TConfig> Read<TConfig>(IHostEnvironment env, ModelLoadContext ctx, ComponentFormat format)
         where TConfig : IModelConfig
