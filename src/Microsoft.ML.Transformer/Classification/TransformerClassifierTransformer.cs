@@ -75,8 +75,8 @@ public sealed class TransformerClassifierTransformer : ModelTransformerBase, ITr
             throw new ModelFormatException($"{saved.Source}: classCount {config.ClassCount} and {config.ClassNames?.Length} class names are inconsistent.");
         if (config.ClassNames is not null && ClassValues.Type(config.ClassValueKind, config.ClassCount) is null)
             throw new ModelFormatException($"{saved.Source}: classValueKind {config.ClassValueKind} is not a type of class values.");
-        return new TransformerClassifierTransformer(env, config,
-            Restore(config.Model, shape => new TransformerClassifierModel(shape, config.Pooling, config.Outputs, seed: 0), saved.Tensors));
+        return ModelFormatException.ThrowIfInvalid(saved.Source, SavedSettings, () => new TransformerClassifierTransformer(env, config,
+            Restore(config.Model, shape => new TransformerClassifierModel(shape, config.Pooling, config.Outputs, seed: 0), saved.Tensors)));
     }
 
     private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new ClassifierBlockMapper(this, Host, inputSchema);

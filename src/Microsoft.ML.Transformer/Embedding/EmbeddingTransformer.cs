@@ -59,7 +59,8 @@ public sealed class EmbeddingTransformer : ModelTransformerBase
     private static EmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         SavedComponent<EmbeddingConfig> saved = Read<EmbeddingConfig>(env, ctx, Format);
-        return new EmbeddingTransformer(env, saved.Config, Restore(saved.Config.Model, shape => new TransformerEncoderModel(shape, seed: 0), saved.Tensors));
+        return ModelFormatException.ThrowIfInvalid(saved.Source, SavedSettings,
+            () => new EmbeddingTransformer(env, saved.Config, Restore(saved.Config.Model, shape => new TransformerEncoderModel(shape, seed: 0), saved.Tensors)));
     }
 
     private protected override IBlockMapper Bind(DataViewSchema inputSchema) => new EmbeddingBlockMapper(this, Host, inputSchema);

@@ -127,7 +127,8 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
         LanguageModelConfig config = saved.Config;
         ModelFormatException.ThrowIfInvalid(saved.Source, "the saved generation options", () => config.Generation.Validate());
         var (modelTensors, tokenizer) = EmbeddedTokenizer.Import(env, saved, config.Tokenizer, LanguageModelConfig.TokenizerPrefix, config.Model.TargetVocabularySize);
-        return new LanguageModelTransformer(env, config, Restore(config.Model, shape => new DecoderOnlyModel(shape, seed: 0), modelTensors), tokenizer);
+        return ModelFormatException.ThrowIfInvalid(saved.Source, SavedSettings,
+            () => new LanguageModelTransformer(env, config, Restore(config.Model, shape => new DecoderOnlyModel(shape, seed: 0), modelTensors), tokenizer));
     }
 
     /// <summary>The config with the tokenizer's, whose BPE merges (if any) go with the weights.</summary>

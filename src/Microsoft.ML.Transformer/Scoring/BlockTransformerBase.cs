@@ -24,6 +24,7 @@ public abstract class BlockTransformerBase : RowToRowTransformerBase, ITransform
     public new IDataView Transform(IDataView input)
     {
         Host.CheckValue(input, nameof(input));
+        ThrowIfDisposed();
         IBlockMapper mapper = Bind(input.Schema);
         return new BlockMappedDataView(Host, input, mapper, GetOutputSchema(input.Schema), BlockSize);
     }
@@ -32,7 +33,14 @@ public abstract class BlockTransformerBase : RowToRowTransformerBase, ITransform
     private protected abstract IBlockMapper Bind(DataViewSchema inputSchema);
 
     /// <summary>ML.NET's row-by-row mapper (blocks of one row).</summary>
-    protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new BlockRowMapper(this, Host, Bind(schema));
+    protected override IRowMapper MakeRowMapper(DataViewSchema schema)
+    {
+        ThrowIfDisposed();
+        return new BlockRowMapper(this, Host, Bind(schema));
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the weights are gone, before anything would read them.</summary>
+    private protected abstract void ThrowIfDisposed();
 
     internal void Save(ModelSaveContext ctx) => SaveModel(ctx);
 }

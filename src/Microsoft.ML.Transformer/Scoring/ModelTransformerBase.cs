@@ -15,6 +15,7 @@ public abstract class ModelTransformerBase : BlockTransformerBase, IDisposable
     private readonly ComponentFormat _format;
     private readonly IModelConfig _config;
     private readonly nn.Module _network;
+    private volatile bool _disposed;
 
     /// <summary>Registers a host named after the component's type and puts the network in inference mode.</summary>
     private protected ModelTransformerBase(IHostEnvironment env, ComponentFormat format, IModelConfig config, nn.Module network)
@@ -31,6 +32,7 @@ public abstract class ModelTransformerBase : BlockTransformerBase, IDisposable
     protected sealed override void SaveModel(ModelSaveContext ctx)
     {
         Host.CheckValue(ctx, nameof(ctx));
+        ThrowIfDisposed(); // a disposed network exports no weights: a save would write a model without them
         List<TensorData> tensors = ModuleState.Export(_network);
         ComponentArchive.Save(ctx, _format, ConfigToSave(tensors), tensors);
     }
@@ -38,6 +40,9 @@ public abstract class ModelTransformerBase : BlockTransformerBase, IDisposable
     /// <summary>The config as saved. A component that carries more than its network (a tokenizer) adds that part's
     /// tensors to <paramref name="tensors"/> and its config to the returned record.</summary>
     private protected virtual IModelConfig ConfigToSave(List<TensorData> tensors) => _config;
+
+    /// <summary>What <see cref="ModelFormatException.ThrowIfInvalid{T}"/> calls a saved config that a constructor refuses.</summary>
+    private protected const string SavedSettings = "the saved settings";
 
     /// <summary>Reads a saved component of <paramref name="format"/> (the start of every loader's <c>Create</c>).</summary>
     private protected static SavedComponent<TConfig> Read<TConfig>(IHostEnvironment env, ModelLoadContext ctx, ComponentFormat format)
@@ -58,6 +63,13 @@ public abstract class ModelTransformerBase : BlockTransformerBase, IDisposable
         return network;
     }
 
-    /// <summary>Frees the native tensors.</summary>
-    public void Dispose() => _network.Dispose();
+    private protected sealed override void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Frees the native tensors. Saving, transforming or making a prediction engine afterwards throws
+    /// <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _network.Dispose();
+    }
 }

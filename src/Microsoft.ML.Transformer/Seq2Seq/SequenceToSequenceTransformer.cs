@@ -106,7 +106,8 @@ public sealed class SequenceToSequenceTransformer : ModelTransformerBase, ITrans
         ModelFormatException.ThrowIfInvalid(saved.Source, "the saved decoding options", () => config.Decoding.Validate());
         var (modelTensors, targetTokenizer) = EmbeddedTokenizer.Import(env, saved, config.TargetTokenizer, Seq2SeqConfig.TargetTokenizerPrefix,
             config.Model.TargetVocabularySize);
-        return new SequenceToSequenceTransformer(env, config, Restore(config.Model, shape => new EncoderDecoder(shape, seed: 0), modelTensors), targetTokenizer);
+        return ModelFormatException.ThrowIfInvalid(saved.Source, SavedSettings,
+            () => new SequenceToSequenceTransformer(env, config, Restore(config.Model, shape => new EncoderDecoder(shape, seed: 0), modelTensors), targetTokenizer));
     }
 
     /// <summary>The config with the target tokenizer's, whose BPE merges (if any) go with the weights.</summary>

@@ -9,8 +9,8 @@ namespace Microsoft.ML.Transformer.Serialization;
 /// <summary>
 /// The one save/load mechanism of our components inside an ML.NET model zip. A component hands over a config record
 /// and its named tensors; in its folder of the zip this writes
-/// <c>config.json</c> (library, component kind, format version, config) and <c>tensors.safetensors</c>.
-/// Loading validates everything and reports problems as <see cref="ModelFormatException"/>s naming the culprit.
+/// <c>config.json</c> (library, component kind, format version, content hash, config) and <c>tensors.safetensors</c>.
+/// Loading validates everything, the content hash and finite weights included, and reports problems as <see cref="ModelFormatException"/>s naming the culprit.
 /// See docs/save-format.md.
 /// </summary>
 internal static class ComponentArchive
@@ -35,20 +35,22 @@ internal static class ComponentArchive
     public static void Save(ModelSaveContext ctx, ComponentFormat format, object config, IReadOnlyCollection<TensorData> tensors)
     {
         // Serialize completely before writing anything, so a failure cannot leave half a component in the zip.
+        JsonNode configNode = JsonSerializer.SerializeToNode(config, config.GetType(), Json)!;
+        byte[] tensorBytes = SafeTensors.Write(tensors, new Dictionary<string, string>
+        {
+            ["component"] = format.Kind,
+            ["formatVersion"] = format.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         var envelope = new JsonObject
         {
             ["library"] = LibraryName,
             ["libraryVersion"] = LibraryVersion,
             ["component"] = format.Kind,
             ["formatVersion"] = format.CurrentVersion,
-            ["config"] = JsonSerializer.SerializeToNode(config, config.GetType(), Json),
+            [ContentHash.Property] = ContentHash.Compute(configNode, tensorBytes),
+            ["config"] = configNode,
         };
         byte[] configBytes = JsonSerializer.SerializeToUtf8Bytes(envelope, Json);
-        byte[] tensorBytes = SafeTensors.Write(tensors, new Dictionary<string, string>
-        {
-            ["component"] = format.Kind,
-            ["formatVersion"] = format.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
 
         ctx.CheckAtModel();
         ctx.SetVersionInfo(format.VersionInfo);
@@ -84,6 +86,11 @@ internal static class ComponentArchive
                 "Upgrade the Microsoft.ML.Transformer package to load this model.");
         if (version < 1) throw new ModelFormatException($"{where}: formatVersion {version} is invalid.");
 
+        byte[] tensorBytes = ReadEntry(ctx, TensorsEntry, where);
+        var (tensors, _) = SafeTensors.Read(tensorBytes, $"{where}: {TensorsEntry}");
+        ContentHash.Verify(envelope, tensorBytes, where);
+        NonFiniteValues.Reject(tensors, where);
+
         TConfig config;
         try
         {
@@ -95,7 +102,6 @@ internal static class ComponentArchive
             throw new ModelFormatException($"{where}: {ConfigEntry} has an invalid 'config' ({e.Message}).", e);
         }
 
-        var (tensors, _) = SafeTensors.Read(ReadEntry(ctx, TensorsEntry, where), $"{where}: {TensorsEntry}");
         return new SavedComponent<TConfig>(config, version, new TensorSet(tensors, where), where);
     }
 

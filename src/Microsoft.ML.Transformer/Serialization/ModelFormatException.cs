@@ -15,10 +15,15 @@ public sealed class ModelFormatException : FormatException
     /// <summary>Runs <paramref name="validate"/> on saved settings; the <see cref="ArgumentException"/> it throws becomes
     /// this exception, "<paramref name="where"/>: the saved <paramref name="what"/> are invalid (…)".</summary>
     internal static void ThrowIfInvalid(string where, string what, Action validate)
+        => ThrowIfInvalid(where, what, () => { validate(); return true; });
+
+    /// <summary>Builds something from saved settings (a transformer's constructors check their arguments); the
+    /// <see cref="ArgumentException"/> it throws becomes this exception, as above.</summary>
+    internal static T ThrowIfInvalid<T>(string where, string what, Func<T> build)
     {
         try
         {
-            validate();
+            return build();
         }
         catch (ArgumentException e)
         {

@@ -1,25 +1,32 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transformer.Serialization;
 
 namespace Microsoft.ML.Transformer;
 
-/// <summary>Saving models without ever leaving a half-written file behind.</summary>
+/// <summary>Saving models without ever leaving a half-written file behind, and loading them with errors that say what is wrong.</summary>
 public static class ModelOperationsExtensions
 {
     /// <summary>
     /// Saves like <see cref="ModelOperationsCatalog.Save(ITransformer, DataViewSchema, string)"/>, but writes to a
     /// temporary file in the same folder and renames it over <paramref name="filePath"/> only when the save has
-    /// succeeded: a crash or an exception never leaves a truncated model, and an existing file stays intact.
+    /// succeeded: a crash or an exception never leaves a truncated model, and an existing file stays intact. Temporary
+    /// files that an earlier save of the same target left behind when it was killed are deleted.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="filePath"/> is a folder.</exception>
+    /// <exception cref="ObjectDisposedException">The model, or one inside it, was disposed; nothing is written.</exception>
     public static void SaveAtomically(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentException.ThrowIfNullOrEmpty(filePath);
-        string fullPath = Path.GetFullPath(filePath);
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        string fullPath = FilePath(filePath);
+        TemporarySaveFile.DeleteAbandoned(fullPath);
+        string temporary = TemporarySaveFile.NewPath(fullPath);
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            // Exclusive while written, so another save's clean-up can tell this file is alive.
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 catalog.Save(model, inputSchema, stream);
                 stream.Flush(flushToDisk: true);
@@ -30,5 +37,49 @@ public static class ModelOperationsExtensions
         {
             if (File.Exists(temporary)) File.Delete(temporary);
         }
+    }
+
+    /// <summary>
+    /// Loads like <see cref="ModelOperationsCatalog.Load(string, out DataViewSchema)"/>, which reaches each component's
+    /// loader through reflection and so hides its errors inside <see cref="TargetInvocationException"/>s; this throws
+    /// them as themselves: <see cref="ModelFormatException"/> for a corrupt, edited or newer file, the
+    /// <see cref="IOException"/>s of reading it, <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="filePath"/> is a folder.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="ModelFormatException">The file is not a model this library can load; the message names the component and the problem.</exception>
+    public static ITransformer LoadTransformer(this ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        string fullPath = FilePath(filePath);
+        try
+        {
+            return catalog.Load(fullPath, out inputSchema);
+        }
+        catch (Exception e) when (Cause(e) != e)
+        {
+            ExceptionDispatchInfo.Throw(Cause(e));
+            throw; // not reached
+        }
+    }
+
+    /// <summary>The exception under the reflection layers: each <see cref="TargetInvocationException"/>, and ML.NET's
+    /// own exception around one ("Error during class instantiation"), only carries the one inside.</summary>
+    private static Exception Cause(Exception e)
+    {
+        while (e.InnerException is { } inner && (e is TargetInvocationException || inner is TargetInvocationException))
+            e = inner;
+        return e;
+    }
+
+    private static string FilePath(string filePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
+        string fullPath = Path.GetFullPath(filePath);
+        if (Directory.Exists(fullPath))
+            throw new ArgumentException(
+                $"'{fullPath}' is a folder, not a model file. Pass the path of the model's .zip file, e.g. Path.Combine(folder, \"model.zip\").",
+                nameof(filePath));
+        return fullPath;
     }
 }

@@ -30,6 +30,7 @@ internal static class EmbeddedTokenizer
         if (tokenizer.VocabularySize != vocabularySize)
             throw new ModelFormatException($"{where} has {tokenizer.VocabularySize} tokens but the model's vocabulary is {vocabularySize}.");
         var model = new TensorSet(all.Where(t => !t.Name.StartsWith(prefix, StringComparison.Ordinal)), saved.Source);
-        return (model, new TokenizerTransformer(env, config.OutputColumnName, config.InputColumnName, config.Options, tokenizer));
+        return (model, ModelFormatException.ThrowIfInvalid(where, "the saved settings",
+            () => new TokenizerTransformer(env, config.OutputColumnName, config.InputColumnName, config.Options, tokenizer)));
     }
 }

@@ -59,7 +59,8 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
         SavedComponent<TokenizerConfig> saved = ComponentArchive.Load<TokenizerConfig>(ctx, Format);
         TokenizerConfig config = saved.Config;
         TextTokenizer tokenizer = config.CreateTokenizer(saved.Tensors, saved.Source);
-        return new TokenizerTransformer(env, config.OutputColumnName, config.InputColumnName, config.Options, tokenizer);
+        return ModelFormatException.ThrowIfInvalid(saved.Source, "the saved settings",
+            () => new TokenizerTransformer(env, config.OutputColumnName, config.InputColumnName, config.Options, tokenizer));
     }
 
     /// <summary>Writes columns, options and vocabulary through the library's save format (docs/save-format.md).</summary>
