@@ -79,7 +79,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
                 BlockSize = _options.ScoringBlockSize,
                 History = history,
             };
-            return new TransformerClassifierTransformer(_host, config, network);
+            return new TransformerClassifierTransformer(_host, config, network) { ScoringThreads = _options.Threads };
         }
         catch
         {

@@ -91,7 +91,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
                 SourceMaxLength = sourceMaxLength,
                 History = history,
             };
-            return new SequenceToSequenceTransformer(_host, config, network, targetTokenizer);
+            return new SequenceToSequenceTransformer(_host, config, network, targetTokenizer) { ScoringThreads = _options.Threads };
         }
         catch
         {
@@ -134,7 +134,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         };
         if (_options.TargetTokenizer is { } given)
             return new TokenizerTransformer(_host, TargetTokensColumn, _targetTextColumnName, Plain(given.Options), given.Tokenizer);
-        return new TokenizeForTransformerEstimator(_host, TargetTokensColumn, _targetTextColumnName, Plain(_options.Target)).Fit(input);
+        return new TokenizeForTransformerEstimator(_host, TargetTokensColumn, _targetTextColumnName, Plain(_options.Target)).Fit(input, _options.CancellationToken);
     }
 
     private TransformerConfig ModelConfig(int sourceVocabulary, int targetVocabulary, int maxLength) => OptionsCheck.Valid(_host,
