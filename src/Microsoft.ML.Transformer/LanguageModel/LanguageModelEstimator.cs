@@ -64,6 +64,8 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
         TransformerConfig model = ModelConfig(tokenizer.VocabularySize);
         int seed = _options.Seed ?? _host.Rand.Next();
         Device device = _options.ResolveDevice(channel.Warning);
+        // from here on one Fit at a time: TorchSharp's layer constructors draw from the generator dropout uses
+        using TrainingGate.Held oneAtATime = TrainingGate.Enter(_host, _options.CancellationToken);
         var network = new DecoderOnlyModel(model, seed);
         try
         {

@@ -63,6 +63,8 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
 
         using IChannel channel = _host.Start("Fit");
         Device device = _options.ResolveDevice(channel.Warning);
+        // from here on one Fit at a time: TorchSharp's layer constructors draw from the generator dropout uses
+        using TrainingGate.Held oneAtATime = TrainingGate.Enter(_host, _options.CancellationToken);
         var network = new EncoderDecoder(model, seed);
         try
         {

@@ -3,10 +3,11 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.Transformer.Training;
 
 /// <summary>
-/// Runs the process's training loops one at a time. Dropout draws its masks from libtorch's process-wide generator,
-/// which each loop reseeds per epoch; two loops at once would interleave their draws, and a seeded Fit would no longer
-/// give the model it gives alone. A Fit that finds another running logs that it waits. The lock is reentrant: a Fit
-/// started from a callback of a running one, on its thread, goes ahead.
+/// Runs the process's Fits one at a time, from building the network to the end of training. Dropout draws its masks
+/// from libtorch's process-wide generator, which the loop reseeds per epoch, and TorchSharp's layer constructors draw
+/// their default initialization from it too: a second Fit building its network or training meanwhile would shift the
+/// first one's masks, and a seeded Fit would no longer give the model it gives alone. A Fit that finds another running
+/// logs that it waits. The lock is reentrant: a Fit started from a callback of a running one, on its thread, goes ahead.
 /// </summary>
 internal static class TrainingGate
 {

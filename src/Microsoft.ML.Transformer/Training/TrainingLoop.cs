@@ -43,7 +43,7 @@ internal sealed class TrainingLoop<TBatch>
     /// (<see cref="ComputeScope"/>).</summary>
     public IReadOnlyList<EpochSummary> Run()
     {
-        using (TrainingGate.Enter(_host, _cancellation))
+        using (TrainingGate.Enter(_host, _cancellation))   // the trainer holds it already (reentrant); a loop alone takes it here
         using (ComputeScope.During(_options.Threads))
             return Train();
     }
