@@ -11,20 +11,23 @@ public class SharedPredictionEngineTests
         public float Score { get; set; }
     }
 
-    private static (MLContext Ml, TransformerClassifierTransformer Model) Train()
+    /// <summary>A small trained model, an engine over it, rows and their scores predicted one after another.</summary>
+    private static (TransformerClassifierTransformer Model, PredictionEngine<ClassifierData.BinaryRow, ScoreRow> Engine,
+        ClassifierData.BinaryRow[] Rows, float[] Expected) EngineAndScores(int rows)
     {
         var ml = new MLContext(seed: 1);
-        return (ml, ml.BinaryClassification.Trainers.Transformer(ClassifierData.Options(epochs: 1)).Fit(ClassifierData.Binary(ml, 64)));
+        TransformerClassifierTransformer model = ml.BinaryClassification.Trainers.Transformer(ClassifierData.Options(epochs: 1))
+            .Fit(ClassifierData.Binary(ml, 64));
+        var engine = ml.Model.CreatePredictionEngine<ClassifierData.BinaryRow, ScoreRow>(model);
+        ClassifierData.BinaryRow[] input = ClassifierData.TokenSevenOccurs(rows, seed: 5);
+        return (model, engine, input, [.. input.Select(r => engine.Predict(r).Score)]);
     }
 
     [Fact]
     public void EngineSharedByFourThreadsThrowsInsteadOfScoringWrong()
     {
-        var (ml, model) = Train();
+        var (model, engine, rows, expected) = EngineAndScores(200);
         using var _ = model;
-        var engine = ml.Model.CreatePredictionEngine<ClassifierData.BinaryRow, ScoreRow>(model);
-        ClassifierData.BinaryRow[] rows = ClassifierData.TokenSevenOccurs(200, seed: 5);
-        float[] expected = [.. rows.Select(r => engine.Predict(r).Score)];
 
         using var start = new Barrier(4);
         var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
@@ -51,11 +54,8 @@ public class SharedPredictionEngineTests
     [Fact]
     public void EngineUsedByOneThreadAtATimeScoresRight()
     {
-        var (ml, model) = Train();
+        var (model, engine, rows, expected) = EngineAndScores(20);
         using var _ = model;
-        var engine = ml.Model.CreatePredictionEngine<ClassifierData.BinaryRow, ScoreRow>(model);
-        ClassifierData.BinaryRow[] rows = ClassifierData.TokenSevenOccurs(20, seed: 5);
-        float[] expected = [.. rows.Select(r => engine.Predict(r).Score)];
         var gate = new object();
         float[] actual = new float[rows.Length];
         Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>

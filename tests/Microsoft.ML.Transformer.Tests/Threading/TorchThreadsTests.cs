@@ -11,31 +11,22 @@ public class TorchThreadsTests
     /// <summary>A count other than the calling thread's, so that setting it is visible.</summary>
     private static int OtherThan(int threads) => threads == 1 ? 2 : 1;
 
-    private static int OnFreshThread(Func<int> read)
-    {
-        int value = -1;
-        var thread = new Thread(() => value = read());
-        thread.Start();
-        thread.Join();
-        return value;
-    }
-
     [Fact]
     public void ScopeSetsTheCallingThreadOnlyAndRestoresIt()
     {
         int before = torch.get_num_threads();
-        int freshBefore = OnFreshThread(torch.get_num_threads);
+        int freshBefore = FreshThread.Run(torch.get_num_threads);
         int wanted = OtherThan(before);
         int inside, freshInside;
         using (TorchThreads.During(wanted))
         {
             inside = torch.get_num_threads();
-            freshInside = OnFreshThread(torch.get_num_threads);
+            freshInside = FreshThread.Run(torch.get_num_threads);
         }
         Assert.Equal(wanted, inside);
         Assert.Equal(freshBefore, freshInside);   // no leak into threads of other components
         Assert.Equal(before, torch.get_num_threads());
-        Assert.Equal(freshBefore, OnFreshThread(torch.get_num_threads));
+        Assert.Equal(freshBefore, FreshThread.Run(torch.get_num_threads));
     }
 
     [Fact]
