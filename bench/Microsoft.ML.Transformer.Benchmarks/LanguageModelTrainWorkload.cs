@@ -106,5 +106,6 @@ internal sealed class LanguageModelTrainWorkload : ITrainerWorkload<RawLanguageM
     public RawLanguageModelTraining CreateRaw(bool mixedPrecision) => new(Config, Settings.EstimatorOptions(mixedPrecision), Settings.Seed, RawAccuracy);
 
     private int[] ReadStream(TokenizerTransformer tokenizer)
-        => TokenStream.Read(((IHostEnvironment)_ml).Register("bench"), _view, LanguageModelText.Column, tokenizer.Tokenizer, "benchmark text").Ids;
+        => TokenStream.Read(((IHostEnvironment)_ml).Register("bench"), _view, LanguageModelText.Column, tokenizer.Tokenizer, "benchmark text",
+            CancellationToken.None).Ids;
 }

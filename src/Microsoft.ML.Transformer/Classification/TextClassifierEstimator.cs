@@ -29,7 +29,7 @@ public sealed class TextClassifierEstimator : IEstimator<TransformerChain<Transf
     /// <summary>Learns the vocabulary on <paramref name="input"/>, tokenizes it (and the validation set) and trains the classifier.</summary>
     public TransformerChain<TransformerClassifierTransformer> Fit(IDataView input)
     {
-        TokenizerTransformer tokenizer = _tokenizer.Fit(input);
+        TokenizerTransformer tokenizer = _tokenizer.Fit(input, _options.CancellationToken);
         TransformerClassifierOptions options = _options;
         if (_options.ValidationSet is { } validation && validation.Schema.GetColumnOrNull(_options.TokensColumnName) is null)
         {

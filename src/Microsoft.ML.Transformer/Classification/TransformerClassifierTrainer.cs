@@ -57,6 +57,8 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         using IChannel channel = _host.Start("Fit");
         Device device = _options.ResolveDevice(channel.Warning);
 
+        // from here on one Fit at a time: TorchSharp's layer constructors draw from the generator dropout uses
+        using TrainingGate.Held oneAtATime = TrainingGate.Enter(_host, _options.CancellationToken);
         var network = new TransformerClassifierModel(model, _options.Pooling, _kind == ClassifierKind.Binary ? 1 : classCount, seed);
         try
         {
@@ -82,7 +84,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
                 BlockSize = _options.ScoringBlockSize,
                 History = history,
             };
-            return new TransformerClassifierTransformer(_host, config, network);
+            return new TransformerClassifierTransformer(_host, config, network) { ScoringThreads = _options.Threads };
         }
         catch
         {

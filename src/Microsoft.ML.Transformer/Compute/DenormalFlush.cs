@@ -23,13 +23,13 @@ internal static class DenormalFlush
     public const string OptOutVariable = "MLTRANSFORMER_FLUSH_DENORMALS";
 
     // libtorch's static at::Context::setFlushDenormal(bool), what torch.set_flush_denormal calls: the Itanium name
-    // (Linux, macOS) and the MSVC one (Windows, not tried here)
-    private static readonly (string Library, string Export)[] Exports =
-    [
-        ("libtorch_cpu.so", "_ZN2at7Context16setFlushDenormalEb"),
-        ("libtorch_cpu.dylib", "_ZN2at7Context16setFlushDenormalEb"),
-        ("torch_cpu.dll", "?setFlushDenormal@Context@at@@SA_N_N@Z"),
-    ];
+    // (Linux, macOS) and the MSVC one (Windows, not tried here), by the library's file name
+    private static readonly Dictionary<string, string> Exports = new()
+    {
+        ["libtorch_cpu.so"] = "_ZN2at7Context16setFlushDenormalEb",
+        ["libtorch_cpu.dylib"] = "_ZN2at7Context16setFlushDenormalEb",
+        ["torch_cpu.dll"] = "?setFlushDenormal@Context@at@@SA_N_N@Z",
+    };
 
     // The bool goes as a 32-bit int (callers zero-extend a bool argument, and compilers may read the whole register);
     // the result is in AL.
@@ -65,20 +65,13 @@ internal static class DenormalFlush
     private static Action<bool>? Bind()
     {
         if (OptedOut(Environment.GetEnvironmentVariable)) return null;
-        // TorchSharp loads libtorch here if nothing has; loading it by name again returns that copy.
-        TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
-        foreach (var (library, export) in Exports)
-        {
-            if (!NativeLibrary.TryLoad(library, typeof(TorchSharp.torch).Assembly, null, out IntPtr handle)
-                && !NativeLibrary.TryLoad(library, out handle)) continue;
-            if (!NativeLibrary.TryGetExport(handle, export, out IntPtr address)) return null;
-            var set = Marshal.GetDelegateForFunctionPointer<SetFlushDenormal>(address);
-            // dlsym on libtorch's handle also searches the OpenMP runtime it links (libgomp, or LLVM/Intel's GOMP layer)
-            if (!NativeLibrary.TryGetExport(handle, "GOMP_parallel", out IntPtr gompAddress)) return on => set(on ? 1 : 0);
-            var parallel = Marshal.GetDelegateForFunctionPointer<GompParallel>(gompAddress);
-            // As fn(void* data), setFlushDenormal(bool) reads its bool from the data register: data 1 or 0 is on or off.
-            return on => parallel(address, on ? 1 : 0, (uint)TorchSharp.torch.get_num_threads(), 0);
-        }
-        return null;
+        if (LibTorchLibrary.Loaded is not { } library || !Exports.TryGetValue(library.Name, out string? export)
+            || LibTorchLibrary.Export(export) is not { } address) return null;
+        var set = Marshal.GetDelegateForFunctionPointer<SetFlushDenormal>(address);
+        if (LibTorchLibrary.Export("GOMP_parallel") is not { } gompAddress) return on => set(on ? 1 : 0);
+        var parallel = Marshal.GetDelegateForFunctionPointer<GompParallel>(gompAddress);
+        // As fn(void* data), setFlushDenormal(bool) reads its bool from the data register: data 1 or 0 is on or off.
+        // The team is the calling thread's libtorch thread count (TorchThreads may have set it).
+        return on => parallel(address, on ? 1 : 0, (uint)TorchSharp.torch.get_num_threads(), 0);
     }
 }

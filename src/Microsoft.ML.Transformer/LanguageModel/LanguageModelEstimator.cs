@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// Fits a tokenizer on a text column and trains a decoder-only Transformer language model on it. The fitted
-/// <see cref="LanguageModelTransformer"/> generates text (<see cref="LanguageModelTransformer.Generate(string, GenerationOptions?)"/>),
+/// <see cref="LanguageModelTransformer"/> generates text (<see cref="LanguageModelTransformer.Generate(string, GenerationOptions?, CancellationToken)"/>),
 /// completes a prompt column (<c>Transform</c>) and measures loss on new text. Create it with
 /// <c>mlContext.Transforms.Text.TrainLanguageModel(...)</c>.
 /// </summary>
@@ -50,11 +50,11 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
         {
             AddBeginOfSequence = false, AddEndOfSequence = false, AddClassificationToken = false, PadToMaxLength = false, OutputAsKeys = false,
             LengthColumnName = null,
-        }).Fit(input);
+        }).Fit(input, _options.CancellationToken);
         using IChannel channel = _host.Start("Fit");
         var clock = Stopwatch.StartNew();
-        TokenStream train = TokenStream.Read(_host, input, _textColumnName, tokenizer.Tokenizer, "training data");
-        TokenStream? validation = _options.ValidationSet is { } valid ? TokenStream.Read(_host, valid, _textColumnName, tokenizer.Tokenizer, "ValidationSet") : null;
+        TokenStream train = TokenStream.Read(_host, input, _textColumnName, tokenizer.Tokenizer, "training data", _options.CancellationToken);
+        TokenStream? validation = _options.ValidationSet is { } valid ? TokenStream.Read(_host, valid, _textColumnName, tokenizer.Tokenizer, "ValidationSet", _options.CancellationToken) : null;
         channel.Info($"Language model: {train.Rows} documents, {train.Characters:N0} characters → {train.Ids.Length:N0} {tokenizer.Options.Kind} tokens " +
                      $"(vocabulary {tokenizer.VocabularySize}) in {clock.Elapsed.TotalSeconds:F1} s.");
         if (train.Ids.Length <= _options.ContextLength)
@@ -64,6 +64,8 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
         TransformerConfig model = ModelConfig(tokenizer.VocabularySize);
         int seed = _options.Seed ?? _host.Rand.Next();
         Device device = _options.ResolveDevice(channel.Warning);
+        // from here on one Fit at a time: TorchSharp's layer constructors draw from the generator dropout uses
+        using TrainingGate.Held oneAtATime = TrainingGate.Enter(_host, _options.CancellationToken);
         var network = new DecoderOnlyModel(model, seed);
         try
         {
@@ -84,7 +86,7 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
                 BlockSize = _options.ScoringBlockSize,
                 History = history,
             };
-            return new LanguageModelTransformer(_host, config, network, tokenizer);
+            return new LanguageModelTransformer(_host, config, network, tokenizer) { ScoringThreads = _options.Threads };
         }
         catch
         {

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer;
 using Microsoft.ML.Transformer.Attention;
+using Microsoft.ML.Transformer.Compute;
 using Microsoft.ML.Transformer.LanguageModel;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
@@ -16,7 +17,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer;
 
 /// <summary>
-/// A trained decoder-only Transformer language model with its tokenizer. <see cref="Generate(string, GenerationOptions?)"/>
+/// A trained decoder-only Transformer language model with its tokenizer. <see cref="Generate(string, GenerationOptions?, CancellationToken)"/>
 /// continues a prompt; <c>Transform</c> continues every row of the prompt column into the completion column;
 /// <see cref="Evaluate"/> measures nats per token and bits per character on new text. Thread-safe; dispose it to free
 /// the native tensors.
@@ -39,7 +40,7 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     /// <summary>The tokenizer the model reads and writes.</summary>
     public TokenizerTransformer Tokenizer { get; }
 
-    /// <summary>How <c>Transform</c> and <see cref="Generate(string, GenerationOptions?)"/> continue prompts by default.</summary>
+    /// <summary>How <c>Transform</c> and <see cref="Generate(string, GenerationOptions?, CancellationToken)"/> continue prompts by default.</summary>
     public GenerationOptions Generation => Config.Generation;
 
     /// <summary>Tokens of context the model sees.</summary>
@@ -54,11 +55,13 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     /// <summary>The text the model writes after <paramref name="prompt"/> (the prompt itself not included).</summary>
     /// <param name="prompt">The text to continue; empty to start a new document.</param>
     /// <param name="options">Sampling settings; null for <see cref="Generation"/>.</param>
-    public string Generate(string prompt, GenerationOptions? options = null)
+    /// <param name="cancellationToken">Stops generation before the next token with an <see cref="OperationCanceledException"/>.</param>
+    public string Generate(string prompt, GenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= Config.Generation;
         OptionsCheck.Valid(Host, nameof(GenerationOptions), options.Validate);
-        List<int> ids = GenerateIds(prompt, options);
+        List<int> ids;
+        using (ComputeScope.During(ScoringThreads)) ids = GenerateIds(prompt, options, cancellationToken);
         return Tokenizer.Decode(ids.ToArray());
     }
 
@@ -69,8 +72,11 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     /// <param name="topK">Sample among the k most probable tokens only (null: all).</param>
     /// <param name="topP">Sample among the most probable tokens covering probability p only (null: all).</param>
     /// <param name="seed">Same seed, same text (null: the model's default seed).</param>
-    public string Generate(string prompt, int maxNewTokens, float temperature = 1f, int? topK = null, float? topP = null, int? seed = null)
-        => Generate(prompt, Config.Generation with { MaxNewTokens = maxNewTokens, Temperature = temperature, TopK = topK, TopP = topP, Seed = seed });
+    /// <param name="cancellationToken">Stops generation before the next token with an <see cref="OperationCanceledException"/>.</param>
+    public string Generate(string prompt, int maxNewTokens, float temperature = 1f, int? topK = null, float? topP = null, int? seed = null,
+        CancellationToken cancellationToken = default)
+        => Generate(prompt, Config.Generation with { MaxNewTokens = maxNewTokens, Temperature = temperature, TopK = topK, TopP = topP, Seed = seed },
+            cancellationToken);
 
     /// <summary>The same model with other default generation settings for <c>Transform</c>. The two share the weights:
     /// dispose only one of them, once neither is used any more.</summary>
@@ -78,7 +84,7 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     {
         Host.CheckValue(generation, nameof(generation));
         OptionsCheck.Valid(Host, nameof(GenerationOptions), generation.Validate);
-        return new LanguageModelTransformer(Host, Config with { Generation = generation }, Model, Tokenizer);
+        return new LanguageModelTransformer(Host, Config with { Generation = generation }, Model, Tokenizer) { ScoringThreads = ScoringThreads };
     }
 
     /// <summary>Nats per token, bits per character and perplexity of the model on the text column of
@@ -86,15 +92,20 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     /// context length).</summary>
     /// <param name="data">Text to score.</param>
     /// <param name="textColumnName">Its text column; null for the column the model was trained on.</param>
-    public LanguageModelMetrics Evaluate(IDataView data, string? textColumnName = null)
+    /// <param name="cancellationToken">Stops reading or scoring with an <see cref="OperationCanceledException"/>.</param>
+    public LanguageModelMetrics Evaluate(IDataView data, string? textColumnName = null, CancellationToken cancellationToken = default)
     {
         Host.CheckValue(data, nameof(data));
-        TokenStream stream = TokenStream.Read(Host, data, textColumnName ?? Config.PromptColumnName, Tokenizer.Tokenizer, "evaluation data");
+        TokenStream stream = TokenStream.Read(Host, data, textColumnName ?? Config.PromptColumnName, Tokenizer.Tokenizer, "evaluation data",
+            cancellationToken);
         var windows = new TokenWindows(stream.Ids, ContextLength, 32, seed: 0);
         if (windows.Count() == 0)
             throw Host.Except($"The evaluation text has {stream.Ids.Length} tokens: at least {ContextLength + 1} are needed for one window.");
         Device device = Model.Device();
-        var (natsPerToken, totalNats, tokens) = LanguageModelTrainingTask.MeanLoss(Model, windows, device, CancellationToken.None);
+        double natsPerToken, totalNats;
+        long tokens;
+        using (ComputeScope.During(ScoringThreads))
+            (natsPerToken, totalNats, tokens) = LanguageModelTrainingTask.MeanLoss(Model, windows, device, cancellationToken);
         // The windows cover the stream but its last partial window: count the characters in proportion.
         double charactersCovered = Math.Max(1, stream.Characters * (double)tokens / stream.Ids.Length);
         return new LanguageModelMetrics(natsPerToken, totalNats / Math.Log(2) / charactersCovered, Math.Exp(natsPerToken), tokens, stream.Characters);
@@ -117,9 +128,14 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
         return new AttentionRecording([AttentionRecord.FromRecorder(recorder, AttentionKind.DecoderSelf, tokens, tokens)]);
     }
 
-    internal List<int> GenerateIds(string? prompt, GenerationOptions options)
+    internal List<int> GenerateIds(string? prompt, GenerationOptions options, CancellationToken cancellationToken = default)
         => TextGenerator.Generate(Model, TokenStream.Prompt(Tokenizer.Tokenizer, prompt.AsSpan()), options, options.Seed ?? Config.DefaultSeed,
-            cancelled: () => { Host.CheckAlive(); return false; });
+            cancelled: () =>
+            {
+                Host.CheckAlive();
+                cancellationToken.ThrowIfCancellationRequested();
+                return false;
+            });
 
     private static LanguageModelTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {

@@ -18,7 +18,8 @@ internal sealed class TokenStream
 
     public long Rows { get; }
 
-    public static TokenStream Read(IHost host, IDataView data, string textColumnName, TextTokenizer tokenizer, string what)
+    public static TokenStream Read(IHost host, IDataView data, string textColumnName, TextTokenizer tokenizer, string what,
+        CancellationToken cancellation)
     {
         DataViewSchema.Column column = data.Schema.GetColumnOrNull(textColumnName)
             ?? throw host.Except($"The {what} has no text column '{textColumnName}'.");
@@ -32,6 +33,7 @@ internal sealed class TokenStream
         while (cursor.MoveNext())
         {
             host.CheckAlive();
+            cancellation.ThrowIfCancellationRequested();
             getText(ref text);
             ids.Add(SpecialTokens.EndOfSequence);
             tokenizer.Encode(text.Span, ids);

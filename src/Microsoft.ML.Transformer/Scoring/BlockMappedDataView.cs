@@ -18,9 +18,12 @@ internal sealed class BlockMappedDataView : IDataView
     private readonly IDataView _input;
     private readonly IBlockMapper _mapper;
     private readonly int _blockSize;
+    private readonly Func<int?> _threads;
 
-    public BlockMappedDataView(IHost host, IDataView input, IBlockMapper mapper, DataViewSchema outputSchema, int blockSize)
+    /// <param name="threads">libtorch threads for each block, read when the block is computed (null: libtorch's count).</param>
+    public BlockMappedDataView(IHost host, IDataView input, IBlockMapper mapper, DataViewSchema outputSchema, int blockSize, Func<int?> threads)
     {
+        _threads = threads;
         _host = host;
         _input = input;
         _mapper = mapper;
@@ -98,7 +101,7 @@ internal sealed class BlockMappedDataView : IDataView
                 _computation!.Load(_filled++);
             }
             if (_filled == 0) throw _view._host.Except("The look-ahead cursor ended before the main cursor: the input data view is not repeatable.");
-            using (DenormalFlush.During()) // sharp attention makes denormal floats, which x86 multiplies many times slower
+            using (ComputeScope.During(_view._threads()))
                 _computation!.Compute(_filled);
             _slot = 0;
         }

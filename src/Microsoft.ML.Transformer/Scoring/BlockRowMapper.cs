@@ -7,7 +7,8 @@ namespace Microsoft.ML.Transformer.Scoring;
 
 /// <summary>
 /// ML.NET's row-by-row view of a block mapper, for <c>PredictionEngine</c>, <c>GetRowToRowMapper</c> and schema
-/// propagation: each row is a block of one, computed once however many output columns read it.
+/// propagation: each row is a block of one, computed once however many output columns read it. Its getters refuse
+/// use by two threads at once (<see cref="ConcurrentRowUse"/>).
 /// </summary>
 internal sealed class BlockRowMapper : RowToRowTransformerBase.MapperBase
 {
@@ -32,20 +33,22 @@ internal sealed class BlockRowMapper : RowToRowTransformerBase.MapperBase
             return getters;
         }
         IBlockComputation computation = _mapper.CreateComputation(input, capacity: 1);
+        var use = new ConcurrentRowUse(_parent.GetType().Name);
         long computedPosition = -1;
         int CurrentSlot()
         {
+            use.Claim(input.Position);
             if (computedPosition != input.Position)
             {
                 computation.Load(0);
-                using (DenormalFlush.During()) // sharp attention makes denormal floats, which x86 multiplies many times slower
+                using (ComputeScope.During(_parent.ScoringThreads))
                     computation.Compute(1);
                 computedPosition = input.Position;
             }
             return 0;
         }
         for (int i = 0; i < getters.Length; i++)
-            if (activeOutput(i)) getters[i] = computation.MakeGetter(i, CurrentSlot);
+            if (activeOutput(i)) getters[i] = use.Guard(computation.MakeGetter(i, CurrentSlot));
         disposer = computation.Dispose;
         return getters;
     }

@@ -45,7 +45,7 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch<int[]>>
     public long CountRows() => _rows;
 
     /// <summary>Batches cut by tokens are counted by reading the first epoch once; by rows, the loop's default.</summary>
-    public long? CountBatches() => _batchTokens ? _train.CountBatches(0) : null;
+    public long? CountBatches(CancellationToken cancellation) => _batchTokens ? _train.CountBatches(0, cancellation) : null;
 
     public IEnumerable<TokenBatch<int[]>> ReadEpoch(int epoch, CancellationToken cancellation) => _train.ReadEpoch(epoch, cancellation);
 

@@ -63,6 +63,8 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
 
         using IChannel channel = _host.Start("Fit");
         Device device = _options.ResolveDevice(channel.Warning);
+        // from here on one Fit at a time: TorchSharp's layer constructors draw from the generator dropout uses
+        using TrainingGate.Held oneAtATime = TrainingGate.Enter(_host, _options.CancellationToken);
         var network = new EncoderDecoder(model, seed);
         try
         {
@@ -91,7 +93,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
                 SourceMaxLength = sourceMaxLength,
                 History = history,
             };
-            return new SequenceToSequenceTransformer(_host, config, network, targetTokenizer);
+            return new SequenceToSequenceTransformer(_host, config, network, targetTokenizer) { ScoringThreads = _options.Threads };
         }
         catch
         {
@@ -135,7 +137,7 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         };
         if (_options.TargetTokenizer is { } given)
             return new TokenizerTransformer(_host, TargetTokensColumn, _targetTextColumnName, Plain(given.Options), given.Tokenizer);
-        return new TokenizeForTransformerEstimator(_host, TargetTokensColumn, _targetTextColumnName, Plain(_options.Target)).Fit(input);
+        return new TokenizeForTransformerEstimator(_host, TargetTokensColumn, _targetTextColumnName, Plain(_options.Target)).Fit(input, _options.CancellationToken);
     }
 
     private TransformerConfig ModelConfig(int sourceVocabulary, int targetVocabulary, int maxLength) => OptionsCheck.Valid(_host,

@@ -63,7 +63,7 @@ public sealed class SequenceToSequenceTransformer : ModelTransformerBase, ITrans
     {
         Host.CheckValue(decoding, nameof(decoding));
         OptionsCheck.Valid(Host, nameof(DecodingOptions), decoding.Validate);
-        return new SequenceToSequenceTransformer(Host, Config with { Decoding = decoding }, Model, TargetTokenizer);
+        return new SequenceToSequenceTransformer(Host, Config with { Decoding = decoding }, Model, TargetTokenizer) { ScoringThreads = ScoringThreads };
     }
 
     /// <summary>The source embedding and the encoder, as an encoder-only model (its state named as

@@ -29,7 +29,11 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
     }
 
     /// <summary>Reads the text column once (streaming; at most <see cref="TokenizerOptions.MaxRowsForFitting"/> rows) and learns the vocabulary.</summary>
-    public TokenizerTransformer Fit(IDataView input)
+    public TokenizerTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
+
+    /// <summary>As <see cref="Fit(IDataView)"/>; stops with an <see cref="OperationCanceledException"/> when
+    /// <paramref name="cancellationToken"/> is cancelled while rows are read or the vocabulary is built.</summary>
+    public TokenizerTransformer Fit(IDataView input, CancellationToken cancellationToken)
     {
         _host.CheckValue(input, nameof(input));
         DataViewSchema.Column column = FindTextColumn(input.Schema);
@@ -44,6 +48,7 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
             while ((_options.MaxRowsForFitting is not { } max || rows < max) && cursor.MoveNext())
             {
                 _host.CheckAlive(); // MLContext.CancelExecution()
+                cancellationToken.ThrowIfCancellationRequested();
                 getText(ref text);
                 trainer.Add(text.Span);
                 rows++;
@@ -52,7 +57,11 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
                 throw _host.Except($"Cannot fit a {_options.Kind} tokenizer: column '{_inputColumnName}' has no non-empty text in {rows} row(s).");
             channel.Info($"Tokenizer: read {rows} rows ({trainer.TextCount} with text); building the {_options.Kind} vocabulary.");
         }
-        TextTokenizer tokenizer = trainer.Build(_host.CheckAlive);
+        TextTokenizer tokenizer = trainer.Build(() =>
+        {
+            _host.CheckAlive();
+            cancellationToken.ThrowIfCancellationRequested();
+        });
         _host.Check(tokenizer.VocabularySize > SpecialTokens.Count || !_options.IsTrainable,
             $"No token of column '{_inputColumnName}' occurs at least {_options.MinimumFrequency} times; lower MinimumFrequency.");
         return new TokenizerTransformer(_host, _outputColumnName, _inputColumnName, _options, tokenizer);

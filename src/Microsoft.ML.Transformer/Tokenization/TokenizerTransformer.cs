@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// A fitted tokenizer in an ML.NET pipeline: maps a text column to a vector column of token ids (and optionally a
-/// length column). Created by <see cref="TokenizeForTransformerEstimator.Fit"/>; saved and loaded with
+/// length column). Created by <see cref="TokenizeForTransformerEstimator.Fit(IDataView)"/>; saved and loaded with
 /// <c>mlContext.Model.Save/Load</c>. Thread-safe for scoring.
 /// </summary>
 public sealed class TokenizerTransformer : RowToRowTransformerBase

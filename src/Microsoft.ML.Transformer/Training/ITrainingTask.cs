@@ -20,7 +20,7 @@ internal interface ITrainingTask<TBatch>
 
     /// <summary>Batches per epoch, for the schedule and the ETA, when they are not the rows in batches of BatchSize
     /// (tasks that cut batches by tokens count them); null by default.</summary>
-    long? CountBatches() => null;
+    long? CountBatches(CancellationToken cancellation) => null;
 
     /// <summary>The training batches of 0-based <paramref name="epoch"/>, deterministic in the seed and the epoch.</summary>
     IEnumerable<TBatch> ReadEpoch(int epoch, CancellationToken cancellation);

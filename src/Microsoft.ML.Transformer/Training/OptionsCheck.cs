@@ -31,6 +31,7 @@ internal static class OptionsCheck
         host.CheckUserArg(o.ShuffleBufferRows is null || o.ShuffleBufferRows >= o.BatchSize, nameof(o.ShuffleBufferRows), "must hold at least one batch");
         host.CheckUserArg(o.BucketFactor > 0, nameof(o.BucketFactor), "must be positive");
         host.CheckUserArg(o.ScoringBlockSize > 0, nameof(o.ScoringBlockSize), "must be positive");
+        host.CheckUserArg(o.Threads is null or > 0, nameof(o.Threads), "must be positive (null: libtorch's count, one per core)");
     }
 
     /// <summary>Runs <paramref name="validate"/>, a <c>Validate()</c> that throws <see cref="ArgumentException"/>, and reports

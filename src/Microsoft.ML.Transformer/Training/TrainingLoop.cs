@@ -12,7 +12,9 @@ namespace Microsoft.ML.Transformer.Training;
 /// The training loop every trainer shares: AdamW (fp32 master weights) under the scheduled learning rate, optional
 /// bf16 autocast, gradient accumulation and clipping, one dispose scope per step, validation with early stopping and
 /// keep-best, a checkpoint per epoch with resume, progress to the ML.NET log and the user's callbacks, and
-/// <c>MLContext.CancelExecution()</c> honoured before every step.
+/// <see cref="TransformerTrainingOptions.CancellationToken"/> (and <c>MLContext.CancelExecution()</c>) honoured before
+/// every step, while reading rows and during validation. Loops run one at a time in a process (<see cref="TrainingGate"/>),
+/// with <see cref="TransformerTrainingOptions.Threads"/> libtorch threads.
 /// </summary>
 internal sealed class TrainingLoop<TBatch>
 {
@@ -24,6 +26,7 @@ internal sealed class TrainingLoop<TBatch>
     private readonly bool _onCpu;
     private readonly int _seed;
     private readonly string _fingerprint;
+    private readonly CancellationToken _cancellation;
 
     /// <param name="fingerprint">Identifies the run (model shape, options, data size): a checkpoint resumes only the same run.</param>
     public TrainingLoop(IHost host, TransformerTrainingOptions options, ITrainingTask<TBatch> task, Device device, int seed, string fingerprint)
@@ -32,13 +35,17 @@ internal sealed class TrainingLoop<TBatch>
         _precision = options.Precision(device.type);
         _autocast = _precision.BFloat16 ? ScalarType.BFloat16 : null;
         _onCpu = device.type == DeviceType.CPU;
+        _cancellation = options.CancellationToken;
     }
 
-    /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included). Denormal floats
-    /// flush to zero meanwhile (<see cref="DenormalFlush"/>).</summary>
+    /// <summary>Trains the task's model in place; returns every epoch's summary (resumed epochs included). Waits for
+    /// other loops of the process to finish first; computes with the options' threads, denormal floats flushed to zero
+    /// (<see cref="ComputeScope"/>).</summary>
     public IReadOnlyList<EpochSummary> Run()
     {
-        using (DenormalFlush.During()) return Train();
+        using (TrainingGate.Enter(_host, _cancellation))   // the trainer holds it already (reentrant); a loop alone takes it here
+        using (ComputeScope.During(_options.Threads))
+            return Train();
     }
 
     private IReadOnlyList<EpochSummary> Train()
@@ -47,9 +54,9 @@ internal sealed class TrainingLoop<TBatch>
             using (IChannel allocatorChannel = _host.Start("Native allocator")) allocatorChannel.Info(tuning);
         long rows = _task.CountRows();
         if (rows == 0) throw _host.Except("The training data has no rows.");
-        if (_options.ValidationSet is { } validationSet && _task.ValidationBatches(CancellationToken.None) is { } validationBatches)
+        if (_options.ValidationSet is { } validationSet && _task.ValidationBatches(_cancellation) is { } validationBatches)
             ValidationPass.RequireBatches(_host, validationSet, validationBatches);
-        long batchesPerEpoch = _task.CountBatches() ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
+        long batchesPerEpoch = _task.CountBatches(_cancellation) ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
         long stepsPerEpoch = (batchesPerEpoch + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
         long totalSteps = stepsPerEpoch * _options.Epochs;
         var scheduler = new LearningRateScheduler(_options.Schedule, _options.LearningRate,
@@ -110,9 +117,10 @@ internal sealed class TrainingLoop<TBatch>
         long examples = 0, tokens = 0;
         int accumulated = 0;
         using (NewDisposeScope()) optimizer.zero_grad();   // the scope frees the .grad handles zero_grad makes
-        foreach (TBatch batch in _task.ReadEpoch(epoch, CancellationToken.None))
+        foreach (TBatch batch in _task.ReadEpoch(epoch, _cancellation))
         {
             _host.CheckAlive();
+            _cancellation.ThrowIfCancellationRequested();
             using (var scope = NewDisposeScope())
             {
                 BatchLoss output;
@@ -140,9 +148,9 @@ internal sealed class TrainingLoop<TBatch>
     /// <summary>Mean loss and metric on the task's validation batches, or null without them.</summary>
     private ValidationResult? Validate()
     {
-        if (_task.ValidationBatches(CancellationToken.None) is not { } batches) return null;
+        if (_task.ValidationBatches(_cancellation) is not { } batches) return null;
         ValidationTotals totals;
-        using (Autocast.Enable(_autocast)) totals = ValidationPass.Run(_task.Model, batches, _task.ValidationLoss, CancellationToken.None);
+        using (Autocast.Enable(_autocast)) totals = ValidationPass.Run(_task.Model, batches, _task.ValidationLoss, _cancellation);
         return new ValidationResult(totals.MeanLoss, _task.ValidationMetric(totals.MeanLoss, totals.Accuracy));
     }
 

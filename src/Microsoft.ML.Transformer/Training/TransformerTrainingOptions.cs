@@ -99,6 +99,17 @@ public abstract class TransformerTrainingOptions
     /// <summary>On CUDA: allow TF32 tensor cores for float32 matmuls. Default true.</summary>
     public bool AllowTF32 { get; set; } = true;
 
+    /// <summary>libtorch CPU threads for the Fit, and the fitted model's <see cref="Scoring.BlockTransformerBase.ScoringThreads"/>.
+    /// Default null: libtorch's own count, one per core, the fastest on an otherwise idle machine. On a machine busy with
+    /// other work, fewer threads are faster (docs/training.md, "Threads"). It applies to the thread that calls Fit only,
+    /// for the Fit's duration: other threads of the process keep theirs. Not saved with the model.</summary>
+    public int? Threads { get; set; }
+
+    /// <summary>Stops Fit with an <see cref="OperationCanceledException"/> when cancelled: checked before every optimizer
+    /// step, while reading rows, during validation and while the Fit waits for another Fit of the process. The
+    /// <c>MLContext</c> stays usable for the next Fit. Default: none.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
     /// <summary>A folder for a checkpoint after every epoch. When it already holds one of the same run, training
     /// resumes after the last completed epoch. Default null: no checkpoints.</summary>
     public string? CheckpointDirectory { get; set; }

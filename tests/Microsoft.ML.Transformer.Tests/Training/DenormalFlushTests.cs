@@ -21,22 +21,13 @@ public class DenormalFlushTests
         return nonZero.item<long>();
     }
 
-    private static T OnFreshThread<T>(Func<T> work)
-    {
-        T result = default!;
-        var thread = new Thread(() => result = work());
-        thread.Start();
-        thread.Join();
-        return result;
-    }
-
     [Fact]
     public void ADuringScopeFlushesOnEveryThreadAndThenRestoresIeeeArithmetic()
     {
         Assert.True(DenormalFlush.Available, "libtorch's setFlushDenormal was not found");
         Assert.True(get_num_threads() > 1, "precondition: libtorch computes on more than one thread");
         // the workers exist before the scope, as they do when other tensor work ran first on the thread
-        var (before, during, after) = OnFreshThread(() =>
+        var (before, during, after) = FreshThread.Run(() =>
         {
             long b = NonZeroDenormalProducts();
             long d;
@@ -57,7 +48,7 @@ public class DenormalFlushTests
         options.ProgressInterval = 1;
         options.OnProgress = _ => duringTraining.Add(NonZeroDenormalProducts());
 
-        long after = OnFreshThread(() =>
+        long after = FreshThread.Run(() =>
         {
             using TransformerClassifierTransformer model = ml.BinaryClassification.Trainers.Transformer(options).Fit(ClassifierData.Binary(ml, 32));
             return NonZeroDenormalProducts();
@@ -75,7 +66,7 @@ public class DenormalFlushTests
         using TransformerClassifierTransformer model = ml.BinaryClassification.Trainers.Transformer(ClassifierData.Options(epochs: 1))
             .Fit(ClassifierData.Binary(ml, 32));
         long? inside = null;
-        float product = OnFreshThread(() =>
+        float product = FreshThread.Run(() =>
         {
             using DataViewRowCursor cursor = model.Transform(ClassifierData.Binary(ml, 4)).GetRowCursor(model.GetOutputSchema(ClassifierData.Binary(ml, 4).Schema));
             var score = cursor.GetGetter<float>(cursor.Schema["Score"]);

@@ -1,0 +1,26 @@
+namespace Microsoft.ML.Transformer.Compute;
+
+/// <summary>
+/// The CPU settings a Fit or a scoring call runs under: the thread count (<see cref="TorchThreads"/>) first, so that
+/// the denormal flush (<see cref="DenormalFlush"/>) reaches that many OpenMP workers, then the flush.
+/// </summary>
+internal readonly struct ComputeScope : IDisposable
+{
+    private readonly TorchThreads.Scope _threads;
+    private readonly DenormalFlush.Scope _flush;
+
+    private ComputeScope(TorchThreads.Scope threads, DenormalFlush.Scope flush) => (_threads, _flush) = (threads, flush);
+
+    /// <summary>Computes with <paramref name="threads"/> threads (null: libtorch's count) and denormals flushed until disposed.</summary>
+    public static ComputeScope During(int? threads)
+    {
+        TorchThreads.Scope set = TorchThreads.During(threads);
+        return new ComputeScope(set, DenormalFlush.During());
+    }
+
+    public void Dispose()
+    {
+        _flush.Dispose();
+        _threads.Dispose();
+    }
+}
