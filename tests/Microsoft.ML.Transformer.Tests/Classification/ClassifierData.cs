@@ -80,6 +80,9 @@ internal static class ClassifierData
         public float Digit { get; set; }
     }
 
+    /// <summary>The vote task (<see cref="MoreGoodThanBad"/>) as a data view.</summary>
+    public static IDataView Vote(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(MoreGoodThanBad(count, seed));
+
     /// <summary>The binary task as a data view.</summary>
     public static IDataView Binary(MLContext ml, int count, int seed = 1) => ml.Data.LoadFromEnumerable(TokenSevenOccurs(count, seed));
 

@@ -10,15 +10,14 @@ public class ClassifierDefaultLengthTests
     [Fact]
     public void UnsetEpochsLearnThreeThousandRows()
     {
-        var ml = new MLContext(seed: 1);
-        IDataView train = ml.Data.LoadFromEnumerable(ClassifierData.MoreGoodThanBad(3000, seed: 1));
-        IDataView test = ml.Data.LoadFromEnumerable(ClassifierData.MoreGoodThanBad(1000, seed: 2));
         // a small model for speed, float32 for determinism; Epochs, learning rate, schedule and batch stay at their defaults
         var options = new TransformerClassifierOptions
         {
             VocabularySize = ClassifierData.VoteVocabulary, MaxLength = 48, Seed = 11, MixedPrecision = false,
             Shape = { ModelDimension = 32, Heads = 2, Layers = 1 },
         };
+        var ml = new MLContext(seed: 1);
+        var (train, test) = (ClassifierData.Vote(ml, 3000, seed: 1), ClassifierData.Vote(ml, 1000, seed: 2));
         var log = new List<LoggingEventArgs>();
         ml.Log += (_, e) => { if (e.Kind != ChannelMessageKind.Trace) log.Add(e); };
 
