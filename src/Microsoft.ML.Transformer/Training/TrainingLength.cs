@@ -10,8 +10,10 @@ internal sealed record TrainingLength(int Epochs, long StepsPerEpoch, bool Chose
     /// <summary>Passes an unset Epochs makes at least (the default before it depended on the data size).</summary>
     public const int DefaultEpochs = 3;
 
-    /// <summary>Optimizer steps an unset Epochs plans for at least: on a few thousand rows, 3 passes (about 300 steps
-    /// of 32 rows) left the default model near chance on text, while about 1,000 steps learned it.</summary>
+    /// <summary>Optimizer steps an unset Epochs plans for at least. Measured on 3,000 rows (94 steps per epoch): 1 epoch
+    /// stayed near chance on IMDb reviews (0.53) and on a synthetic vote task (0.56), 3 epochs reached 0.81 and 0.83,
+    /// 11 epochs (1,034 steps) 0.78 and 0.99: the task learned, the reviews began to overfit (which a ValidationSet
+    /// with EarlyStoppingPatience catches).</summary>
     public const int MinimumSteps = 1_000;
 
     /// <summary>The most passes an unset Epochs chooses, so that a tiny data set is not repeated without end.</summary>
@@ -40,7 +42,7 @@ internal sealed record TrainingLength(int Epochs, long StepsPerEpoch, bool Chose
     public string? ShortRunWarning()
         => TotalSteps >= MinimumSteps ? null
             : $"Training makes only {TotalSteps} optimizer steps ({Epochs} epochs × {StepsPerEpoch}); a Transformer trained this " +
-              "briefly is often little better than chance. " + (Chosen
+              "briefly may have learned little (94 steps on 3,000 reviews stayed at chance). " + (Chosen
                 ? $"The data is small for {MinimumSteps:N0} steps in {MaximumChosenEpochs} epochs: add rows or lower BatchSize."
                 : $"Leave Epochs unset (at least {MinimumSteps:N0} steps) or raise it.");
 }
