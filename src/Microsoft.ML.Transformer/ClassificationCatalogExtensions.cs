@@ -21,10 +21,10 @@ public static class ClassificationCatalogExtensions
     /// <param name="tokensColumnName">Token-id column (from <c>TokenizeForTransformer</c>).</param>
     /// <param name="modelDimension">d_model.</param>
     /// <param name="layers">Encoder layers.</param>
-    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="epochs">Passes over the data; null: chosen from the data size (<see cref="TransformerTrainingOptions.Epochs"/>).</param>
     /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
     public static TransformerClassifierTrainer Transformer(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName, string tokensColumnName = "Tokens", int modelDimension = 128, int layers = 2, int epochs = 3, string device = "cpu")
+        string labelColumnName, string tokensColumnName = "Tokens", int modelDimension = 128, int layers = 2, int? epochs = null, string device = "cpu")
         => catalog.Transformer(Simple(labelColumnName, tokensColumnName, modelDimension, layers, epochs, device));
 
     /// <summary>A multiclass Transformer classifier on a token-id column and a key label (from <c>MapValueToKey</c>).</summary>
@@ -40,10 +40,10 @@ public static class ClassificationCatalogExtensions
     /// <param name="tokensColumnName">Token-id column (from <c>TokenizeForTransformer</c>).</param>
     /// <param name="modelDimension">d_model.</param>
     /// <param name="layers">Encoder layers.</param>
-    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="epochs">Passes over the data; null: chosen from the data size (<see cref="TransformerTrainingOptions.Epochs"/>).</param>
     /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
     public static TransformerClassifierTrainer Transformer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName, string tokensColumnName = "Tokens", int modelDimension = 128, int layers = 2, int epochs = 3, string device = "cpu")
+        string labelColumnName, string tokensColumnName = "Tokens", int modelDimension = 128, int layers = 2, int? epochs = null, string device = "cpu")
         => catalog.Transformer(Simple(labelColumnName, tokensColumnName, modelDimension, layers, epochs, device));
 
     /// <summary>Tokenizes a text column and trains a binary Transformer classifier on it (tokenizer + trainer in one
@@ -65,6 +65,6 @@ public static class ClassificationCatalogExtensions
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
         => new(CatalogUtils.GetEnvironment(catalog), textColumnName, tokenizer ?? new TokenizerOptions(), options ?? new TransformerClassifierOptions(), ClassifierKind.Multiclass);
 
-    private static TransformerClassifierOptions Simple(string label, string tokens, int modelDimension, int layers, int epochs, string device)
+    private static TransformerClassifierOptions Simple(string label, string tokens, int modelDimension, int layers, int? epochs, string device)
         => new() { LabelColumnName = label, TokensColumnName = tokens, Shape = { ModelDimension = modelDimension, Layers = layers }, Epochs = epochs, Device = device };
 }

@@ -75,12 +75,12 @@ public static class TransformerCatalog
     /// <param name="sourceTokensColumnName">Source token ids (from <c>TokenizeForTransformer</c>).</param>
     /// <param name="targetTextColumnName">The target text to learn; read only when fitting.</param>
     /// <param name="targetTokenizer">The kind of target tokens (default: words, e.g. phonemes separated by spaces).</param>
-    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="epochs">Passes over the data; null: chosen from the data size (<see cref="TransformerTrainingOptions.Epochs"/>).</param>
     /// <param name="beamSize">Beam width when decoding (1: greedy).</param>
     /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
     public static SequenceToSequenceEstimator SequenceToSequence(this TransformsCatalog.TextTransforms catalog,
         string outputColumnName, string sourceTokensColumnName, string targetTextColumnName, TokenizerKind targetTokenizer,
-        int epochs = 3, int beamSize = 1, string device = "cpu")
+        int? epochs = null, int beamSize = 1, string device = "cpu")
         => catalog.SequenceToSequence(outputColumnName, sourceTokensColumnName, targetTextColumnName, new SequenceToSequenceOptions
         {
             Target = new SequenceToSequenceOptions().Target with { Kind = targetTokenizer },
@@ -107,10 +107,10 @@ public static class TransformerCatalog
     /// <param name="textColumnName">The training text.</param>
     /// <param name="tokenizer">Characters, words or BPE tokens.</param>
     /// <param name="contextLength">Tokens of context.</param>
-    /// <param name="epochs">Passes over the text.</param>
+    /// <param name="epochs">Passes over the text; null: chosen from the data size (<see cref="TransformerTrainingOptions.Epochs"/>).</param>
     /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
     public static LanguageModelEstimator TrainLanguageModel(this TransformsCatalog.TextTransforms catalog, string textColumnName,
-        TokenizerKind tokenizer, int contextLength = 128, int epochs = 3, string device = "cpu")
+        TokenizerKind tokenizer, int contextLength = 128, int? epochs = null, string device = "cpu")
         => catalog.TrainLanguageModel(textColumnName, new LanguageModelOptions
         {
             Tokenizer = new LanguageModelOptions().Tokenizer with { Kind = tokenizer },

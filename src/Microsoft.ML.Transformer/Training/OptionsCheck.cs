@@ -13,7 +13,7 @@ internal static class OptionsCheck
         Valid(host, o.GetType().Name, () => o.Shape.Validate(stacks));
         Valid(host, o.GetType().Name, () => TrainingDevice.Parse(o.Device));
         host.CheckUserArg(o.BatchSize > 0, nameof(o.BatchSize), "must be positive");
-        host.CheckUserArg(o.Epochs > 0, nameof(o.Epochs), "must be positive");
+        host.CheckUserArg(o.Epochs is null or > 0, nameof(o.Epochs), "must be positive (or null: chosen from the data size)");
         host.CheckUserArg(o.LearningRate > 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), "must be positive and finite");
         host.CheckUserArg(o.MinimumLearningRate >= 0, nameof(o.MinimumLearningRate), "cannot be negative");
         host.CheckUserArg(o.WarmupSteps is null or >= 0, nameof(o.WarmupSteps), "cannot be negative");

@@ -9,14 +9,15 @@ internal sealed class ProgressMeter
 {
     private readonly TransformerTrainingOptions _options;
     private readonly IChannel _channel;
+    private readonly int _epochs;
     private readonly long _totalSteps, _firstStep;
     private readonly Stopwatch _run = Stopwatch.StartNew(), _window = Stopwatch.StartNew();
     private double _lossSum, _correct;
     private long _examples, _tokens;
 
-    public ProgressMeter(TransformerTrainingOptions options, IChannel channel, long totalSteps, long firstStep)
+    public ProgressMeter(TransformerTrainingOptions options, IChannel channel, int epochs, long totalSteps, long firstStep)
     {
-        (_options, _channel, _totalSteps, _firstStep) = (options, channel, totalSteps, firstStep);
+        (_options, _channel, _epochs, _totalSteps, _firstStep) = (options, channel, epochs, totalSteps, firstStep);
         Step = firstStep;
     }
 
@@ -47,9 +48,9 @@ internal sealed class ProgressMeter
         LastAccuracy = _correct / Math.Max(_examples, 1);
         double stepsPerSecond = (step - _firstStep) / Math.Max(_run.Elapsed.TotalSeconds, 1e-9);
         var remaining = TimeSpan.FromSeconds(stepsPerSecond > 0 ? Math.Max(_totalSteps - step, 0) / stepsPerSecond : 0);
-        var progress = new TrainingProgress(Epoch, _options.Epochs, step, _totalSteps, LastLoss, LastAccuracy, learningRate,
+        var progress = new TrainingProgress(Epoch, _epochs, step, _totalSteps, LastLoss, LastAccuracy, learningRate,
             _tokens / seconds, _run.Elapsed, remaining);
-        _channel.Info($"Epoch {Epoch}/{_options.Epochs}, step {step}/{_totalSteps}: loss {LastLoss:F4}, accuracy {LastAccuracy:P1}, " +
+        _channel.Info($"Epoch {Epoch}/{_epochs}, step {step}/{_totalSteps}: loss {LastLoss:F4}, accuracy {LastAccuracy:P1}, " +
                       $"lr {learningRate:E2}, {progress.TokensPerSecond:N0} tokens/s, ETA {remaining:hh\\:mm\\:ss}");
         _options.OnProgress?.Invoke(progress);
         (_lossSum, _correct, _examples, _tokens) = (0, 0, 0, 0);

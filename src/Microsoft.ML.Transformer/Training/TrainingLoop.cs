@@ -58,7 +58,8 @@ internal sealed class TrainingLoop<TBatch>
             ValidationPass.RequireBatches(_host, validationSet, validationBatches);
         long batchesPerEpoch = _task.CountBatches(_cancellation) ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
         long stepsPerEpoch = (batchesPerEpoch + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
-        long totalSteps = stepsPerEpoch * _options.Epochs;
+        TrainingLength length = TrainingLength.Plan(_options.Epochs, stepsPerEpoch);
+        long totalSteps = length.TotalSteps;
         var scheduler = new LearningRateScheduler(_options.Schedule, _options.LearningRate,
             _options.WarmupSteps ?? LearningRateScheduler.DefaultWarmupSteps(totalSteps), totalSteps, _options.MinimumLearningRate,
             _task.ModelDimension);
@@ -74,19 +75,21 @@ internal sealed class TrainingLoop<TBatch>
         }
 
         using IProgressChannel progressChannel = _host.StartProgressChannel("Transformer training");
-        var meter = new ProgressMeter(_options, channel, totalSteps, run.Steps);
+        var meter = new ProgressMeter(_options, channel, length.Epochs, totalSteps, run.Steps);
         progressChannel.SetHeader(new ProgressHeader(["Loss", "Accuracy"], ["Step", "Epoch"]), entry =>
         {
             entry.SetProgress(0, meter.Step, totalSteps);
-            entry.SetProgress(1, meter.Epoch, _options.Epochs);
+            entry.SetProgress(1, meter.Epoch, length.Epochs);
             entry.SetMetric(0, meter.LastLoss);
             entry.SetMetric(1, meter.LastAccuracy);
         });
-        channel.Info($"Training for {_options.Epochs} epochs of about {stepsPerEpoch} optimizer steps ({rows} rows in {batchesPerEpoch} batches" +
-                     $" × {_options.GradientAccumulationSteps}), {_precision.Description}" +
+        channel.Info($"Training for {length.Describe($"{rows} rows in {batchesPerEpoch} batches × {_options.GradientAccumulationSteps}")}, " +
+                     $"{_precision.Description}" +
                      (DenormalFlush.Available ? $"; denormal floats flush to zero ({DenormalFlush.OptOutVariable}=0 keeps them)." : "."));
 
-        for (int epoch = run.EpochsDone; epoch < _options.Epochs && !run.Stopped; epoch++)
+        if (length.ShortRunWarning() is { } tooShort) channel.Warning(tooShort);
+
+        for (int epoch = run.EpochsDone; epoch < length.Epochs && !run.Stopped; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var (loss, accuracy, tokens) = TrainEpoch(epoch, optimizer, scheduler, run, meter);

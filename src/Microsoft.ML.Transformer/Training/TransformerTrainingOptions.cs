@@ -17,8 +17,10 @@ public abstract class TransformerTrainingOptions
     /// <summary>Rows per batch. Default 32.</summary>
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>Passes over the training data. Default 3.</summary>
-    public int Epochs { get; set; } = 3;
+    /// <summary>Passes over the training data. Default null: chosen from the data size, 3 or as many more as give at least
+    /// 1,000 optimizer steps (at most 100), so that a few thousand rows still make a model that has learned; the training
+    /// log names the choice, and warns when a run (set or chosen) makes fewer steps.</summary>
+    public int? Epochs { get; set; }
 
     /// <summary>Peak learning rate of AdamW (the scale factor with <see cref="LearningRateSchedule.InverseSquareRoot"/>).
     /// Default 5e-4.</summary>

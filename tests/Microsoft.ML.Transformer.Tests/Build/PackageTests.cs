@@ -4,21 +4,10 @@ using System.Xml.Linq;
 namespace Microsoft.ML.Transformer.Tests.Build;
 
 /// <summary>The NuGet package: its contents, and an app that consumes it from a local feed (native fix included).</summary>
+[Collection(LocalFeedApps.Name)]
 public class PackageTests
 {
-    private static readonly Lazy<(string Feed, string Version)> Packed = new(Pack);
-
-    /// <summary>Packs the already-built library under a unique version, so the NuGet cache never serves a stale copy.</summary>
-    private static (string Feed, string Version) Pack()
-    {
-        string feed = TestPaths.NewTempDirectory();
-        string version = "0.0.0-test" + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + Guid.NewGuid().ToString("N")[..6];
-        string project = Path.Combine(TestPaths.RepoRoot, "src", "Microsoft.ML.Transformer", "Microsoft.ML.Transformer.csproj");
-        var (exitCode, output) = ProcessRunner.Run(TestPaths.DotnetHost,
-            ["pack", project, "--no-build", "-c", TestPaths.Configuration, "-o", feed, $"-p:PackageVersion={version}"]);
-        Assert.True(exitCode == 0, output);
-        return (feed, version);
-    }
+    private static Lazy<(string Feed, string Version)> Packed => LocalFeed.Packed;
 
     [Fact]
     public void PackageShipsTheLibraryAndTheNativeFixAsBuildTransitiveAssets()
@@ -88,10 +77,7 @@ public class PackageTests
         }
         finally
         {
-            // This unique version must not pile up in the NuGet cache.
-            string cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "microsoft.ml.transformer", version);
-            if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+            LocalFeed.ForgetCached(version);
         }
     }
 }

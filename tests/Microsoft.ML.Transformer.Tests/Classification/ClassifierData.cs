@@ -34,6 +34,26 @@ internal static class ClassifierData
         })];
     }
 
+    /// <summary>Ids of <see cref="MoreGoodThanBad"/>: 16 "good" words, 16 "bad" words, the rest neutral.</summary>
+    public const int VoteVocabulary = 1000;
+
+    /// <summary>A sentiment-like vote, harder than the marker tasks: rows of 16–48 neutral ids (40…999) with 0–3 "good"
+    /// ids (8…23) and a different number of "bad" ids (24…39) at random places; the label says whether the good ones
+    /// outnumber the bad ones. A model must learn 32 word embeddings and weigh them against each other.</summary>
+    public static BinaryRow[] MoreGoodThanBad(int count, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            int good = random.Next(4), bad;
+            do bad = random.Next(4); while (bad == good);
+            int[] tokens = [.. Enumerable.Range(0, random.Next(16, 49)).Select(_ => random.Next(40, VoteVocabulary))];
+            var places = Enumerable.Range(0, tokens.Length).OrderBy(_ => random.Next()).Take(good + bad).ToArray();
+            for (int i = 0; i < places.Length; i++) tokens[places[i]] = i < good ? random.Next(8, 24) : random.Next(24, 40);
+            return new BinaryRow { Tokens = tokens, Label = good > bad };
+        })];
+    }
+
     /// <summary>Random rows with exactly one of the marker tokens 3, 5 or 7; the class names the marker.</summary>
     public static ClassRow[] WhichMarker(int count, int seed)
     {
@@ -59,6 +79,9 @@ internal static class ClassifierData
 
         public float Digit { get; set; }
     }
+
+    /// <summary>The vote task (<see cref="MoreGoodThanBad"/>) as a data view.</summary>
+    public static IDataView Vote(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(MoreGoodThanBad(count, seed));
 
     /// <summary>The binary task as a data view.</summary>
     public static IDataView Binary(MLContext ml, int count, int seed = 1) => ml.Data.LoadFromEnumerable(TokenSevenOccurs(count, seed));
