@@ -64,12 +64,12 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         {
             if (_options.InitialEncoder is { } source) LoadInitialEncoder(network, source.ExportEncoder());
             network.to(device);
-            TokenBatchReader<long> train = Reader(input, vocabulary, model.MaxLength, seed);
-            TokenBatchReader<long>? validation = _options.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, validation: true) : null;
-            long rows = RunIdentity.CountRows(input);
+            var (data, rows, runOptions) = HeldOutSlice.Split(_host, input, _options, seed, channel);
+            TokenBatchReader<long> train = Reader(data, vocabulary, model.MaxLength, seed);
+            TokenBatchReader<long>? validation = runOptions.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, validation: true) : null;
             var task = new ClassifierTrainingTask(network, train, validation, device, _kind, _options.LabelSmoothing, rows);
-            string fingerprint = RunIdentity.Fingerprint(_options, new { model, _kind, classCount, seed, rows, _options.Pooling });
-            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch<long>>(_host, _options, task, device, seed, fingerprint).Run();
+            string fingerprint = RunIdentity.Fingerprint(runOptions, new { model, _kind, classCount, seed, rows, _options.Pooling });
+            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch<long>>(_host, runOptions, task, device, seed, fingerprint).Run();
 
             var classValues = _kind == ClassifierKind.Multiclass ? ClassValues.Read(label, classCount) : (Names: null, Kind: DataKind.String);
             var config = new ClassifierConfig

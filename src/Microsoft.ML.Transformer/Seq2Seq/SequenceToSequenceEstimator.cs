@@ -69,13 +69,13 @@ public sealed class SequenceToSequenceEstimator : IEstimator<SequenceToSequenceT
         try
         {
             network.to(device);
-            TokenBatchReader<int[]> train = Reader(targetTokenizer.Transform(input), model, sourceMaxLength, targetTokenizer.Options.MaxLength, seed, device);
-            TokenBatchReader<int[]>? validation = _options.ValidationSet is { } valid ? ValidationReader(valid, targetTokenizer, model, sourceMaxLength, seed, device) : null;
-            long rows = RunIdentity.CountRows(input);
+            var (data, rows, runOptions) = HeldOutSlice.Split(_host, input, _options, seed, channel);
+            TokenBatchReader<int[]> train = Reader(targetTokenizer.Transform(data), model, sourceMaxLength, targetTokenizer.Options.MaxLength, seed, device);
+            TokenBatchReader<int[]>? validation = runOptions.ValidationSet is { } valid ? ValidationReader(valid, targetTokenizer, model, sourceMaxLength, seed, device) : null;
             var task = new Seq2SeqTrainingTask(network, train, validation, device, _options.LabelSmoothing, rows, _options.ValidationMetric);
-            string fingerprint = RunIdentity.Fingerprint(_options, new { model, seed, rows, targetVocabulary = targetTokenizer.VocabularySize, _options.ValidationMetric,
+            string fingerprint = RunIdentity.Fingerprint(runOptions, new { model, seed, rows, targetVocabulary = targetTokenizer.VocabularySize, _options.ValidationMetric,
                 _options.BatchTokens });
-            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch<int[]>>(_host, _options, task, device, seed, fingerprint).Run();
+            IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch<int[]>>(_host, runOptions, task, device, seed, fingerprint).Run();
             if (train.LastEpoch is { } last && (last.RowsTruncated > 0 || last.RowsSkipped > 0))
                 channel.Warning($"Training data: {last.RowsTruncated} sources longer than {sourceMaxLength} tokens were cut to that length; " +
                     $"{last.RowsSkipped} rows with an empty target in '{_targetTextColumnName}' were skipped.");

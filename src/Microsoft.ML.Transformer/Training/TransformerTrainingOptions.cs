@@ -146,6 +146,15 @@ public abstract class TransformerTrainingOptions
         return device;
     }
 
+    /// <summary>A copy of these options that validates on <paramref name="validation"/> with early stopping after
+    /// <paramref name="patience"/> epochs; for the trainer's own held-out slice (<see cref="HeldOutSlice"/>).</summary>
+    internal TransformerTrainingOptions WithValidation(IDataView validation, int patience, bool keepBest)
+    {
+        var copy = (TransformerTrainingOptions)MemberwiseClone();
+        (copy.ValidationSet, copy.EarlyStoppingPatience, copy.KeepBestModel) = (validation, patience, keepBest);
+        return copy;
+    }
+
     /// <summary>A copy of these options as <typeparamref name="TOptions"/> with its own <see cref="Shape"/>; other
     /// references (callbacks, validation set) are shared.</summary>
     protected TOptions CopyOf<TOptions>() where TOptions : TransformerTrainingOptions
