@@ -57,7 +57,11 @@ public sealed class TransformerClassifierTransformer : ModelTransformerBase, ITr
     /// <summary>What each training epoch achieved (loss, accuracy, validation metric, speed).</summary>
     public IReadOnlyList<EpochSummary> TrainingHistory => Config.History;
 
-    EncoderSnapshot ITransformerEncoderSource.ExportEncoder() => new(Config.Model, ModuleState.Export(Model.Body));
+    EncoderSnapshot ITransformerEncoderSource.ExportEncoder()
+    {
+        ThrowIfDisposed();
+        return new(Config.Model, ModuleState.Export(Model.Body));
+    }
 
     string? IAttentionSource.TokenColumnName => Config.TokensColumnName;
 
@@ -65,7 +69,10 @@ public sealed class TransformerClassifierTransformer : ModelTransformerBase, ITr
 
     /// <summary>Encoder self-attention of every layer on one row, checked as scoring checks it (vocabulary, max_len).</summary>
     AttentionRecording IAttentionSource.RecordAttention(int[] tokenIds, TextTokenizer tokenizer)
-        => new([ClassifierAttention.Record(Model, tokenIds, tokenizer)]);
+    {
+        ThrowIfDisposed();
+        return new([ClassifierAttention.Record(Model, tokenIds, tokenizer)]);
+    }
 
     private static TransformerClassifierTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {

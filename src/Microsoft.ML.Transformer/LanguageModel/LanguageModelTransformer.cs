@@ -58,6 +58,7 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     /// <param name="cancellationToken">Stops generation before the next token with an <see cref="OperationCanceledException"/>.</param>
     public string Generate(string prompt, GenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         options ??= Config.Generation;
         OptionsCheck.Valid(Host, nameof(GenerationOptions), options.Validate);
         List<int> ids;
@@ -96,6 +97,7 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     public LanguageModelMetrics Evaluate(IDataView data, string? textColumnName = null, CancellationToken cancellationToken = default)
     {
         Host.CheckValue(data, nameof(data));
+        ThrowIfDisposed();
         TokenStream stream = TokenStream.Read(Host, data, textColumnName ?? Config.PromptColumnName, Tokenizer.Tokenizer, "evaluation data",
             cancellationToken);
         var windows = new TokenWindows(stream.Ids, ContextLength, 32, seed: 0);
@@ -118,6 +120,7 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     /// <summary>Decoder self-attention over the prompt as generation reads it: its last tokens within the context length.</summary>
     AttentionRecording IAttentionSource.RecordAttention(int[] tokenIds, TextTokenizer tokenizer)
     {
+        ThrowIfDisposed();
         int[] ids = [.. tokenIds.TakeLast(ContextLength)];
         AttentionInput.Check(ids, Config.Model.TargetVocabularySize, ContextLength, "language model");
         using var scope = NewDisposeScope();

@@ -70,6 +70,7 @@ public sealed class SequenceToSequenceTransformer : ModelTransformerBase, ITrans
     /// <see cref="TransformerEncoderModel"/>'s), for <c>EmbedAndPositionEncode</c> and a classifier's InitialEncoder.</summary>
     EncoderSnapshot ITransformerEncoderSource.ExportEncoder()
     {
+        ThrowIfDisposed();
         const string sourceEmbedding = "source_embedding.", encoder = "encoder.";
         var state = ModuleState.Export(Model)
             .Where(t => t.Name.StartsWith(sourceEmbedding, StringComparison.Ordinal) || t.Name.StartsWith(encoder, StringComparison.Ordinal))
@@ -97,7 +98,10 @@ public sealed class SequenceToSequenceTransformer : ModelTransformerBase, ITrans
     /// <summary>Decodes the source as scoring does, then records encoder self, decoder self and encoder–decoder
     /// attention in one teacher-forced pass over [BOS] + the output.</summary>
     AttentionRecording IAttentionSource.RecordAttention(int[] tokenIds, TextTokenizer tokenizer)
-        => Seq2SeqAttention.Record(this, tokenIds, tokenizer);
+    {
+        ThrowIfDisposed();
+        return Seq2SeqAttention.Record(this, tokenIds, tokenizer);
+    }
 
     private static SequenceToSequenceTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {

@@ -70,4 +70,23 @@ public class DisposedModelTests
         var (_, model, _) = Disposed();
         model.Dispose();
     }
+
+    [Fact]
+    public void GenerateEvaluateAndAttentionOfADisposedLanguageModelThrow()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = (LanguageModelTransformer)ml.Model.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "languagemodel-format1.zip"), out _);
+        model.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => model.Generate("the ", maxNewTokens: 4, temperature: 0));
+        Assert.Throws<ObjectDisposedException>(() => model.Evaluate(ml.Data.LoadFromEnumerable(LanguageModel.LanguageModelData.Rhymes(20, seed: 1))));
+        Assert.Throws<ObjectDisposedException>(() => model.GetAttention("the cat"));
+    }
+
+    [Fact]
+    public void ADisposedClassifierLendsNoEncoder()
+    {
+        var (ml, model, _) = Disposed();
+        var embedding = ml.Transforms.Text.EmbedAndPositionEncode("Features", "Tokens", new EmbeddingOptions { Source = (ITransformerEncoderSource)model });
+        Assert.Throws<ObjectDisposedException>(() => embedding.Fit(ClassifierData.Binary(ml, 4)));
+    }
 }
