@@ -23,7 +23,7 @@ public sealed class TextClassifierEstimator : IEstimator<TransformerChain<Transf
         _tokenizer = new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer);
         (_options, _kind) = (options, kind);
         _ = Trainer(options);   // validates the options now, as the other estimators do
-        ClassifierTokenizerCheck.Check(env, options, tokenizer.MaxLength, tokenizer.AddClassificationToken, "the tokenizer");
+        ClassifierTokenizerCheck.Check(env, options, tokenizer.MaxLength, tokenizer.StartsWithClassificationToken, "the tokenizer");
     }
 
     /// <summary>Learns the vocabulary on <paramref name="input"/>, tokenizes it (and the validation set) and trains the classifier.</summary>

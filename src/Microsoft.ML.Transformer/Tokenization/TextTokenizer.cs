@@ -4,7 +4,7 @@ namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// A fitted tokenizer: text normalization plus a vocabulary. Ids 0..6 are the <see cref="SpecialTokens"/> for every
-/// kind; ordinary tokens follow. Thread-safe for encoding and decoding. Obtain one from a fitted
+/// kind but <see cref="TokenizerKind.WordPiece"/>, which keeps its vocabulary's ids; ordinary tokens follow. Thread-safe for encoding and decoding. Obtain one from a fitted
 /// <see cref="TokenizerTransformer"/>.
 /// </summary>
 public abstract class TextTokenizer
@@ -23,6 +23,15 @@ public abstract class TextTokenizer
 
     /// <summary>Number of ids, special tokens included: every id is in [0, VocabularySize).</summary>
     public abstract int VocabularySize { get; }
+
+    /// <summary>Id of [PAD], written after a sequence to pad it: 0 for every kind.</summary>
+    public virtual int PaddingId => SpecialTokens.Pad;
+
+    /// <summary>Id of [CLS].</summary>
+    public virtual int ClassificationId => SpecialTokens.Classification;
+
+    /// <summary>Id of [SEP].</summary>
+    public virtual int SeparatorId => SpecialTokens.Separator;
 
     /// <summary>Whether text is lower-cased before tokenizing.</summary>
     public bool LowerCase { get; }
@@ -58,14 +67,14 @@ public abstract class TextTokenizer
         for (int i = 0; i <= ids.Length; i++)
         {
             bool atEnd = i == ids.Length;
-            if (!atEnd && !SpecialTokens.IsSpecial(ids[i]))
+            if (!atEnd && !IsSpecial(ids[i]))
             {
                 if (ids[i] < 0 || ids[i] >= VocabularySize)
                     throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"Token id {ids[i]} is outside the vocabulary [0, {VocabularySize}).");
                 continue;
             }
             if (i > runStart) AppendDecoded(ids[runStart..i], AppendSeparator(text));
-            if (!atEnd && !skipSpecialTokens) AppendSeparator(text).Append(SpecialTokens.Names[ids[i]]);
+            if (!atEnd && !skipSpecialTokens) AppendSeparator(text).Append(SpecialName(ids[i]));
             runStart = i + 1;
         }
         return text.ToString();
@@ -79,8 +88,13 @@ public abstract class TextTokenizer
     {
         if (id < 0 || id >= VocabularySize)
             throw new ArgumentOutOfRangeException(nameof(id), id, $"Token id {id} is outside the vocabulary [0, {VocabularySize}).");
-        return SpecialTokens.IsSpecial(id) ? SpecialTokens.Names[id] : OrdinaryToken(id);
+        return IsSpecial(id) ? SpecialName(id) : OrdinaryToken(id);
     }
+
+    /// <summary>Whether <paramref name="id"/> is a special token (kept out of decoded text).</summary>
+    private protected virtual bool IsSpecial(int id) => SpecialTokens.IsSpecial(id);
+
+    private protected virtual string SpecialName(int id) => SpecialTokens.Names[id];
 
     /// <summary>Written between decoded pieces: empty for kinds whose tokens carry their own spacing.</summary>
     private protected virtual string TokenSeparator => "";

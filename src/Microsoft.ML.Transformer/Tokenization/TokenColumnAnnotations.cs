@@ -19,20 +19,40 @@ internal static class TokenColumnAnnotations
     /// so that a classifier pooling at position 0 can tell it is pooling [CLS].</summary>
     public const string StartsWithClassToken = "TokenStartsWithClassToken";
 
-    public static DataViewSchema.Annotations For(int vocabularySize, int maxLength, bool startsWithClassToken)
+    /// <summary>Annotation kind: Int32, the id of [PAD] (0 for every kind today), so that a model reads it rather than assumes it.</summary>
+    public const string PaddingId = "TokenPaddingId";
+
+    /// <summary>Annotation kind: Int32, the id of [CLS]: 4 for the library's own vocabularies, the vocabulary's own for
+    /// WordPiece (101 in bert-base-uncased).</summary>
+    public const string ClassificationId = "TokenClassificationId";
+
+    /// <summary>Annotation kind: Int32, the id of [SEP] (102 in bert-base-uncased).</summary>
+    public const string SeparatorId = "TokenSeparatorId";
+
+    public static DataViewSchema.Annotations For(TextTokenizer tokenizer, TokenizerOptions options)
     {
         var builder = new DataViewSchema.Annotations.Builder();
-        builder.Add(VocabularySize, NumberDataViewType.Int32, (ref int value) => value = vocabularySize);
-        builder.Add(MaxLength, NumberDataViewType.Int32, (ref int value) => value = maxLength);
+        AddInt32(builder, VocabularySize, tokenizer.VocabularySize);
+        AddInt32(builder, MaxLength, options.MaxLength);
+        bool startsWithClassToken = options.StartsWithClassificationToken;
         builder.Add(StartsWithClassToken, BooleanDataViewType.Instance, (ref bool value) => value = startsWithClassToken);
+        AddInt32(builder, PaddingId, tokenizer.PaddingId);
+        AddInt32(builder, ClassificationId, tokenizer.ClassificationId);
+        AddInt32(builder, SeparatorId, tokenizer.SeparatorId);
         return builder.ToAnnotations();
     }
+
+    private static void AddInt32(DataViewSchema.Annotations.Builder builder, string kind, int constant)
+        => builder.Add(kind, NumberDataViewType.Int32, (ref int value) => value = constant);
 
     public static SchemaShape Shape { get; } = new(
     [
         new SchemaShape.Column(VocabularySize, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
         new SchemaShape.Column(MaxLength, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
         new SchemaShape.Column(StartsWithClassToken, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, isKey: false),
+        new SchemaShape.Column(PaddingId, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
+        new SchemaShape.Column(ClassificationId, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
+        new SchemaShape.Column(SeparatorId, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
     ]);
 
     /// <summary>Whether the tokenizer that wrote <paramref name="column"/> starts every sequence with [CLS]; null when the

@@ -23,6 +23,8 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
         _host.CheckNonEmpty(inputColumnName, nameof(inputColumnName));
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Kind == TokenizerKind.WordPiece && string.IsNullOrWhiteSpace(options.VocabularyPath))
+            throw new ArgumentException("TokenizerKind.WordPiece needs TokenizerOptions.VocabularyPath: a vocab.txt or the folder holding it.", nameof(options));
         _outputColumnName = outputColumnName;
         _inputColumnName = inputColumnName;
         _options = options;
@@ -64,7 +66,14 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
         });
         _host.Check(tokenizer.VocabularySize > SpecialTokens.Count || !_options.IsTrainable,
             $"No token of column '{_inputColumnName}' occurs at least {_options.MinimumFrequency} times; lower MinimumFrequency.");
-        return new TokenizerTransformer(_host, _outputColumnName, _inputColumnName, _options, tokenizer);
+        TokenizerOptions options = _options;
+        if (tokenizer is BertWordPieceTokenizer wordPiece)
+        {
+            options = _options with { LowerCase = wordPiece.LowerCase };   // tokenizer_config.json's do_lower_case, saved with the model
+            using var channel = _host.Start("Loading WordPiece vocabulary");
+            channel.Info($"WordPiece: {wordPiece.VocabularySize} tokens from {_options.VocabularyPath}, lower-case {wordPiece.LowerCase}.");
+        }
+        return new TokenizerTransformer(_host, _outputColumnName, _inputColumnName, options, tokenizer);
     }
 
     /// <summary>Checks the input has a text column and describes the output token column (and length column).</summary>

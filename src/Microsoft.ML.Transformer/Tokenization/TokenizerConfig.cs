@@ -16,7 +16,7 @@ internal sealed record TokenizerConfig
 
     public required int VocabularySize { get; init; }
 
-    /// <summary>Ordinary tokens in id order (word and character kinds).</summary>
+    /// <summary>Ordinary tokens in id order (word and character kinds); every token in id order (WordPiece).</summary>
     public string[]? Vocabulary { get; init; }
 
     public static (TokenizerConfig, List<TensorData>) From(TokenizerTransformer transformer)
@@ -35,12 +35,15 @@ internal sealed record TokenizerConfig
             case CharacterTokenizer character:
                 vocabulary = [.. character.Tokens];
                 break;
+            case BertWordPieceTokenizer wordPiece:
+                vocabulary = [.. wordPiece.Tokens];
+                break;
         }
         var config = new TokenizerConfig
         {
             InputColumnName = transformer.InputColumnName,
             OutputColumnName = transformer.OutputColumnName,
-            Options = transformer.Options,
+            Options = transformer.Options with { VocabularyPath = null },   // self-contained: no path to the original folder
             VocabularySize = transformer.Tokenizer.VocabularySize,
             Vocabulary = vocabulary,
         };
@@ -59,8 +62,13 @@ internal sealed record TokenizerConfig
                 TokenizerKind.BytePairEncoding => new ByteLevelBpeTokenizer(ReadMerges(tensors), lower, html),
                 TokenizerKind.Word => new WordTokenizer(RequireVocabulary(where), lower, html),
                 TokenizerKind.Character => new CharacterTokenizer(RequireVocabulary(where), lower, html),
+                TokenizerKind.WordPiece => new BertWordPieceTokenizer(RequireVocabulary(where), lower, html, where),
                 _ => new PretrainedTokenizer(Options.Kind, lower, html),
             };
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelFormatException(e.Message, e);
         }
         catch (ModelFormatException e) when (!e.Message.StartsWith(where, StringComparison.Ordinal))
         {

@@ -20,6 +20,10 @@ public enum TokenizerKind
 
     /// <summary>OpenAI's pretrained o200k_base encoding (GPT-4o), offline.</summary>
     O200kBase,
+
+    /// <summary>BERT's WordPiece, from a Hugging Face <c>vocab.txt</c> (<see cref="TokenizerOptions.VocabularyPath"/>):
+    /// <c>[CLS] … [SEP]</c> with the vocabulary's own ids, lower-casing per its <c>tokenizer_config.json</c>.</summary>
+    WordPiece,
 }
 
 /// <summary>Which end of a too-long sequence <see cref="TokenizerOptions.MaxLength"/> cuts off.</summary>

@@ -15,19 +15,28 @@ public sealed record TokenizerOptions
     /// <summary>Least number of occurrences for a word, character or BPE merge to enter the vocabulary. Default: 2.</summary>
     public int MinimumFrequency { get; init; } = 2;
 
-    /// <summary>Lower-case text (invariant culture) before tokenizing. Default: false.</summary>
+    /// <summary>
+    /// For <see cref="TokenizerKind.WordPiece"/>: the checkpoint's <c>vocab.txt</c>, or the folder holding it. Its
+    /// <c>tokenizer_config.json</c> beside it, when present, sets <see cref="LowerCase"/> (<c>do_lower_case</c>). Read at
+    /// Fit; the vocabulary is saved inside the model, this path is not. Ignored by the other kinds.
+    /// </summary>
+    public string? VocabularyPath { get; init; }
+
+    /// <summary>Lower-case text (invariant culture) before tokenizing. Default: false. For
+    /// <see cref="TokenizerKind.WordPiece"/>, <c>do_lower_case</c> in <c>tokenizer_config.json</c> wins when present.</summary>
     public bool LowerCase { get; init; }
 
     /// <summary>Replace HTML tags such as IMDb's <c>&lt;br /&gt;</c> with a space before tokenizing. Default: false.</summary>
     public bool StripHtmlTags { get; init; }
 
-    /// <summary>Prepend [BOS]. Default: false.</summary>
+    /// <summary>Prepend [BOS]. Default: false. Not available to <see cref="TokenizerKind.WordPiece"/>.</summary>
     public bool AddBeginOfSequence { get; init; }
 
-    /// <summary>Append [EOS]. Default: false.</summary>
+    /// <summary>Append [EOS]. Default: false. Not available to <see cref="TokenizerKind.WordPiece"/>.</summary>
     public bool AddEndOfSequence { get; init; }
 
-    /// <summary>Prepend [CLS] (before [BOS] if both), for [CLS]-token pooling in classifiers. Default: false.</summary>
+    /// <summary>Prepend [CLS] (before [BOS] if both), for [CLS]-token pooling in classifiers. Default: false.
+    /// <see cref="TokenizerKind.WordPiece"/> always writes <c>[CLS] … [SEP]</c>, as BERT was trained.</summary>
     public bool AddClassificationToken { get; init; }
 
     /// <summary>Longest output sequence, special tokens included; longer inputs are truncated. Default: 512.</summary>
@@ -52,7 +61,12 @@ public sealed record TokenizerOptions
     public long? MaxRowsForFitting { get; init; }
 
     /// <summary>Number of special tokens added to every sequence by these options.</summary>
-    internal int AddedSpecialTokenCount => (AddBeginOfSequence ? 1 : 0) + (AddEndOfSequence ? 1 : 0) + (AddClassificationToken ? 1 : 0);
+    internal int AddedSpecialTokenCount => IsWordPiece ? 2 : (AddBeginOfSequence ? 1 : 0) + (AddEndOfSequence ? 1 : 0) + (AddClassificationToken ? 1 : 0);
+
+    /// <summary>Whether every sequence starts with [CLS]: asked for, or implied by WordPiece's <c>[CLS] … [SEP]</c>.</summary>
+    internal bool StartsWithClassificationToken => AddClassificationToken || IsWordPiece;
+
+    private bool IsWordPiece => Kind == TokenizerKind.WordPiece;
 
     /// <summary>True for kinds that learn a vocabulary from the fitting data.</summary>
     internal bool IsTrainable => Kind is TokenizerKind.BytePairEncoding or TokenizerKind.Word or TokenizerKind.Character;
@@ -67,6 +81,9 @@ public sealed record TokenizerOptions
             throw new ArgumentOutOfRangeException(nameof(VocabularySize), VocabularySize,
                 $"VocabularySize must be at least {minimumVocabulary} for {Kind}: {SpecialTokens.Count} special tokens" +
                 (Kind == TokenizerKind.BytePairEncoding ? " + 256 byte tokens." : " + one ordinary token."));
+        if (IsWordPiece && (AddBeginOfSequence || AddEndOfSequence))
+            throw new ArgumentOutOfRangeException(AddBeginOfSequence ? nameof(AddBeginOfSequence) : nameof(AddEndOfSequence), true,
+                "WordPiece writes BERT's [CLS] … [SEP]; its vocabulary has no [BOS] or [EOS].");
         if (MinimumFrequency < 1)
             throw new ArgumentOutOfRangeException(nameof(MinimumFrequency), MinimumFrequency, "MinimumFrequency must be at least 1.");
         if (MaxLength <= AddedSpecialTokenCount)

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Transformer.Tokenization;
 
 /// <summary>
 /// Builds the <see cref="TextTokenizer"/> that <see cref="TokenizerOptions"/> describe from a stream of texts,
-/// one at a time (memory grows with distinct pieces, not rows). Pretrained kinds ignore the texts.
+/// one at a time (memory grows with distinct pieces, not rows). Pretrained kinds and WordPiece ignore the texts.
 /// </summary>
 internal sealed class TokenizerTrainer
 {
@@ -50,6 +50,7 @@ internal sealed class TokenizerTrainer
                 FrequencyVocabulary.Select(_pieces!.Counts, w => w, ordinary, _options.MinimumFrequency), lower, html),
             TokenizerKind.Character => new CharacterTokenizer(
                 FrequencyVocabulary.Select(_codePoints!, cp => char.ConvertFromUtf32(cp), ordinary, _options.MinimumFrequency), lower, html),
+            TokenizerKind.WordPiece => WordPieceVocabulary.Load(_options.VocabularyPath, lower, html),
             _ => new PretrainedTokenizer(_options.Kind, lower, html),
         };
     }

@@ -41,6 +41,12 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
     /// <summary>The fitted tokenizer: vocabulary, <see cref="TextTokenizer.Encode(string?)"/> and <see cref="TextTokenizer.Decode(ReadOnlySpan{int}, bool)"/>.</summary>
     public TextTokenizer Tokenizer { get; }
 
+    /// <summary>Rows whose tokens were cut to <see cref="TokenizerOptions.MaxLength"/>, over every cursor closed so far
+    /// (each cursor that truncated also logs its count).</summary>
+    public long TruncatedRowCount => Interlocked.Read(ref _truncatedRows);
+
+    private long _truncatedRows;
+
     /// <summary>Vocabulary size, special tokens included (the embedding table size a model needs).</summary>
     public int VocabularySize => Tokenizer.VocabularySize;
 
@@ -92,7 +98,7 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
 
         protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
         {
-            var annotations = TokenColumnAnnotations.For(_parent.VocabularySize, _parent.Options.MaxLength, _parent.Options.AddClassificationToken);
+            var annotations = TokenColumnAnnotations.For(_parent.Tokenizer, _parent.Options);
             var columns = new List<DataViewSchema.DetachedColumn> { new(_parent.OutputColumnName, _parent.OutputType, annotations) };
             if (_parent.Options.LengthColumnName is { } lengthName)
                 columns.Add(new DataViewSchema.DetachedColumn(lengthName, NumberDataViewType.Int32));
@@ -106,14 +112,15 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
             RowEncoding? row = null;   // only when an output is active: otherwise the text column is not either
             for (int i = 0; i < getters.Length; i++)
                 if (activeOutput(i)) getters[i] = (row ??= new RowEncoding(_parent, input, _inputIndex)).MakeGetter(i);
-            disposer = () => { };
+            disposer = () => row?.ReportTruncation();
             return getters;
         }
 
         protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
         {
-            disposer = () => { };
-            return new RowEncoding(_parent, input, _inputIndex).MakeGetter(iinfo);
+            var row = new RowEncoding(_parent, input, _inputIndex);
+            disposer = row.ReportTruncation;
+            return row.MakeGetter(iinfo);
         }
 
         protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
@@ -163,6 +170,20 @@ public sealed class TokenizerTransformer : RowToRowTransformerBase
             for (int i = 0; i < ids.Length; i++) editor.Values[i] = (uint)ids[i] + 1;
             dst = editor.Commit();
         }
+
+        /// <summary>Adds this cursor's truncated rows to the transformer's count and logs them (once per cursor).</summary>
+        public void ReportTruncation()
+        {
+            long truncated = _encoder.TruncatedCount - _reported;
+            if (truncated == 0) return;
+            _reported = _encoder.TruncatedCount;
+            Interlocked.Add(ref parent._truncatedRows, truncated);
+            using var channel = parent.Host.Start("Tokenizing");
+            channel.Info($"Tokenizer: {truncated} of {_encoder.EncodedCount} row(s) of column '{parent.InputColumnName}' were longer than " +
+                $"MaxLength = {parent.Options.MaxLength} tokens and were truncated ({parent.Options.Truncation}).");
+        }
+
+        private long _reported;
 
         private void GetLength(ref int dst)
         {
