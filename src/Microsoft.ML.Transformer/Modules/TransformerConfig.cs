@@ -58,6 +58,16 @@ internal sealed record TransformerConfig
     /// <summary>The id that marks padding: masked out wherever it appears as a key.</summary>
     public int PaddingId { get; init; }
 
+    /// <summary>Rows of BERT's token-type ("segment") table added to the source embedding; 0 (the default) for none.</summary>
+    public int TokenTypeVocabularySize { get; init; }
+
+    /// <summary>BERT: LayerNorm over embeddings + positions (+ token types) before the stack. false (the default) for
+    /// the paper's model, which has none.</summary>
+    public bool EmbeddingLayerNorm { get; init; }
+
+    /// <summary>Multiply token embeddings by √d_model (the paper's section 3.4). true by default; BERT does not scale.</summary>
+    public bool ScaleEmbeddings { get; init; } = true;
+
     /// <summary>d_k = d_v = d_model / h.</summary>
     [JsonIgnore]
     public int HeadDimension => ModelDimension / Heads;
@@ -106,6 +116,7 @@ internal sealed record TransformerConfig
         Require(Dropout is >= 0 and < 1, nameof(Dropout), $"must be in [0, 1), got {Dropout}");
         Require(AttentionDropout is >= 0 and < 1, nameof(AttentionDropout), $"must be in [0, 1), got {AttentionDropout}");
         Require(MaxLength > 0, nameof(MaxLength), $"must be positive, got {MaxLength}");
+        Require(TokenTypeVocabularySize >= 0, nameof(TokenTypeVocabularySize), $"cannot be negative, got {TokenTypeVocabularySize}");
         Require(LayerNormEpsilon > 0, nameof(LayerNormEpsilon), $"must be positive, got {LayerNormEpsilon}");
         Require(Positional is not (PositionalEncodingKind.Sinusoidal or PositionalEncodingKind.SinusoidalConcatenated) || ModelDimension % 2 == 0,
             nameof(ModelDimension), $"sinusoidal positions pair a sine with a cosine, so d_model must be even, got {ModelDimension}");

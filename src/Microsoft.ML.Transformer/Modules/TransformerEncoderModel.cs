@@ -27,9 +27,10 @@ internal sealed class TransformerEncoderModel : nn.Module
     public TransformerConfig Config { get; }
 
     /// <summary>[batch, L] int64 ids → (hidden [batch, L, d_model], key-padding mask [batch, 1, 1, L]).</summary>
-    public (Tensor Hidden, Tensor Mask) Forward(Tensor tokenIds)
+    /// <param name="tokenTypeIds">BERT's segment ids [batch, L], when the config has a token-type table; null = type 0.</param>
+    public (Tensor Hidden, Tensor Mask) Forward(Tensor tokenIds, Tensor? tokenTypeIds = null)
     {
         Tensor mask = AttentionMasks.KeyPadding(tokenIds, Config.PaddingId);
-        return (encoder.Forward(embedding.Forward(tokenIds), mask), mask);
+        return (encoder.Forward(embedding.Forward(tokenIds, tokenTypeIds: tokenTypeIds), mask), mask);
     }
 }
