@@ -49,6 +49,7 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
             Model = model.Config,
             Pooling = _options.Pooling,
             BlockSize = _options.ScoringBlockSize,
+            Normalize = _options.Normalize,
         };
         return new EmbeddingTransformer(_host, config, model);
     }

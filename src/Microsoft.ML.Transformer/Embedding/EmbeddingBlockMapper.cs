@@ -52,6 +52,8 @@ internal sealed class EmbeddingBlockMapper : TokenColumnBlockMapper
             Tensor result = _parent.Pooling == EmbeddingPooling.Mean
                 ? Pooling.Mean(hidden, isToken)                                       // [count, d_model]
                 : hidden.mul(isToken.unsqueeze(-1));                                  // padding positions → 0
+            if (_parent.Normalize)                                                    // zero vectors (padding) stay zero
+                result = nn.functional.normalize(result, p: 2, dim: -1);
             Span<float> values = MemoryMarshal.Cast<byte, float>(result.contiguous().bytes);
             int computedRowSize = (int)(values.Length / count);                       // L·d_model or d_model
             for (int row = 0; row < count; row++)

@@ -17,4 +17,7 @@ internal sealed record EmbeddingConfig : IModelConfig
     public required EmbeddingPooling Pooling { get; init; }
 
     public required int BlockSize { get; init; }
+
+    /// <summary>L2-normalise each output vector. Absent (false) in zips saved before the option existed.</summary>
+    public bool Normalize { get; init; }
 }

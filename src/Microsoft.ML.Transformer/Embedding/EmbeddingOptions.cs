@@ -22,11 +22,17 @@ public sealed class EmbeddingOptions
     /// <summary>Whole sequence or a pooled sentence vector. Default <see cref="EmbeddingPooling.None"/>.</summary>
     public EmbeddingPooling Pooling { get; set; } = EmbeddingPooling.None;
 
+    /// <summary>Scale each output vector (the pooled sentence vector, or each position's vector) to unit L2 length,
+    /// as sentence-transformers does for sentence embeddings, so that a dot product is the cosine similarity.
+    /// Default false.</summary>
+    public bool Normalize { get; set; }
+
     /// <summary>Seed of a fresh table. Default null: drawn from the <c>MLContext</c> seed.</summary>
     public int? Seed { get; set; }
 
-    /// <summary>A trained model of this library (classifier, sequence-to-sequence, language model) whose trained
-    /// token embedding and positions to use instead of a fresh table. Default null.</summary>
+    /// <summary>A trained model of this library (classifier, sequence-to-sequence, language model), or a
+    /// <see cref="PretrainedEncoder"/>, whose trained token embedding and positions to use instead of a fresh table.
+    /// Default null.</summary>
     public ITransformerEncoderSource? Source { get; set; }
 
     /// <summary>With <see cref="Source"/>: also run the source's encoder stack, so each token's vector depends on its

@@ -13,9 +13,10 @@ using Microsoft.ML.Transformer.Serialization;
 namespace Microsoft.ML.Transformer;
 
 /// <summary>
-/// A fitted "embed and position-encode" step: token ids → token embedding · √d_model + position encoding (and,
-/// when contextual, a trained encoder stack), as a <c>max_len × d_model</c> vector per row or a mean-pooled
-/// d_model vector. Rows are embedded in blocks of <see cref="BlockTransformerBase.BlockSize"/>. Thread-safe for
+/// A fitted "embed and position-encode" step: token ids → token embedding · √d_model + position encoding (a source
+/// model brings its own variant, e.g. BERT's unscaled sum with token types and LayerNorm), and, when contextual, a
+/// trained encoder stack; as a <c>max_len × d_model</c> vector per row or a mean-pooled d_model vector, optionally
+/// L2-normalised. Rows are embedded in blocks of <see cref="BlockTransformerBase.BlockSize"/>. Thread-safe for
 /// scoring; dispose it to free the native tensors.
 /// </summary>
 public sealed class EmbeddingTransformer : ModelTransformerBase
@@ -47,6 +48,9 @@ public sealed class EmbeddingTransformer : ModelTransformerBase
 
     /// <summary>Sequence output or pooled sentence vector.</summary>
     public EmbeddingPooling Pooling => Config.Pooling;
+
+    /// <summary>Whether each output vector is scaled to unit L2 length.</summary>
+    public bool Normalize => Config.Normalize;
 
     /// <summary>Whether a trained encoder stack runs after the embedding.</summary>
     public bool IsContextual => Config.Model.EncoderLayers > 0;

@@ -1,70 +1,61 @@
 using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Pretrained;
 using Microsoft.ML.Transformer.Serialization;
 
-namespace Microsoft.ML.Transformer.Pretrained;
+namespace Microsoft.ML.Transformer;
 
 /// <summary>
-/// Imports a Hugging Face checkpoint folder (<c>config.json</c> + safetensors weights, offline) as our encoder:
-/// the config is mapped by <see cref="HuggingFaceConfig"/>, the tensor names by the architecture's
-/// <see cref="CheckpointNameMap"/>. Every tensor is checked against the config; nothing unexplained is dropped.
+/// A pretrained encoder imported from a Hugging Face checkpoint folder (BERT architecture), ready to lend its weights
+/// to ML.NET components: as <see cref="EmbeddingOptions.Source"/> for sentence embeddings, with
+/// <see cref="TokenizerOptions"/> for the tokenizer it was trained with. Create it with
+/// <c>mlContext.Model.LoadPretrainedEncoder(folder)</c>. It holds the weights in managed memory only; whatever uses it
+/// copies them into its own model, so a saved ML.NET zip needs neither this object nor the folder.
 /// </summary>
-internal static class PretrainedEncoder
+public sealed class PretrainedEncoder : ITransformerEncoderSource
 {
-    public const string VocabularyFile = "vocab.txt";
+    private readonly EncoderSnapshot _snapshot;
 
-    public static (TransformerConfig Config, TransformerEncoderModel Model) Load(string folder)
+    private PretrainedEncoder(string folder, EncoderSnapshot snapshot)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The checkpoint folder '{folder}' does not exist.");
-        var (config, names) = HuggingFaceConfig.Read(folder);
-        CheckVocabulary(folder, config);
-        List<(TensorData Tensor, string File)> checkpoint = CheckpointFiles.Read(folder);
+        (Folder, _snapshot) = (folder, snapshot);
+        // WordPiece over the checkpoint's own vocabulary (tokenizer_config.json beside it sets lower-casing), at the
+        // model's max_len so that no row has more tokens than positions.
+        TokenizerOptions = new TokenizerOptions { Kind = TokenizerKind.WordPiece, VocabularyPath = folder, MaxLength = snapshot.Config.MaxLength };
+    }
 
-        var model = new TransformerEncoderModel(config, seed: 0);
-        try
+    /// <summary>The checkpoint folder it was read from (read once, here; never again).</summary>
+    public string Folder { get; }
+
+    /// <summary>The tokenizer the checkpoint expects: WordPiece over its <c>vocab.txt</c>, <c>[CLS] … [SEP]</c>,
+    /// truncated to <see cref="MaxLength"/>. Pass it to <c>TokenizeForTransformer</c>.</summary>
+    public TokenizerOptions TokenizerOptions { get; }
+
+    /// <summary>d_model, the width of each hidden vector (and of a pooled sentence embedding).</summary>
+    public int ModelDimension => _snapshot.Config.ModelDimension;
+
+    /// <summary>Positions covered (max_position_embeddings).</summary>
+    public int MaxLength => _snapshot.Config.MaxLength;
+
+    /// <summary>Encoder layers.</summary>
+    public int Layers => _snapshot.Config.EncoderLayers;
+
+    /// <summary>Rows of the token embedding (vocab_size).</summary>
+    public int VocabularySize => _snapshot.Config.SourceVocabularySize;
+
+    /// <summary>Reads and checks the checkpoint; errors name the file and tensor at fault.</summary>
+    internal static PretrainedEncoder Load(string folder)
+    {
+        folder = Path.GetFullPath(folder);
+        var (config, model) = CheckpointImporter.Load(folder);
+        using (model)
         {
-            var expected = model.state_dict().ToDictionary(p => p.Key, p => p.Value.shape, StringComparer.Ordinal);
-            Dictionary<string, string> ours = names.Expand(config.EncoderLayers);
-            var mapped = new List<TensorData>();
-            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (tensor, file) in checkpoint)
-            {
-                string name = names.StripPrefix(tensor.Name);
-                if (!ours.TryGetValue(name, out string? target))
-                {
-                    if (names.Ignored(name)) continue;
-                    throw new ModelFormatException($"{file}: unexpected tensor '{tensor.Name}'; a {names.ModelType} encoder has no such weight.");
-                }
-                if (!seen.TryAdd(target, tensor.Name))
-                    throw new ModelFormatException($"{file}: tensor '{tensor.Name}' duplicates '{seen[target]}'.");
-                long[] shape = expected[target];
-                if (!tensor.Shape.SequenceEqual(shape))
-                    throw new ModelFormatException($"{file}: tensor '{tensor.Name}' has shape {TensorData.FormatShape(tensor.Shape)}, " +
-                        $"but {HuggingFaceConfig.FileName} implies {TensorData.FormatShape(shape)}.");
-                mapped.Add(Float32Weights.Convert(tensor, file).Rename(target));
-            }
-            string? missing = ours.FirstOrDefault(p => !seen.ContainsKey(p.Value)).Key;
-            if (missing is not null)
-                throw new ModelFormatException($"The checkpoint in {folder} lacks tensor '{missing}' (no file holds it).");
-            ModuleState.Import(model, new TensorSet(mapped, folder));
-            model.eval();
-            return (config, model);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
+            string vocabulary = Path.Combine(folder, CheckpointImporter.VocabularyFile);
+            if (!File.Exists(vocabulary))
+                throw new FileNotFoundException($"The checkpoint folder '{folder}' has no {CheckpointImporter.VocabularyFile}: " +
+                    "the WordPiece vocabulary is needed to tokenize text for this encoder.", vocabulary);
+            return new PretrainedEncoder(folder, new EncoderSnapshot(config, ModuleState.Export(model)));
         }
     }
 
-    /// <summary>vocab.txt (when present) must have one line per embedding row: ids past the table would fail, and a
-    /// shorter list means the vocabulary belongs to another model.</summary>
-    private static void CheckVocabulary(string folder, TransformerConfig config)
-    {
-        string path = Path.Combine(folder, VocabularyFile);
-        if (!File.Exists(path)) return;
-        int tokens = File.ReadLines(path).Count();
-        if (tokens != config.SourceVocabularySize)
-            throw new ModelFormatException($"{path} has {tokens} tokens but {HuggingFaceConfig.FileName} gives vocab_size {config.SourceVocabularySize} " +
-                "(the rows of embeddings.word_embeddings.weight): the vocabulary does not belong to this model.");
-    }
+    EncoderSnapshot ITransformerEncoderSource.ExportEncoder() => _snapshot;
 }

@@ -9,13 +9,13 @@ public class CheckpointErrorTests
     [Fact]
     public void MissingFolderOrFiles()
     {
-        Assert.Throws<DirectoryNotFoundException>(() => PretrainedEncoder.Load(Path.Combine(Path.GetTempPath(), "no-such-checkpoint-" + Guid.NewGuid())));
+        Assert.Throws<DirectoryNotFoundException>(() => CheckpointImporter.Load(Path.Combine(Path.GetTempPath(), "no-such-checkpoint-" + Guid.NewGuid())));
         using var checkpoint = new TinyCheckpoint();
         File.Delete(checkpoint.WeightsPath);
-        var e = Assert.Throws<FileNotFoundException>(() => PretrainedEncoder.Load(checkpoint.Folder));
+        var e = Assert.Throws<FileNotFoundException>(() => CheckpointImporter.Load(checkpoint.Folder));
         Assert.Contains("model.safetensors", e.Message);
         File.Delete(Path.Combine(checkpoint.Folder, "config.json"));
-        Assert.Contains("config.json", Assert.Throws<FileNotFoundException>(() => PretrainedEncoder.Load(checkpoint.Folder)).Message);
+        Assert.Contains("config.json", Assert.Throws<FileNotFoundException>(() => CheckpointImporter.Load(checkpoint.Folder)).Message);
     }
 
     [Fact]
@@ -81,5 +81,5 @@ public class CheckpointErrorTests
         Assert.Contains("model.safetensors: tensor 'embeddings.LayerNorm.bias' is I32", Load(checkpoint).Message);
     }
 
-    private static ModelFormatException Load(TinyCheckpoint checkpoint) => Assert.Throws<ModelFormatException>(() => PretrainedEncoder.Load(checkpoint.Folder));
+    private static ModelFormatException Load(TinyCheckpoint checkpoint) => Assert.Throws<ModelFormatException>(() => CheckpointImporter.Load(checkpoint.Folder));
 }

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.Tokenizers;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Pretrained;
 using TorchSharp;
@@ -17,48 +15,31 @@ public class OnnxOracleTests(ITestOutputHelper output)
     private const int BatchSize = 8;
     private const double Tolerance = 1e-4;
 
-    private static string ModelFolder => Path.GetFullPath(Path.Combine(TestPaths.RepoRoot, "..", "shared", "models", "all-MiniLM-L6-v2"));
-
     [Fact]
     public void LastHiddenStateMatchesOnnxRuntime()
     {
-        if (!File.Exists(Path.Combine(ModelFolder, "model.onnx")))
-            Assert.Skip($"The shared checkpoint is absent ({ModelFolder}); see shared/models/README.md.");
-        var tokenizer = BertTokenizer.Create(Path.Combine(ModelFolder, "vocab.txt"), new BertOptions { LowerCaseBeforeTokenization = true });
-        List<int[]> texts = Texts().Select(t => tokenizer.EncodeToIds(t, addSpecialTokens: true, considerPreTokenization: true, considerNormalization: true).ToArray()).ToList();
+        using var oracle = MiniLmOracle.OpenOrSkip();
+        List<int[]> texts = Texts().Select(oracle.Encode).ToList();
         Assert.True(texts.Count >= 64);
 
-        var (_, model) = PretrainedEncoder.Load(ModelFolder);
+        var (_, model) = CheckpointImporter.Load(MiniLmOracle.Folder);
         using (model)
-        using (var session = new InferenceSession(Path.Combine(ModelFolder, "model.onnx")))
         {
             double worst = 0;
             for (int start = 0; start < texts.Count; start += BatchSize)
-                worst = Math.Max(worst, CompareBatch(model, session, texts.Skip(start).Take(BatchSize).ToList()));
+                worst = Math.Max(worst, CompareBatch(model, oracle, texts.Skip(start).Take(BatchSize).ToList()));
             output.WriteLine($"max_abs_diff {worst:E2} over {texts.Count} texts ({texts.Min(t => t.Length)}–{texts.Max(t => t.Length)} tokens)");
             Assert.True(worst <= Tolerance, $"max abs difference {worst:E2} > {Tolerance:E0}");
         }
     }
 
     /// <summary>The largest |ours − ONNX| of last_hidden_state over the batch's real (non-padding) positions.</summary>
-    private static double CompareBatch(TransformerEncoderModel model, InferenceSession session, List<int[]> batch)
+    private static double CompareBatch(TransformerEncoderModel model, MiniLmOracle oracle, List<int[]> batch)
     {
-        int length = batch.Max(t => t.Length), width = 384;
-        var ids = new long[batch.Count * length];
-        var mask = new long[ids.Length];
-        for (int b = 0; b < batch.Count; b++)
-            for (int i = 0; i < batch[b].Length; i++) (ids[b * length + i], mask[b * length + i]) = (batch[b][i], 1);
+        var (ids, mask, length) = MiniLmOracle.Pad(batch);
         long[] shape = [batch.Count, length];
-
-        float[] theirs;
-        using (var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape))
-        using (var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape))
-        using (var typesValue = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape))
-        using (var runOptions = new RunOptions())
-        using (var outputs = session.Run(runOptions,
-            new Dictionary<string, OrtValue> { ["input_ids"] = idsValue, ["attention_mask"] = maskValue, ["token_type_ids"] = typesValue },
-            ["last_hidden_state"]))
-            theirs = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        float[] theirs = oracle.LastHiddenState(ids, mask, length);
+        const int width = MiniLmOracle.Width;
 
         float[] ours;
         using (var scope = NewDisposeScope())

@@ -1,0 +1,70 @@
+using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Serialization;
+
+namespace Microsoft.ML.Transformer.Pretrained;
+
+/// <summary>
+/// Imports a Hugging Face checkpoint folder (<c>config.json</c> + safetensors weights, offline) as our encoder:
+/// the config is mapped by <see cref="HuggingFaceConfig"/>, the tensor names by the architecture's
+/// <see cref="CheckpointNameMap"/>. Every tensor is checked against the config; nothing unexplained is dropped.
+/// </summary>
+internal static class CheckpointImporter
+{
+    public const string VocabularyFile = "vocab.txt";
+
+    public static (TransformerConfig Config, TransformerEncoderModel Model) Load(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The checkpoint folder '{folder}' does not exist.");
+        var (config, names) = HuggingFaceConfig.Read(folder);
+        CheckVocabulary(folder, config);
+        List<(TensorData Tensor, string File)> checkpoint = CheckpointFiles.Read(folder);
+
+        var model = new TransformerEncoderModel(config, seed: 0);
+        try
+        {
+            var expected = model.state_dict().ToDictionary(p => p.Key, p => p.Value.shape, StringComparer.Ordinal);
+            Dictionary<string, string> ours = names.Expand(config.EncoderLayers);
+            var mapped = new List<TensorData>();
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (tensor, file) in checkpoint)
+            {
+                string name = names.StripPrefix(tensor.Name);
+                if (!ours.TryGetValue(name, out string? target))
+                {
+                    if (names.Ignored(name)) continue;
+                    throw new ModelFormatException($"{file}: unexpected tensor '{tensor.Name}'; a {names.ModelType} encoder has no such weight.");
+                }
+                if (!seen.TryAdd(target, tensor.Name))
+                    throw new ModelFormatException($"{file}: tensor '{tensor.Name}' duplicates '{seen[target]}'.");
+                long[] shape = expected[target];
+                if (!tensor.Shape.SequenceEqual(shape))
+                    throw new ModelFormatException($"{file}: tensor '{tensor.Name}' has shape {TensorData.FormatShape(tensor.Shape)}, " +
+                        $"but {HuggingFaceConfig.FileName} implies {TensorData.FormatShape(shape)}.");
+                mapped.Add(Float32Weights.Convert(tensor, file).Rename(target));
+            }
+            string? missing = ours.FirstOrDefault(p => !seen.ContainsKey(p.Value)).Key;
+            if (missing is not null)
+                throw new ModelFormatException($"The checkpoint in {folder} lacks tensor '{missing}' (no file holds it).");
+            ModuleState.Import(model, new TensorSet(mapped, folder));
+            model.eval();
+            return (config, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>vocab.txt (when present) must have one line per embedding row: ids past the table would fail, and a
+    /// shorter list means the vocabulary belongs to another model.</summary>
+    private static void CheckVocabulary(string folder, TransformerConfig config)
+    {
+        string path = Path.Combine(folder, VocabularyFile);
+        if (!File.Exists(path)) return;
+        int tokens = File.ReadLines(path).Count();
+        if (tokens != config.SourceVocabularySize)
+            throw new ModelFormatException($"{path} has {tokens} tokens but {HuggingFaceConfig.FileName} gives vocab_size {config.SourceVocabularySize} " +
+                "(the rows of embeddings.word_embeddings.weight): the vocabulary does not belong to this model.");
+    }
+}
