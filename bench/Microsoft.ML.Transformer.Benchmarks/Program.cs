@@ -18,6 +18,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> 
     ["seq2seq-attention"] = (Seq2SeqAttentionBenchmark.Usage, Seq2SeqAttentionBenchmark.Run),
     ["lm-train"] = (LanguageModelTrainBenchmark.Usage, LanguageModelTrainBenchmark.Run),
     ["lm-generate"] = (LanguageModelGenerateBenchmark.Usage, LanguageModelGenerateBenchmark.Run),
+    ["encoder-check"] = (EncoderCheckBenchmark.Usage, EncoderCheckBenchmark.Run),
     ["denormals"] = (DenormalBenchmark.Usage, DenormalBenchmark.Run),
 };
 
