@@ -16,7 +16,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 internal static class EncoderCheckBenchmark
 {
     public const string Usage = """
-        encoder-check [--model ../shared/models/all-MiniLM-L6-v2] [--texts 256] [--data DIR] [--max-tokens 256] [--batch 32] [--windows 3] [--threads N]
+        encoder-check [--model ../shared/models/all-MiniLM-L6-v2] [--texts 256] [--data DIR] [--max-tokens 256] [--batch 32] [--windows 3] [--threads N] [--onnx-optimization all]
           --model       Hugging Face BERT folder (config.json, model.safetensors, vocab.txt) that also holds model.onnx
           --texts       texts compared and timed (default 256)
           --data        read the texts from DIR/test.tsv.gz (gzip TSV, header 'label<TAB>text'); default: built-in synthetic sentences
@@ -24,6 +24,7 @@ internal static class EncoderCheckBenchmark
           --batch       rows per model call; texts are sorted by length first, as our block scoring does (default 32)
           --windows     timed windows per path, interleaved (ours/onnx, then onnx/ours, ...; default 3)
           --threads     torch.set_num_threads and ONNX Runtime's intra-op threads (default: the number of cores)
+          --onnx-optimization  ONNX Runtime graph optimization: none, basic, extended or all (default all, its own default)
         """;
 
     /// <summary>Issue 18's bound on the difference from the independent implementation.</summary>
@@ -47,6 +48,14 @@ internal static class EncoderCheckBenchmark
         int batchSize = args.GetInt("batch", 32);
         int windows = args.GetInt("windows", 3);
         int threads = args.GetInt("threads", Environment.ProcessorCount);
+        GraphOptimizationLevel optimization = (args.GetString("onnx-optimization") ?? "all") switch
+        {
+            "none" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+            "basic" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+            "extended" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            var other => throw new UsageException($"Option --onnx-optimization must be none, basic, extended or all (got '{other}')."),
+        };
         args.ThrowIfUnread();
         if (maxTokens > 512) throw new UsageException("Option --max-tokens must be at most 512 (BERT's positions).");
         string onnxPath = Path.Combine(model, "model.onnx"), vocabPath = Path.Combine(model, "vocab.txt");
@@ -83,7 +92,7 @@ internal static class EncoderCheckBenchmark
         using var _ = encoder;
         encoder.eval();
         int width = config.ModelDimension;
-        using var sessionOptions = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        using var sessionOptions = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = optimization };
         using var session = new InferenceSession(onnxPath, sessionOptions);
         Console.WriteLine($"model: {config.EncoderLayers} layers, d_model {width}, {config.Heads} heads, d_ff {config.FeedForwardDimension}; " +
             $"ONNX graph optimization {sessionOptions.GraphOptimizationLevel}");
@@ -144,6 +153,7 @@ internal static class EncoderCheckBenchmark
             ["target_ratio"] = TargetRatio,
             ["windows"] = windows,
             ["threads"] = threads,
+            ["onnx_optimization"] = optimization.ToString(),
             ["cores"] = Environment.ProcessorCount,
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
