@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Benchmarks;
 
 /// <summary>
-/// The imported encoder (<see cref="PretrainedEncoder.Load"/>) against the checkpoint's own <c>model.onnx</c> in ONNX
+/// The imported encoder (<see cref="CheckpointImporter.Load"/>) against the checkpoint's own <c>model.onnx</c> in ONNX
 /// Runtime, on the same texts in the same padded batches: the largest |difference| of last_hidden_state over real
 /// positions (issue 18's oracle figure), then scoring speed of both in interleaved windows.
 /// </summary>
@@ -88,7 +88,7 @@ internal static class EncoderCheckBenchmark
             $"(mean {realTokens / (double)rows.Count:F1}), {truncated} truncated to {maxTokens}; {batches.Count} batches of up to {batchSize}, " +
             $"{paddedTokens:N0} positions with padding for {realTokens:N0} real tokens");
 
-        var (config, encoder) = PretrainedEncoder.Load(model);
+        var (config, encoder) = CheckpointImporter.Load(model);
         using var _ = encoder;
         encoder.eval();
         int width = config.ModelDimension;
@@ -130,7 +130,7 @@ internal static class EncoderCheckBenchmark
         Console.WriteLine();
         Console.WriteLine("| path | rows/s (median) | real tokens/s |");
         Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine($"| ours (PretrainedEncoder, TorchSharp) | {oursMedian:N1} | {oursMedian * realTokens / rows.Count:N0} |");
+        Console.WriteLine($"| ours (CheckpointImporter, TorchSharp) | {oursMedian:N1} | {oursMedian * realTokens / rows.Count:N0} |");
         Console.WriteLine($"| ONNX Runtime (model.onnx) | {onnxMedian:N1} | {onnxMedian * realTokens / rows.Count:N0} |");
         Console.WriteLine($"ratio ours/onnx: {ratio:F3} (target >= {TargetRatio}: {(ratio >= TargetRatio ? "met" : "MISSED")})");
         Console.WriteLine($"max_abs_diff: {worst:E2} (<= {Tolerance:E0}: {(worst <= Tolerance ? "yes" : "NO")})");
