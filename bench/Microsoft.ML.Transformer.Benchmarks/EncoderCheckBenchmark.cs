@@ -67,8 +67,8 @@ internal static class EncoderCheckBenchmark
             $"{Environment.ProcessorCount} cores, {threads} thread(s) for both, ONNX Runtime {OrtEnv.Instance().GetVersionString()}");
 
         // Texts -> WordPiece ids ([CLS] ... [SEP]), truncated to --max-tokens.
-        List<string> texts = data is null ? SyntheticTexts(textCount) : ReadTexts(Path.Combine(data, "test.tsv.gz"), textCount);
-        var tokenizer = BertTokenizer.Create(vocabPath, new BertOptions { LowerCaseBeforeTokenization = LowerCase(model) });
+        List<string> texts = data is null ? EncoderCheckTexts.Synthetic(textCount) : EncoderCheckTexts.Read(Path.Combine(data, "test.tsv.gz"), textCount);
+        var tokenizer = BertTokenizer.Create(vocabPath, new BertOptions { LowerCaseBeforeTokenization = EncoderCheckTexts.LowerCase(model) });
         int truncated = 0;
         List<int[]> rows = texts.Select(t =>
         {
@@ -208,46 +208,5 @@ internal static class EncoderCheckBenchmark
             rows += outputs[0].GetTensorTypeAndShape().Shape[0];
         }
         return rows;
-    }
-
-    private static bool LowerCase(string model)
-    {
-        string path = Path.Combine(model, "tokenizer_config.json");
-        if (!File.Exists(path)) return true;
-        using var config = JsonDocument.Parse(File.ReadAllText(path));
-        return !config.RootElement.TryGetProperty("do_lower_case", out JsonElement lower) || lower.ValueKind != JsonValueKind.False;
-    }
-
-    private static List<string> ReadTexts(string path, int count)
-    {
-        if (!File.Exists(path)) throw new UsageException($"Data file '{path}' not found.");
-        return Samples.ImdbData.Load(path, count).Select(r => r.Text).ToList();
-    }
-
-    /// <summary>Deterministic sentences of 1 to 160 words (about 3 to 200 WordPiece tokens), lengths mixed.</summary>
-    private static List<string> SyntheticTexts(int count)
-    {
-        string[] sentences =
-        [
-            "The film was a delight from start to finish.",
-            "I would not recommend this restaurant to anyone.",
-            "What is the capital city of Australia?",
-            "Transformers replace recurrence with attention over every position.",
-            "It rained all week, so we stayed inside and read books.",
-            "The quick brown fox jumps over the lazy dog.",
-            "How many moons does Jupiter have, and who discovered them?",
-            "Prices rose sharply after the announcement on Tuesday.",
-            "She plays the cello in a small orchestra downtown.",
-            "Nobody expected the committee to approve the budget so quickly.",
-            "Our train was delayed by forty minutes because of the snow.",
-        ];
-        var texts = new List<string>(count);
-        for (int i = 0; i < count; i++)
-        {
-            int words = 1 + (i * 37 % 160);
-            var pool = Enumerable.Range(i, 40).Select(k => sentences[k % sentences.Length]).SelectMany(s => s.Split(' '));
-            texts.Add(string.Join(' ', pool.Take(words)));
-        }
-        return texts;
     }
 }
