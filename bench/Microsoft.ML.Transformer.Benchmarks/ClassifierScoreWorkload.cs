@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Modules;
-using Microsoft.ML.Transformer.Tokenization;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.Benchmarks;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.ML.Transformer.Modules;
-using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.Benchmarks;
 

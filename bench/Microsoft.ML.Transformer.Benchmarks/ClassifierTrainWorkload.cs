@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Classification;
-using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
 

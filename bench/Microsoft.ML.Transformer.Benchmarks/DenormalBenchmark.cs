@@ -2,7 +2,6 @@ using Microsoft.ML.Transformer.Compute;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.Benchmarks;

@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Compute;
 using System.Diagnostics;
 using Microsoft.ML.Transformer.Training;
 

@@ -1,7 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Classification;
-using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Serialization;
 using Microsoft.ML.Transformer.Tokenization;

@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Pretrained;
 using Microsoft.ML.Transformer.Serialization;
 

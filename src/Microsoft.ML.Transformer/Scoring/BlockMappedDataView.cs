@@ -1,7 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Compute;
-using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.Scoring;
 

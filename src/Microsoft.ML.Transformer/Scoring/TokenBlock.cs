@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.Scoring;

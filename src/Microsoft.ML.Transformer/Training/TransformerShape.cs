@@ -1,5 +1,4 @@
 using Microsoft.ML.Transformer.Modules;
-using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer;
 

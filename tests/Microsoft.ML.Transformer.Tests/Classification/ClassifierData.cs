@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Compute;
 
 namespace Microsoft.ML.Transformer.Tests.Classification;
 

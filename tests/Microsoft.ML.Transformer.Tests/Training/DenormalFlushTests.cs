@@ -1,6 +1,5 @@
 using Microsoft.ML.Transformer.Compute;
 using Microsoft.ML.Transformer.Tests.Classification;
-using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.Tests.Training;

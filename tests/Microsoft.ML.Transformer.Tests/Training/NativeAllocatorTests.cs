@@ -1,6 +1,5 @@
 using Microsoft.ML.Transformer.Compute;
 using System.Runtime.InteropServices;
-using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.Tests.Training;
 

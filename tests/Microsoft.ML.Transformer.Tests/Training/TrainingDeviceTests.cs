@@ -1,5 +1,4 @@
 using Microsoft.ML.Transformer.Compute;
-using Microsoft.ML.Transformer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
