@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer;
@@ -8,6 +7,7 @@ using Microsoft.ML.Transformer.LanguageModel;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Scoring;
 using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
 

@@ -48,6 +48,7 @@ public sealed class PretrainedEncoder : ITransformerEncoderSource
         var (config, model) = CheckpointImporter.Load(folder);
         using (model)
         {
+            // checked after the import, whose errors (a missing folder or config.json) say more than this one would
             string vocabulary = Path.Combine(folder, CheckpointImporter.VocabularyFile);
             if (!File.Exists(vocabulary))
                 throw new FileNotFoundException($"The checkpoint folder '{folder}' has no {CheckpointImporter.VocabularyFile}: " +

@@ -35,10 +35,8 @@ internal sealed class TargetSequence : IBatchLabel<int[]>
         var scratch = new long[_maxLength];
         return (out int[] target) =>
         {
-            int length = reader.Read(scratch);
-            target = new int[length];
-            for (int i = 0; i < length; i++) target[i] = (int)scratch[i];
-            return length == 0 ? SkipReasons[0] : null;
+            target = reader.ReadArray(scratch);
+            return target.Length == 0 ? SkipReasons[0] : null;
         };
     }
 }

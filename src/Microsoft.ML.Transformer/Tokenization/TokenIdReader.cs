@@ -36,6 +36,16 @@ internal sealed class TokenIdReader
     /// <summary>Whether the row last read was cut to max_len (only with truncation on).</summary>
     public bool Truncated { get; private set; }
 
+    /// <summary>The current row's ids, trailing padding trimmed, as a new array (for rows kept beyond the cursor, as
+    /// training's shuffle pool keeps them); <paramref name="scratch"/> holds max_len ids.</summary>
+    public int[] ReadArray(long[] scratch)
+    {
+        int length = Read(scratch);
+        var ids = new int[length];
+        for (int i = 0; i < length; i++) ids[i] = (int)scratch[i];
+        return ids;
+    }
+
     /// <summary>
     /// Writes the current row's ids, trailing padding trimmed, to the start of <paramref name="target"/> (room for
     /// max_len ids; the rest is left as it is) and returns how many there are.

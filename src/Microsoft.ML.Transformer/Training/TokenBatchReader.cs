@@ -5,9 +5,9 @@ namespace Microsoft.ML.Transformer.Training;
 
 /// <summary>
 /// Streams a token column, and what the task reads besides (<see cref="IBatchLabel{TLabel}"/>), into training batches,
-/// one cursor per epoch: rows pass through a bounded <see cref="ShufflePool{TRow}"/>, are drawn from it in windows, bucketed by length and cut into batches
-/// (<see cref="LengthBuckets"/>). Memory is bounded by the pool, not the data; the same seed and epoch give the same
-/// batches, and every usable row appears exactly once per epoch.
+/// one cursor per epoch: rows pass through a bounded <see cref="ShufflePool{TRow}"/>, are drawn from it in windows,
+/// bucketed by length and cut into batches (<see cref="LengthBuckets"/>). Memory is bounded by the pool, not the data;
+/// the same seed and epoch give the same batches, and every usable row appears exactly once per epoch.
 /// </summary>
 internal sealed class TokenBatchReader<TLabel>
 {
@@ -162,9 +162,7 @@ internal sealed class TokenBatchReader<TLabel>
                     continue;
                 }
                 // Rows without tokens are kept: the model sees an all-padding row, as in scoring.
-                int length = _tokens.Read(_scratch);
-                var ids = new int[length];
-                for (int i = 0; i < length; i++) ids[i] = (int)_scratch[i];
+                int[] ids = _tokens.ReadArray(_scratch);
                 if (_tokens.Truncated) stats.RowsTruncated++;
                 stats.RowsUsed++;
                 return new PooledRow<TLabel>(ids, label);

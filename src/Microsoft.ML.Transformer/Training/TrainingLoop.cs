@@ -1,6 +1,6 @@
-using Microsoft.ML.Transformer.Compute;
 using System.Diagnostics;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Compute;
 using Microsoft.ML.Transformer.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
