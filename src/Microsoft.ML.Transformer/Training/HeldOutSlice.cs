@@ -34,8 +34,8 @@ internal sealed record HeldOutSlice(IDataView Train, IDataView Validation, long 
         if (options.Epochs is not null || options.ValidationSet is not null || rows < MinimumRows) return null;
         double fraction = Math.Min(Fraction, (double)MaximumRows / rows);
         DataOperationsCatalog.TrainTestData split = new DataOperationsCatalog(env).TrainTestSplit(data, fraction, seed: seed);
-        long trainRows = RunIdentity.CountRows(split.TrainSet);   // one pass; the slice holds the rest
-        return new(split.TrainSet, split.TestSet, trainRows, rows - trainRows);
+        long validationRows = RunIdentity.CountRows(split.TestSet);   // one pass; the rest of the rows are trained on
+        return new(split.TrainSet, split.TestSet, rows - validationRows, validationRows);
     }
 
     /// <summary>What a trainer trains on: <paramref name="data"/> and <paramref name="options"/> as given, or, when a slice is
