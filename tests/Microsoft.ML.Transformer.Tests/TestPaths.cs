@@ -13,12 +13,26 @@ internal static class TestPaths
 
     public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
+    /// <summary>A new empty folder under this run's temporary root, which is deleted when the test process exits: the
+    /// package tests build consumer apps of about 1.2 GB each, and a thousand runs' leftovers once filled the disk.</summary>
     public static string NewTempDirectory()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "mlt-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        string dir = Path.Combine(RunTempRoot.Value, Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    private static readonly Lazy<string> RunTempRoot = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), "mlt-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // a file still held: leave the rest
+        };
+        return root;
+    });
 
     private static string FindRepoRoot()
     {
