@@ -50,20 +50,25 @@ public static class ClassificationCatalogExtensions
     /// estimator, which also tokenizes a raw-text ValidationSet).</summary>
     /// <param name="catalog">The binary classification trainers catalog.</param>
     /// <param name="textColumnName">The text column.</param>
-    /// <param name="tokenizer">Tokenizer options; <see langword="null"/> for the defaults (BPE, 16,000 tokens).</param>
+    /// <param name="tokenizer">Tokenizer options; <see langword="null"/>: the <see cref="TransformerClassifierOptions.InitialEncoder"/>'s
+    /// when it is a <see cref="PretrainedEncoder"/>, else the defaults (BPE, 16,000 tokens).</param>
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
     public static TextClassifierEstimator TransformerOnText(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
-        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, tokenizer ?? new TokenizerOptions(), options ?? new TransformerClassifierOptions(), ClassifierKind.Binary);
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, DefaultTokenizer(tokenizer, options), options ?? new TransformerClassifierOptions(), ClassifierKind.Binary);
 
     /// <summary>Tokenizes a text column and trains a multiclass Transformer classifier on it.</summary>
     /// <param name="catalog">The multiclass classification trainers catalog.</param>
     /// <param name="textColumnName">The text column.</param>
-    /// <param name="tokenizer">Tokenizer options; <see langword="null"/> for the defaults (BPE, 16,000 tokens).</param>
+    /// <param name="tokenizer">Tokenizer options; <see langword="null"/>: the <see cref="TransformerClassifierOptions.InitialEncoder"/>'s
+    /// when it is a <see cref="PretrainedEncoder"/>, else the defaults (BPE, 16,000 tokens).</param>
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
     public static TextClassifierEstimator TransformerOnText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
-        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, tokenizer ?? new TokenizerOptions(), options ?? new TransformerClassifierOptions(), ClassifierKind.Multiclass);
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, DefaultTokenizer(tokenizer, options), options ?? new TransformerClassifierOptions(), ClassifierKind.Multiclass);
+
+    private static TokenizerOptions DefaultTokenizer(TokenizerOptions? tokenizer, TransformerClassifierOptions? options)
+        => tokenizer ?? (options?.InitialEncoder as PretrainedEncoder)?.TokenizerOptions ?? new TokenizerOptions();
 
     private static TransformerClassifierOptions Simple(string label, string tokens, int modelDimension, int layers, int? epochs, string device)
         => new() { LabelColumnName = label, TokensColumnName = tokens, Shape = { ModelDimension = modelDimension, Layers = layers }, Epochs = epochs, Device = device };

@@ -14,7 +14,7 @@ internal sealed class ClassifierBlockMapper : TokenColumnBlockMapper
     private readonly TransformerClassifierTransformer _parent;
 
     public ClassifierBlockMapper(TransformerClassifierTransformer parent, IHost host, DataViewSchema inputSchema)
-        : base(host, inputSchema, parent.TokensColumnName, parent.VocabularySize)
+        : base(host, inputSchema, parent.TokensColumnName, parent.VocabularySize, parent.Config.VocabularyFingerprint)
     {
         _parent = parent;
         ClassifierConfig config = parent.Config;

@@ -27,6 +27,10 @@ internal sealed record ClassifierConfig : IModelConfig
 
     public int BlockSize { get; init; } = 256;
 
+    /// <summary>The fingerprint of the vocabulary it was trained on (<see cref="Tokenization.VocabularyFingerprint"/>): a
+    /// token column of another vocabulary is refused. Null when not known (zips saved before fingerprints).</summary>
+    public string? VocabularyFingerprint { get; init; }
+
     /// <summary>What each training epoch achieved.</summary>
     public IReadOnlyList<EpochSummary> History { get; init; } = [];
 

@@ -27,9 +27,13 @@ public sealed class TransformerClassifierOptions : TransformerTrainingOptions
     /// <summary>Token ids the model accepts. Default null: from the token column (key count or tokenizer annotation).</summary>
     public int? VocabularySize { get; set; }
 
-    /// <summary>Start from the embedding and encoder of a trained model of this library (a classifier, or a
-    /// sequence-to-sequence model's encoder) instead of random weights. Its shape must match these options.
-    /// Default null.</summary>
+    /// <summary>Fine-tune a pretrained encoder instead of training from random weights: an imported checkpoint
+    /// (<c>mlContext.Model.LoadPretrainedEncoder</c>) or the embedding and encoder of a trained model of this library (a
+    /// classifier, or a sequence-to-sequence model's encoder). The model takes the encoder's shape (<see cref="TransformerTrainingOptions.Shape"/>
+    /// is not used) and reads the token ids of the encoder's vocabulary: tokenize with its tokenizer
+    /// (<see cref="PretrainedEncoder.TokenizerOptions"/>); a column of another vocabulary is refused. Unset
+    /// <see cref="TransformerTrainingOptions.LearningRate"/> and <see cref="TransformerTrainingOptions.Epochs"/> take
+    /// fine-tuning defaults (5e-5; 3 epochs, more for under 250 steps). Default null.</summary>
     public ITransformerEncoderSource? InitialEncoder { get; set; }
 
     /// <summary>A copy with its own <see cref="TransformerTrainingOptions.Shape"/> (callbacks, validation set and initial

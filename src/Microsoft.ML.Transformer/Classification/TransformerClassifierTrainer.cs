@@ -48,12 +48,18 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
             throw _host.Except($"Label column '{label.Name}' has {classCount} class; a classifier needs at least 2.");
         classLabel.RequireTwoClasses(input);
 
-        int vocabulary = TokenIdColumn.VocabularySize(_host, tokens, _options.VocabularySize, "TransformerClassifierOptions.VocabularySize");
-        TokenIdColumn.CheckVocabulary(_host, tokens, vocabulary);
-        TransformerConfig model = ModelConfig(vocabulary, TokenIdColumn.MaxLength(tokens, _options.MaxLength));
+        using IChannel channel = _host.Start("Fit");
+        EncoderSnapshot? initial = _options.InitialEncoder?.ExportEncoder();
+        int vocabulary = initial?.Config.SourceVocabularySize
+            ?? TokenIdColumn.VocabularySize(_host, tokens, _options.VocabularySize, "TransformerClassifierOptions.VocabularySize");
+        string? vocabularyFingerprint = initial is not null ? initial.VocabularyFingerprint : TokenColumnAnnotations.FindVocabularyFingerprint(tokens);
+        TokenIdColumn.CheckVocabulary(_host, tokens, vocabulary, vocabularyFingerprint);
+        TransformerConfig model = initial is null ? ModelConfig(vocabulary, TokenIdColumn.MaxLength(tokens, _options.MaxLength))
+            : InitialEncoderConfig(initial.Config, tokens, channel);
+        // a pretrained encoder is fine-tuned: a small learning rate and few epochs where the options leave them unset
+        TransformerTrainingOptions options = initial is null ? _options : _options.ForFineTuning();
         int seed = _options.Seed ?? _host.Rand.Next();
 
-        using IChannel channel = _host.Start("Fit");
         Device device = _options.ResolveDevice(channel.Warning);
 
         // from here on one Fit at a time: TorchSharp's layer constructors draw from the generator dropout uses
@@ -61,11 +67,11 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         var network = new TransformerClassifierModel(model, _options.Pooling, _kind == ClassifierKind.Binary ? 1 : classCount, seed);
         try
         {
-            if (_options.InitialEncoder is { } source) LoadInitialEncoder(network, source.ExportEncoder());
+            if (initial is not null) ModuleState.Import(network.Body, new TensorSet(initial.State, "InitialEncoder"));
             network.to(device);
-            var (data, rows, runOptions) = HeldOutSlice.Split(_host, input, _options, seed, channel);
+            var (data, rows, runOptions) = HeldOutSlice.Split(_host, input, options, seed, channel);
             TokenBatchReader<long> train = Reader(data, vocabulary, model.MaxLength, seed);
-            TokenBatchReader<long>? validation = runOptions.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, validation: true) : null;
+            TokenBatchReader<long>? validation = runOptions.ValidationSet is { } valid ? Reader(valid, vocabulary, model.MaxLength, seed, validation: true, vocabularyFingerprint) : null;
             var task = new ClassifierTrainingTask(network, train, validation, device, _kind, _options.LabelSmoothing, rows);
             string fingerprint = RunIdentity.Fingerprint(runOptions, new { model, _kind, classCount, seed, rows, _options.Pooling });
             IReadOnlyList<EpochSummary> history = new TrainingLoop<TokenBatch<long>>(_host, runOptions, task, device, seed, fingerprint).Run();
@@ -81,6 +87,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
                 ClassNames = classValues.Names,
                 ClassValueKind = classValues.Kind,
                 BlockSize = _options.ScoringBlockSize,
+                VocabularyFingerprint = vocabularyFingerprint,
                 History = history,
             };
             return new TransformerClassifierTransformer(_host, config, network) { ScoringThreads = _options.Threads };
@@ -113,14 +120,16 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
     private TransformerConfig ModelConfig(int vocabulary, int maxLength) => OptionsCheck.Valid(_host, nameof(TransformerClassifierOptions),
         () => (_options.Shape.ToConfig(TransformerStacks.Encoder) with { MaxLength = maxLength, SourceVocabularySize = vocabulary }).Validate());
 
-    private TokenBatchReader<long> Reader(IDataView data, int vocabulary, int maxLength, int seed, bool validation = false)
+    /// <param name="vocabularyFingerprint">The fingerprint a validation set's token column must have, when known.</param>
+    private TokenBatchReader<long> Reader(IDataView data, int vocabulary, int maxLength, int seed, bool validation = false, string? vocabularyFingerprint = null)
     {
         if (validation)
         {
             if (data.Schema.GetColumnOrNull(_options.TokensColumnName) is null)
                 throw _host.Except($"ValidationSet has no column '{_options.TokensColumnName}': pass validation data through the same " +
                     "transforms as the training data (e.g. tokenizer.Transform(validation)), or use Trainers.TransformerOnText, which tokenizes it.");
-            TokenIdColumn.CheckVocabulary(_host, TokenIdColumn.Find(_host, data.Schema, _options.TokensColumnName, "ValidationSet input"), vocabulary);
+            TokenIdColumn.CheckVocabulary(_host, TokenIdColumn.Find(_host, data.Schema, _options.TokensColumnName, "ValidationSet input"), vocabulary,
+                vocabularyFingerprint);
         }
         return new TokenBatchReader<long>(_host, data, new TokenBatchOptions
         {
@@ -136,21 +145,20 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         }, ClassLabel.Find(_host, data.Schema, _options.LabelColumnName, _kind, validation ? "ValidationSet label" : "label"));
     }
 
-    private void LoadInitialEncoder(TransformerClassifierModel network, EncoderSnapshot snapshot)
+    /// <summary>The model of a classifier started from <paramref name="encoder"/>: the encoder's own shape (its weights
+    /// fit no other), on a token column no longer than its positions.</summary>
+    private TransformerConfig InitialEncoderConfig(TransformerConfig encoder, DataViewSchema.Column tokens, IChannel channel)
     {
-        TransformerConfig mine = network.Config, theirs = snapshot.Config;
-        var differences = new List<string>();
-        void Compare<T>(string name, T a, T b) { if (!EqualityComparer<T>.Default.Equals(a, b)) differences.Add($"{name} {b} (options: {a})"); }
-        Compare("Shape.ModelDimension", mine.ModelDimension, theirs.ModelDimension);
-        Compare("Shape.Heads", mine.Heads, theirs.Heads);
-        Compare("Shape.Layers", mine.EncoderLayers, theirs.EncoderLayers);
-        Compare("Shape.FeedForwardDimension", mine.ResolvedFeedForwardDimension, theirs.ResolvedFeedForwardDimension);
-        Compare("vocabulary size", mine.SourceVocabularySize, theirs.SourceVocabularySize);
-        Compare("Shape.Positional", mine.Positional, theirs.Positional);
-        Compare("MaxLength", mine.MaxLength, theirs.MaxLength);
-        Compare("Shape.NormFirst", mine.NormFirst, theirs.NormFirst);
-        if (differences.Count > 0)
-            throw _host.Except($"InitialEncoder does not fit these options: it has {string.Join(", ", differences)}.");
-        ModuleState.Import(network.Body, new TensorSet(snapshot.State, "InitialEncoder"));
+        if (_options.Shape != new TransformerClassifierOptions().Shape)
+            channel.Warning($"Shape is not used with an InitialEncoder: the model takes the encoder's (d_model {encoder.ModelDimension}, " +
+                $"{encoder.Heads} heads, {encoder.EncoderLayers} layers, d_ff {encoder.ResolvedFeedForwardDimension}).");
+        if (_options.VocabularySize is { } size && size != encoder.SourceVocabularySize)
+            throw _host.ExceptUserArg(nameof(_options.VocabularySize), $"VocabularySize ({size}) differs from the InitialEncoder's vocabulary " +
+                $"({encoder.SourceVocabularySize} tokens); leave it unset.");
+        int longest = TokenIdColumn.MaxLength(tokens, _options.MaxLength);
+        if (longest > encoder.MaxLength)
+            throw _host.Except($"Column '{tokens.Name}' holds up to {longest} tokens (MaxLength), but the InitialEncoder has " +
+                $"{encoder.MaxLength} positions: set the tokenizer's MaxLength (it truncates) to at most {encoder.MaxLength}.");
+        return encoder;
     }
 }

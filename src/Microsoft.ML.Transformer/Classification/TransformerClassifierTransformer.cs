@@ -60,7 +60,7 @@ public sealed class TransformerClassifierTransformer : ModelTransformerBase, ITr
     EncoderSnapshot ITransformerEncoderSource.ExportEncoder()
     {
         ThrowIfDisposed();
-        return new(Config.Model, ModuleState.Export(Model.Body));
+        return new(Config.Model, ModuleState.Export(Model.Body), Config.VocabularyFingerprint);
     }
 
     string? IAttentionSource.TokenColumnName => Config.TokensColumnName;

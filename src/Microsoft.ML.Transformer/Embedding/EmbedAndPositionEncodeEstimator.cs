@@ -40,8 +40,11 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
     {
         _host.CheckValue(input, nameof(input));
         DataViewSchema.Column tokens = TokenIdColumn.Find(_host, input.Schema, _inputColumnName);
-        TransformerEncoderModel model = _options.Source is { } source ? FromSource(source.ExportEncoder()) : Fresh(tokens);
-        TokenIdColumn.CheckVocabulary(_host, tokens, model.Config.SourceVocabularySize);
+        EncoderSnapshot? snapshot = _options.Source?.ExportEncoder();
+        TransformerEncoderModel model = snapshot is not null ? FromSource(snapshot) : Fresh(tokens);
+        // a source knows the vocabulary it was trained on; a fresh table takes the column's
+        string? fingerprint = snapshot is not null ? snapshot.VocabularyFingerprint : TokenColumnAnnotations.FindVocabularyFingerprint(tokens);
+        TokenIdColumn.CheckVocabulary(_host, tokens, model.Config.SourceVocabularySize, fingerprint);
         var config = new EmbeddingConfig
         {
             InputColumnName = _inputColumnName,
@@ -50,6 +53,7 @@ public sealed class EmbedAndPositionEncodeEstimator : IEstimator<EmbeddingTransf
             Pooling = _options.Pooling,
             BlockSize = _options.ScoringBlockSize,
             Normalize = _options.Normalize,
+            VocabularyFingerprint = fingerprint,
         };
         return new EmbeddingTransformer(_host, config, model);
     }

@@ -14,7 +14,7 @@ internal sealed class EmbeddingBlockMapper : TokenColumnBlockMapper
     private readonly EmbeddingTransformer _parent;
 
     public EmbeddingBlockMapper(EmbeddingTransformer parent, IHost host, DataViewSchema inputSchema)
-        : base(host, inputSchema, parent.InputColumnName, parent.VocabularySize)
+        : base(host, inputSchema, parent.InputColumnName, parent.VocabularySize, parent.Config.VocabularyFingerprint)
     {
         _parent = parent;
         OutputColumns = [new DataViewSchema.DetachedColumn(parent.OutputColumnName, parent.OutputType)];

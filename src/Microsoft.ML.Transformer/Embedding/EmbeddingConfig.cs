@@ -18,6 +18,10 @@ internal sealed record EmbeddingConfig : IModelConfig
 
     public required int BlockSize { get; init; }
 
+    /// <summary>The fingerprint of the vocabulary the ids come from (<see cref="Tokenization.VocabularyFingerprint"/>): a
+    /// token column of another vocabulary is refused. Null when not known (zips saved before fingerprints).</summary>
+    public string? VocabularyFingerprint { get; init; }
+
     /// <summary>L2-normalise each output vector. Absent (false) in zips saved before the option existed.</summary>
     public bool Normalize { get; init; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML.Transformer.Pretrained;
 using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer;
 
@@ -53,7 +54,9 @@ public sealed class PretrainedEncoder : ITransformerEncoderSource
             if (!File.Exists(vocabulary))
                 throw new FileNotFoundException($"The checkpoint folder '{folder}' has no {CheckpointImporter.VocabularyFile}: " +
                     "the WordPiece vocabulary is needed to tokenize text for this encoder.", vocabulary);
-            return new PretrainedEncoder(folder, new EncoderSnapshot(config, ModuleState.Export(model)));
+            // the fingerprint of the ids the encoder was trained on: a column tokenized with another vocabulary is refused
+            string fingerprint = WordPieceVocabulary.Load(vocabulary, lowerCase: true, stripHtmlTags: false).VocabularyFingerprint;
+            return new PretrainedEncoder(folder, new EncoderSnapshot(config, ModuleState.Export(model), fingerprint));
         }
     }
 

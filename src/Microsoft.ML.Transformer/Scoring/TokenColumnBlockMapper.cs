@@ -7,11 +7,13 @@ namespace Microsoft.ML.Transformer.Scoring;
 /// vocabulary when the model is bound to a schema.</summary>
 internal abstract class TokenColumnBlockMapper : IBlockMapper
 {
-    private protected TokenColumnBlockMapper(IHost host, DataViewSchema inputSchema, string tokensColumnName, int vocabularySize)
+    /// <param name="vocabularyFingerprint">The fingerprint of the model's vocabulary, when it knows it.</param>
+    private protected TokenColumnBlockMapper(IHost host, DataViewSchema inputSchema, string tokensColumnName, int vocabularySize,
+        string? vocabularyFingerprint = null)
     {
         (Host, InputSchema) = (host, inputSchema);
         Tokens = TokenIdColumn.Find(host, inputSchema, tokensColumnName);
-        TokenIdColumn.CheckVocabulary(host, Tokens, vocabularySize);
+        TokenIdColumn.CheckVocabulary(host, Tokens, vocabularySize, vocabularyFingerprint);
     }
 
     public DataViewSchema InputSchema { get; }

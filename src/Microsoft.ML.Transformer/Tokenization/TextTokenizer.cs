@@ -10,6 +10,7 @@ namespace Microsoft.ML.Transformer;
 public abstract class TextTokenizer
 {
     private readonly Tokenization.TextNormalizer _normalizer;
+    private string? _vocabularyFingerprint;
 
     private protected TextTokenizer(bool lowerCase, bool stripHtmlTags)
     {
@@ -32,6 +33,9 @@ public abstract class TextTokenizer
 
     /// <summary>Id of [SEP].</summary>
     public virtual int SeparatorId => SpecialTokens.Separator;
+
+    /// <summary>SHA-256 of the tokens in id order (<see cref="Tokenization.VocabularyFingerprint"/>), computed once.</summary>
+    internal string VocabularyFingerprint => _vocabularyFingerprint ??= Tokenization.VocabularyFingerprint.Of(this);
 
     /// <summary>Whether text is lower-cased before tokenizing.</summary>
     public bool LowerCase { get; }

@@ -29,6 +29,10 @@ internal static class TokenColumnAnnotations
     /// <summary>Annotation kind: Int32, the id of [SEP] (102 in bert-base-uncased).</summary>
     public const string SeparatorId = "TokenSeparatorId";
 
+    /// <summary>Annotation kind: text, the vocabulary's <see cref="Tokenization.VocabularyFingerprint"/>, so that a model
+    /// trained on one vocabulary refuses ids of another of the same size.</summary>
+    public const string VocabularyFingerprint = "TokenVocabularyFingerprint";
+
     public static DataViewSchema.Annotations For(TextTokenizer tokenizer, TokenizerOptions options)
     {
         var builder = new DataViewSchema.Annotations.Builder();
@@ -39,6 +43,8 @@ internal static class TokenColumnAnnotations
         AddInt32(builder, PaddingId, tokenizer.PaddingId);
         AddInt32(builder, ClassificationId, tokenizer.ClassificationId);
         AddInt32(builder, SeparatorId, tokenizer.SeparatorId);
+        var fingerprint = tokenizer.VocabularyFingerprint.AsMemory();
+        builder.Add(VocabularyFingerprint, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = fingerprint);
         return builder.ToAnnotations();
     }
 
@@ -53,6 +59,7 @@ internal static class TokenColumnAnnotations
         new SchemaShape.Column(PaddingId, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
         new SchemaShape.Column(ClassificationId, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
         new SchemaShape.Column(SeparatorId, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32, isKey: false),
+        new SchemaShape.Column(VocabularyFingerprint, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false),
     ]);
 
     /// <summary>Whether the tokenizer that wrote <paramref name="column"/> starts every sequence with [CLS]; null when the
@@ -63,6 +70,16 @@ internal static class TokenColumnAnnotations
         bool value = false;
         column.Annotations.GetValue(StartsWithClassToken, ref value);
         return value;
+    }
+
+    /// <summary>The vocabulary fingerprint recorded on <paramref name="column"/>; null when it does not say (not written by
+    /// TokenizeForTransformer, or by a version before fingerprints).</summary>
+    public static string? FindVocabularyFingerprint(DataViewSchema.Column column)
+    {
+        if (column.Annotations.Schema.GetColumnOrNull(VocabularyFingerprint) is not { } annotation || annotation.Type is not TextDataViewType) return null;
+        ReadOnlyMemory<char> value = default;
+        column.Annotations.GetValue(VocabularyFingerprint, ref value);
+        return value.ToString();
     }
 
     /// <summary>The tokenizer's MaxLength recorded on <paramref name="column"/>; null when it does not say.</summary>

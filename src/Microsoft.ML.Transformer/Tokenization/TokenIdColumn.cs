@@ -54,11 +54,18 @@ internal static class TokenIdColumn
     }
 
     /// <summary>Throws unless the column's vocabulary (key count or tokenizer annotation, when known) is
-    /// <paramref name="expected"/>: a model cannot read ids from a different vocabulary.</summary>
-    public static void CheckVocabulary(IExceptionContext host, DataViewSchema.Column column, int expected)
+    /// <paramref name="expected"/> and, when both are known, its fingerprint is <paramref name="fingerprint"/>: a model
+    /// cannot read ids from a different vocabulary, even one of the same size.</summary>
+    public static void CheckVocabulary(IExceptionContext host, DataViewSchema.Column column, int expected, string? fingerprint = null)
     {
         if (Tokenization.TokenColumnAnnotations.Find(column) is { } actual && actual != expected)
             throw host.Except($"Column '{column.Name}' holds ids of a {actual}-token vocabulary, but the model's embedding has {expected} rows: " +
                 "the tokenizer does not match the one the model was trained with.");
+        if (fingerprint is not null && Tokenization.TokenColumnAnnotations.FindVocabularyFingerprint(column) is { } written && written != fingerprint)
+            throw host.Except($"Column '{column.Name}' holds ids of another {expected}-token vocabulary than the one the model was trained " +
+                $"with (vocabulary fingerprints {Short(written)} and {Short(fingerprint)}): the same ids mean other tokens. Tokenize with the " +
+                "model's own tokenizer (the one it was trained with, or a pretrained encoder's TokenizerOptions).");
     }
+
+    private static string Short(string fingerprint) => fingerprint.Length > 19 ? fingerprint[..19] + "…" : fingerprint;
 }

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Transformer.Training;
 /// <summary>
 /// The validation slice a trainer keeps back when <see cref="TransformerTrainingOptions.Epochs"/> is unset and no
 /// <see cref="TransformerTrainingOptions.ValidationSet"/> is given. An unset Epochs trains for at least
-/// <see cref="TrainingLength.MinimumSteps"/> steps, which overfits small real data (3,000 IMDb reviews: 0.81 after 3
+/// <see cref="TrainingDefaults.MinimumSteps"/> steps, which overfits small real data (3,000 IMDb reviews: 0.81 after 3
 /// epochs, 0.78 after 11); watching a slice stops the run when it stops improving and keeps the best epoch's weights.
 /// A run whose length the user chose, or that has a validation set, trains on every row as before.
 /// </summary>

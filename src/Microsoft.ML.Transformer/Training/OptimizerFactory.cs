@@ -21,9 +21,9 @@ internal static class OptimizerFactory
         }
         var groups = new List<TorchSharp.Modules.AdamW.ParamGroup>
         {
-            new(decayed, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.WeightDecay, false, false),
-            new(plain, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, 0, false, false),
+            new(decayed, options.EffectiveLearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.WeightDecay, false, false),
+            new(plain, options.EffectiveLearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, 0, false, false),
         };
-        return torch.optim.AdamW(groups, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.WeightDecay);
+        return torch.optim.AdamW(groups, options.EffectiveLearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.WeightDecay);
     }
 }

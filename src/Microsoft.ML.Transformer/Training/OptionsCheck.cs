@@ -14,7 +14,7 @@ internal static class OptionsCheck
         Valid(host, o.GetType().Name, () => TrainingDevice.Parse(o.Device));
         host.CheckUserArg(o.BatchSize > 0, nameof(o.BatchSize), "must be positive");
         host.CheckUserArg(o.Epochs is null or > 0, nameof(o.Epochs), "must be positive (or null: chosen from the data size)");
-        host.CheckUserArg(o.LearningRate > 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), "must be positive and finite");
+        host.CheckUserArg(o.LearningRate is null || o.LearningRate > 0 && double.IsFinite(o.LearningRate.Value), nameof(o.LearningRate), "must be positive and finite");
         host.CheckUserArg(o.MinimumLearningRate >= 0, nameof(o.MinimumLearningRate), "cannot be negative");
         host.CheckUserArg(o.WarmupSteps is null or >= 0, nameof(o.WarmupSteps), "cannot be negative");
         host.CheckUserArg(o.AdamBeta1 is >= 0 and < 1, nameof(o.AdamBeta1), "must be in [0, 1)");

@@ -13,7 +13,7 @@ internal static class RunIdentity
     {
         var identity = new
         {
-            trainer = trainerIdentity, o.BatchSize, o.Epochs, o.LearningRate, o.MinimumLearningRate, o.Schedule, o.WarmupSteps, o.AdamBeta1,
+            trainer = trainerIdentity, o.BatchSize, o.Epochs, defaults = o.Defaults.Name, LearningRate = o.EffectiveLearningRate, o.MinimumLearningRate, o.Schedule, o.WarmupSteps, o.AdamBeta1,
             o.AdamBeta2, o.AdamEpsilon, o.WeightDecay, o.GradientClipNorm, o.LabelSmoothing, o.GradientAccumulationSteps, o.MixedPrecision,
             o.ShuffleBufferRows, o.BucketFactor, o.KeepBestModel, o.EarlyStoppingPatience, validation = o.ValidationSet is not null,
         };

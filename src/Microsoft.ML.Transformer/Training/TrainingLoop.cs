@@ -58,9 +58,9 @@ internal sealed class TrainingLoop<TBatch>
             ValidationPass.RequireBatches(_host, validationSet, validationBatches);
         long batchesPerEpoch = _task.CountBatches(_cancellation) ?? (rows + _options.BatchSize - 1) / _options.BatchSize;
         long stepsPerEpoch = (batchesPerEpoch + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
-        TrainingLength length = TrainingLength.Plan(_options.Epochs, stepsPerEpoch);
+        TrainingLength length = TrainingLength.Plan(_options.Epochs, stepsPerEpoch, _options.Defaults);
         long totalSteps = length.TotalSteps;
-        var scheduler = new LearningRateScheduler(_options.Schedule, _options.LearningRate,
+        var scheduler = new LearningRateScheduler(_options.Schedule, _options.EffectiveLearningRate,
             _options.WarmupSteps ?? LearningRateScheduler.DefaultWarmupSteps(totalSteps), totalSteps, _options.MinimumLearningRate,
             _task.ModelDimension);
 

@@ -18,13 +18,16 @@ public abstract class TransformerTrainingOptions
     public int BatchSize { get; set; } = 32;
 
     /// <summary>Passes over the training data. Default null: chosen from the data size, 3 or as many more as give at least
-    /// 1,000 optimizer steps (at most 100), so that a few thousand rows still make a model that has learned; the training
-    /// log names the choice, and warns when a run (set or chosen) makes fewer steps.</summary>
+    /// 1,000 optimizer steps (at most 100), so that a few thousand rows still make a model that has learned; when
+    /// fine-tuning an InitialEncoder, 3 or as many more as give 250 steps (at most 20). The training log names the
+    /// choice, and warns when a run (set or chosen) makes fewer steps.</summary>
     public int? Epochs { get; set; }
 
     /// <summary>Peak learning rate of AdamW (the scale factor with <see cref="LearningRateSchedule.InverseSquareRoot"/>).
-    /// Default 5e-4.</summary>
-    public double LearningRate { get; set; } = 5e-4;
+    /// Default null: 5e-4 when training from random weights; 5e-5 when a classifier fine-tunes a pretrained
+    /// <see cref="TransformerClassifierOptions.InitialEncoder"/> (BERT's fine-tuning range is 2e-5 to 5e-5: a from-scratch
+    /// rate washes the pretrained weights out). The language model's options set 1e-3.</summary>
+    public double? LearningRate { get; set; }
 
     /// <summary>Where the decaying schedules end. Default 0.</summary>
     public double MinimumLearningRate { get; set; }
@@ -144,6 +147,21 @@ public abstract class TransformerTrainingOptions
         TorchSharp.torch.Device device = TrainingDevice.Resolve(Device, AllowCpuFallback, warn);
         if (device.type == TorchSharp.DeviceType.CUDA) TorchSharp.torch.backends.cuda.matmul.allow_tf32 = AllowTF32;
         return device;
+    }
+
+    /// <summary>What the run takes for the settings left unset: <see cref="TrainingDefaults.FromScratch"/> unless a trainer
+    /// fine-tunes (<see cref="ForFineTuning"/>).</summary>
+    internal TrainingDefaults Defaults { get; private set; } = TrainingDefaults.FromScratch;
+
+    /// <summary>The peak learning rate of the run: <see cref="LearningRate"/>, or the defaults' when unset.</summary>
+    internal double EffectiveLearningRate => LearningRate ?? Defaults.LearningRate;
+
+    /// <summary>A copy of these options with <see cref="TrainingDefaults.FineTuning"/> for what they leave unset.</summary>
+    internal TransformerTrainingOptions ForFineTuning()
+    {
+        var copy = (TransformerTrainingOptions)MemberwiseClone();
+        copy.Defaults = TrainingDefaults.FineTuning;
+        return copy;
     }
 
     /// <summary>A copy of these options that validates on <paramref name="validation"/> with early stopping after

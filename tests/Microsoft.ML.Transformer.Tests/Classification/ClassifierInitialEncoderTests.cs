@@ -35,7 +35,7 @@ public class ClassifierInitialEncoderTests
     }
 
     [Fact]
-    public void ShapeMismatchIsAnErrorListingTheDifferences()
+    public void TheModelTakesTheSourceEncodersShape()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ClassifierData.Binary(ml, 32);
@@ -43,8 +43,20 @@ public class ClassifierInitialEncoderTests
         var options = ClassifierData.Options(epochs: 1);
         (options.Shape.ModelDimension, options.Shape.Layers, options.InitialEncoder) = (16, 2, source);
 
-        var error = Assert.Throws<InvalidOperationException>(() => ml.BinaryClassification.Trainers.Transformer(options).Fit(data));
-        Assert.Contains("InitialEncoder does not fit these options: it has Shape.ModelDimension 32 (options: 16), Shape.Layers 1 (options: 2)", error.Message);
-        Assert.DoesNotContain("Heads", error.Message);
+        using TransformerClassifierTransformer started = ml.BinaryClassification.Trainers.Transformer(options).Fit(data);
+        Assert.Equal(source.Config.Model, started.Config.Model);
+    }
+
+    [Fact]
+    public void ASetVocabularySizeOtherThanTheSourcesIsAnError()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ClassifierData.Binary(ml, 32);
+        using TransformerClassifierTransformer source = ml.BinaryClassification.Trainers.Transformer(ClassifierData.Options(epochs: 1)).Fit(data);
+        var options = ClassifierData.Options(epochs: 1);
+        (options.VocabularySize, options.InitialEncoder) = (source.VocabularySize + 1, source);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.Transformer(options).Fit(data));
+        Assert.Contains($"differs from the InitialEncoder's vocabulary ({source.VocabularySize} tokens)", error.Message);
     }
 }

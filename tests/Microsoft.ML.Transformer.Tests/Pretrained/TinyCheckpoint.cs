@@ -11,7 +11,9 @@ internal sealed class TinyCheckpoint : IDisposable
 {
     public const int Vocabulary = 30, Layers = 2;
 
-    public TinyCheckpoint(bool prefix = false)
+    /// <param name="prefix">Name the tensors as a task checkpoint does (<c>bert.</c>).</param>
+    /// <param name="word">The vocabulary's words: BERT's five special tokens, then <paramref name="word"/>0, <paramref name="word"/>1, ….</param>
+    public TinyCheckpoint(bool prefix = false, string word = "w")
     {
         Folder = TestPaths.NewTempDirectory();
         Source = new TransformerEncoderModel(Config, seed: 7);
@@ -20,7 +22,8 @@ internal sealed class TinyCheckpoint : IDisposable
         Tensors = ModuleState.Export(Source).Select(t => t.Rename((prefix ? "bert." : "") + theirs[t.Name])).ToList();
         WriteConfig(ConfigJson());
         WriteWeights(Tensors);
-        File.WriteAllLines(Path.Combine(Folder, "vocab.txt"), Enumerable.Range(0, Vocabulary).Select(i => $"t{i}"));
+        File.WriteAllLines(Path.Combine(Folder, "vocab.txt"),
+            ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", .. Enumerable.Range(0, Vocabulary - 5).Select(i => $"{word}{i}")]);
     }
 
     public static TransformerConfig Config { get; } = new()

@@ -17,7 +17,7 @@ public class TrainingLengthTests
 
     [Fact]
     public void SetEpochsAreKept()
-        => Assert.Equal(new TrainingLength(1, 94, Chosen: false), TrainingLength.Plan(1, 94));
+        => Assert.Equal(new TrainingLength(1, 94, Chosen: false, TrainingDefaults.FromScratch), TrainingLength.Plan(1, 94));
 
     [Fact]
     public void TheDescriptionSaysTheStepsArePerEpochAndGivesTheTotal()
@@ -33,5 +33,17 @@ public class TrainingLengthTests
         Assert.Null(TrainingLength.Plan(2, 500).ShortRunWarning());
         Assert.Contains("Leave Epochs unset", TrainingLength.Plan(3, 84).ShortRunWarning());
         Assert.Contains("add rows or lower BatchSize", TrainingLength.Plan(null, 2).ShortRunWarning());
+    }
+
+    [Theory]
+    [InlineData(170, 3)]     // TREC's 5,452 questions at batch 32: BERT's 3 epochs
+    [InlineData(10, 20)]     // 300 rows: raised towards 250 steps, capped
+    [InlineData(40, 7)]
+    public void FineTuningPlansFewerEpochs(long stepsPerEpoch, int epochs)
+    {
+        TrainingLength length = TrainingLength.Plan(null, stepsPerEpoch, TrainingDefaults.FineTuning);
+        Assert.Equal((epochs, true), (length.Epochs, length.Chosen));
+        Assert.Contains("fine-tuning a pretrained encoder", length.Describe());
+        Assert.Null(TrainingLength.Plan(3, 170, TrainingDefaults.FineTuning).ShortRunWarning());
     }
 }
