@@ -16,8 +16,8 @@ internal static class ClassifierTokenizerCheck
         string tokenizer)
     {
         TokenIdColumn.CheckMaxLength(host, options.MaxLength, tokenizerMaxLength, tokenizer);
-        if (options.Pooling == ClassifierPooling.ClassToken && startsWithClassToken == false)
-            throw host.ExceptUserArg(nameof(options.Pooling), $"Pooling ClassToken pools the [CLS] token at position 0, but {tokenizer} does " +
+        if (options.Pooling is ClassifierPooling.ClassToken or ClassifierPooling.Pooler && startsWithClassToken == false)
+            throw host.ExceptUserArg(nameof(options.Pooling), $"Pooling {options.Pooling} pools the [CLS] token at position 0, but {tokenizer} does " +
                 "not add it: set the tokenizer's AddClassificationToken = true, or use another Pooling (Mean).");
     }
 }

@@ -20,8 +20,10 @@ public sealed class TransformerClassifierOptions : TransformerTrainingOptions
     /// tokenizer that wrote it (recorded on the column), else 512. A longer row is an error.</summary>
     public int? MaxLength { get; set; }
 
-    /// <summary>How token vectors become one vector per row. Default <see cref="ClassifierPooling.Mean"/>;
-    /// <see cref="ClassifierPooling.ClassToken"/> needs the tokenizer's AddClassificationToken.</summary>
+    /// <summary>How token vectors become one vector per row. Default <see cref="ClassifierPooling.Mean"/> (also the choice
+    /// for sentence-transformers checkpoints such as all-MiniLM-L6-v2, trained on mean-pooled embeddings);
+    /// <see cref="ClassifierPooling.ClassToken"/> and <see cref="ClassifierPooling.Pooler"/> (BERT's own fine-tuning
+    /// head) need the tokenizer's AddClassificationToken.</summary>
     public ClassifierPooling Pooling { get; set; } = ClassifierPooling.Mean;
 
     /// <summary>Token ids the model accepts. Default null: from the token column (key count or tokenizer annotation).</summary>

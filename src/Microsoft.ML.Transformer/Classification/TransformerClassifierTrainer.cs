@@ -68,6 +68,7 @@ public sealed class TransformerClassifierTrainer : IEstimator<TransformerClassif
         try
         {
             if (initial is not null) ModuleState.Import(network.Body, new TensorSet(initial.State, "InitialEncoder"));
+            if (initial?.Pooler is { } pooler && network.PoolerLayer is { } layer) ModuleState.Import(layer, new TensorSet(pooler, "InitialEncoder's pooler"));
             network.to(device);
             var (data, rows, runOptions) = HeldOutSlice.Split(_host, input, options, seed, channel);
             TokenBatchReader<long> train = Reader(data, vocabulary, model.MaxLength, seed);

@@ -15,5 +15,7 @@ public interface ITransformerEncoderSource
 
 /// <summary>The encoder half of a trained model: its shape and the state_dict of a <see cref="TransformerEncoderModel"/>
 /// (tensors named <c>embedding.*</c> and <c>encoder.*</c>), and the fingerprint of the vocabulary its token ids come from
-/// (<see cref="Tokenization.VocabularyFingerprint"/>; null when not known, as for models saved before fingerprints).</summary>
-internal sealed record EncoderSnapshot(TransformerConfig Config, IReadOnlyList<TensorData> State, string? VocabularyFingerprint = null);
+/// (<see cref="Tokenization.VocabularyFingerprint"/>; null when not known, as for models saved before fingerprints), and
+/// BERT's pooler (<c>weight</c>, <c>bias</c>) when the checkpoint has one.</summary>
+internal sealed record EncoderSnapshot(TransformerConfig Config, IReadOnlyList<TensorData> State, string? VocabularyFingerprint = null,
+    IReadOnlyList<TensorData>? Pooler = null);

@@ -11,4 +11,9 @@ public enum ClassifierPooling
 
     /// <summary>Element-wise maximum over the non-padding positions.</summary>
     Max,
+
+    /// <summary>BERT's pooler: the [CLS] vector at position 0 through a dense layer and tanh. A classifier fine-tuned from
+    /// a checkpoint that has the pooler (<c>pooler.dense</c>) starts from its weights; otherwise the layer starts
+    /// random. The tokenizer must add [CLS] (<c>AddClassificationToken</c>; WordPiece always does).</summary>
+    Pooler,
 }

@@ -15,9 +15,9 @@ internal static class BertNames
             ("embedding.norm.bias", "embeddings.LayerNorm.bias"),
         ],
         Layer: [.. LayerPairs()],
-        // The pooler belongs to [CLS] pooling (not the encoder); position_ids is a constant buffer older exports save;
-        // cls.* and classifier.* are pretraining and task heads.
-        IgnoredPrefixes: ["pooler.dense.", "embeddings.position_ids", "cls.", "classifier."]);
+        Pooler: [("weight", "pooler.dense.weight"), ("bias", "pooler.dense.bias")],
+        // position_ids is a constant buffer older exports save; cls.* and classifier.* are pretraining and task heads.
+        IgnoredPrefixes: ["embeddings.position_ids", "cls.", "classifier."]);
 
     private static IEnumerable<(string, string)> LayerPairs()
     {

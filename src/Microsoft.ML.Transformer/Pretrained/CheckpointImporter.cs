@@ -12,7 +12,11 @@ internal static class CheckpointImporter
 {
     public const string VocabularyFile = "vocab.txt";
 
-    public static (TransformerConfig Config, TransformerEncoderModel Model) Load(string folder)
+    public static (TransformerConfig Config, TransformerEncoderModel Model) Load(string folder) => Load(folder, out _);
+
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="pooler">BERT's pooler (<c>weight</c>, <c>bias</c>, float32) when the checkpoint has both tensors, else null.</param>
+    public static (TransformerConfig Config, TransformerEncoderModel Model) Load(string folder, out IReadOnlyList<TensorData>? pooler)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The checkpoint folder '{folder}' does not exist.");
         var (config, names) = HuggingFaceConfig.Read(folder);
@@ -24,11 +28,23 @@ internal static class CheckpointImporter
         {
             var expected = model.state_dict().ToDictionary(p => p.Key, p => p.Value.shape, StringComparer.Ordinal);
             Dictionary<string, string> ours = names.Expand(config.EncoderLayers);
+            var poolerNames = names.Pooler.ToDictionary(p => p.Theirs, p => p.Ours, StringComparer.Ordinal);
+            long d = config.ModelDimension;
+            var poolerShapes = new Dictionary<string, long[]> { ["weight"] = [d, d], ["bias"] = [d] };
+            var poolerTensors = new List<TensorData>();
             var mapped = new List<TensorData>();
             var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (tensor, file) in checkpoint)
             {
                 string name = names.StripPrefix(tensor.Name);
+                if (poolerNames.TryGetValue(name, out string? poolerTarget))
+                {
+                    if (!tensor.Shape.SequenceEqual(poolerShapes[poolerTarget]))
+                        throw new ModelFormatException($"{file}: tensor '{tensor.Name}' has shape {TensorData.FormatShape(tensor.Shape)}, " +
+                            $"but {HuggingFaceConfig.FileName} implies {TensorData.FormatShape(poolerShapes[poolerTarget])}.");
+                    poolerTensors.Add(Float32Weights.Convert(tensor, file).Rename(poolerTarget));
+                    continue;
+                }
                 if (!ours.TryGetValue(name, out string? target))
                 {
                     if (names.Ignored(name)) continue;
@@ -47,6 +63,10 @@ internal static class CheckpointImporter
                 throw new ModelFormatException($"The checkpoint in {folder} lacks tensor '{missing}' (no file holds it).");
             ModuleState.Import(model, new TensorSet(mapped, folder));
             model.eval();
+            if (poolerTensors.Count is > 0 and var count && count < names.Pooler.Count)
+                throw new ModelFormatException($"The checkpoint in {folder} has only part of the pooler: " +
+                    $"{string.Join(", ", names.Pooler.Where(p => poolerTensors.All(t => t.Name != p.Ours)).Select(p => $"'{p.Theirs}'"))} is missing.");
+            pooler = poolerTensors.Count > 0 ? poolerTensors : null;
             return (config, model);
         }
         catch

@@ -2,7 +2,8 @@ namespace Microsoft.ML.Transformer.Pretrained;
 
 /// <summary>
 /// One architecture's table from Hugging Face tensor names to our <c>TransformerEncoderModel</c> state_dict names.
-/// <c>{N}</c> stands for a layer index. Names listed in <see cref="Ignored"/> are known parts of the checkpoint that the
+/// <c>{N}</c> stands for a layer index. <see cref="Pooler"/> names the [CLS] pooler's tensors (ours: the state of a
+/// <c>Linear</c>), kept apart from the encoder for <see cref="ClassifierPooling.Pooler"/>; a checkpoint may lack them. Names listed in <see cref="Ignored"/> are known parts of the checkpoint that the
 /// encoder does not hold (the pooler, task heads, constant buffers); anything else unknown is an error.
 /// RoBERTa or DistilBERT would each be one more instance of this record (see docs/pretrained.md).
 /// </summary>
@@ -11,6 +12,7 @@ internal sealed record CheckpointNameMap(
     string OptionalPrefix,
     IReadOnlyList<(string Ours, string Theirs)> Embeddings,
     IReadOnlyList<(string Ours, string Theirs)> Layer,
+    IReadOnlyList<(string Ours, string Theirs)> Pooler,
     IReadOnlyList<string> IgnoredPrefixes)
 {
     /// <summary>Every (our name → their name) pair of a model with <paramref name="layers"/> layers.</summary>

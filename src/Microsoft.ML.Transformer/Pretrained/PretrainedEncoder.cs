@@ -46,7 +46,7 @@ public sealed class PretrainedEncoder : ITransformerEncoderSource
     internal static PretrainedEncoder Load(string folder)
     {
         folder = Path.GetFullPath(folder);
-        var (config, model) = CheckpointImporter.Load(folder);
+        var (config, model) = CheckpointImporter.Load(folder, out IReadOnlyList<TensorData>? pooler);
         using (model)
         {
             // checked after the import, whose errors (a missing folder or config.json) say more than this one would
@@ -56,7 +56,7 @@ public sealed class PretrainedEncoder : ITransformerEncoderSource
                     "the WordPiece vocabulary is needed to tokenize text for this encoder.", vocabulary);
             // the fingerprint of the ids the encoder was trained on: a column tokenized with another vocabulary is refused
             string fingerprint = WordPieceVocabulary.Load(vocabulary, lowerCase: true, stripHtmlTags: false).VocabularyFingerprint;
-            return new PretrainedEncoder(folder, new EncoderSnapshot(config, ModuleState.Export(model), fingerprint));
+            return new PretrainedEncoder(folder, new EncoderSnapshot(config, ModuleState.Export(model), fingerprint, pooler));
         }
     }
 

@@ -61,6 +61,22 @@ public class CheckpointErrorTests
     }
 
     [Fact]
+    public void PoolerIsKeptWholeAndChecked()
+    {
+        using var checkpoint = new TinyCheckpoint();
+        TensorData weight = TensorData.FromSingle("pooler.dense.weight", new float[16 * 16], 16, 16), bias = TensorData.FromSingle("pooler.dense.bias", new float[16], 16);
+        checkpoint.WriteWeights([.. checkpoint.Tensors, weight, bias]);
+        using (CheckpointImporter.Load(checkpoint.Folder, out var pooler).Model)
+            Assert.Equal(["weight", "bias"], pooler!.Select(t => t.Name));
+
+        checkpoint.WriteWeights([.. checkpoint.Tensors, weight]);
+        Assert.Contains("only part of the pooler: 'pooler.dense.bias' is missing", Load(checkpoint).Message);
+
+        checkpoint.WriteWeights([.. checkpoint.Tensors, weight, TensorData.FromSingle("pooler.dense.bias", new float[8], 8)]);
+        Assert.Contains("'pooler.dense.bias' has shape [8], but config.json implies [16]", Load(checkpoint).Message);
+    }
+
+    [Fact]
     public void VocabularyOfAnotherSize()
     {
         using var checkpoint = new TinyCheckpoint();

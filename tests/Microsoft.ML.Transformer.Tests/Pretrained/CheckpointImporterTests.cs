@@ -28,10 +28,11 @@ public class CheckpointImporterTests
     public void BertPrefixAndIgnoredHeadsAreAccepted()
     {
         using var checkpoint = new TinyCheckpoint(prefix: true);
-        var extra = TensorData.FromSingle("bert.pooler.dense.bias", new float[16], 16);
-        checkpoint.WriteWeights([.. checkpoint.Tensors, extra, TensorData.FromSingle("classifier.bias", new float[2], 2)]);
-        var (_, model) = CheckpointImporter.Load(checkpoint.Folder);
+        TensorData[] pooler = [TensorData.FromSingle("bert.pooler.dense.weight", new float[16 * 16], 16, 16), TensorData.FromSingle("bert.pooler.dense.bias", new float[16], 16)];
+        checkpoint.WriteWeights([.. checkpoint.Tensors, .. pooler, TensorData.FromSingle("classifier.bias", new float[2], 2)]);
+        var (_, model) = CheckpointImporter.Load(checkpoint.Folder, out var imported);
         using (model) AssertSameOutput(checkpoint.Source, model);
+        Assert.Equal(2, imported!.Count);
     }
 
     [Fact]

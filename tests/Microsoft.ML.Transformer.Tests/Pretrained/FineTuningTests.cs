@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Transformer.Serialization;
 using Microsoft.ML.Transformer.Tests.Classification;
 
 namespace Microsoft.ML.Transformer.Tests.Pretrained;
@@ -54,6 +55,35 @@ public class FineTuningTests
             new EmbeddingOptions { Source = source, Contextual = true }).Fit(model.First().Transform(data)).Transform(model.First().Transform(data)), "Encoded");
         float[][] imported = Encoded(encoder), tuned = Encoded(classifier);
         Assert.All(imported.Zip(tuned), p => Assert.All(p.First.Zip(p.Second), v => Assert.Equal(v.First, v.Second, 1e-5f)));
+    }
+
+    [Fact]
+    public void PoolerPoolingStartsFromTheCheckpointsPooler()
+    {
+        using var checkpoint = new TinyCheckpoint();
+        float[] weight = Enumerable.Range(0, 16 * 16).Select(i => (i % 7 - 3) / 10f).ToArray(), bias = Enumerable.Range(0, 16).Select(i => i / 100f).ToArray();
+        checkpoint.WriteWeights([.. checkpoint.Tensors, TensorData.FromSingle("pooler.dense.weight", weight, 16, 16), TensorData.FromSingle("pooler.dense.bias", bias, 16)]);
+        var ml = new MLContext(seed: 1);
+        TransformerClassifierOptions options = FineTuning(ml.Model.LoadPretrainedEncoder(checkpoint.Folder), epochs: 1);
+        (options.Pooling, options.LearningRate, options.WarmupSteps) = (ClassifierPooling.Pooler, 1e-9, 0);
+        IDataView data = Sentences(ml, 32);
+
+        using var model = ml.BinaryClassification.Trainers.TransformerOnText("Text", options: options).Fit(data);
+        var layer = model.LastTransformer.Model.PoolerLayer!;
+        Assert.Equal(weight, layer.weight!.data<float>().ToArray(), new FloatTolerance(1e-6f));
+        Assert.Equal(bias, layer.bias!.data<float>().ToArray(), new FloatTolerance(1e-6f));
+
+        // saved and reloaded with its pooler
+        using var temp = new ClassifierData.TempDirectory();
+        ml.Model.Save(model, data.Schema, temp.Sub("pooler.zip"));
+        Assert.Equal(Probabilities(model.Transform(data)), Probabilities(new MLContext().Model.Load(temp.Sub("pooler.zip"), out _).Transform(data)));
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float value) => 0;
     }
 
     [Fact]
