@@ -15,12 +15,14 @@ internal static class ClassifierTrainBenchmark
     public const string Usage = """
         classifier-train [--steps 6] [--warm-steps 2] [--windows 5] [--lengths full|ref] [--precision both|bf16|fp32]
                          [--model-dim 128] [--heads 4] [--layers 2] [--ff-dim 512] [--vocab 16000] [--seq 256] [--batch 32]
-                         [--threads N] [--seed 1] [--skip-memory] [--skip-pytorch] [--pytorch-ref PATH] [--variant NAME]
+                         [--threads N] [--seed 1] [--encoder DIR] [--skip-memory] [--skip-pytorch] [--pytorch-ref PATH] [--variant NAME]
           --steps        timed optimizer steps per window (default 6); a trainer window is one Fit of warm + steps steps
           --warm-steps   steps of each Fit before its timed part (default 2, at least 1)
           --windows      timed windows per path, trainer and raw loop interleaved (default 5)
           --lengths      full: every row has seq tokens (default); ref: pytorch_ref's lengths seq − (i·37) mod (seq/2)
           --precision    both (default), auto (the trainer's own choice on this machine), bf16 or fp32
+          --encoder      a Hugging Face BERT folder: fine-tune it (InitialEncoder) instead of the synthetic shape; its
+                         shape and vocabulary replace --model-dim/--heads/--layers/--ff-dim/--vocab
           --skip-memory  no peak-memory child processes
           --skip-pytorch do not run pytorch_ref.py (its README's figure is printed instead)
           --pytorch-ref  path of pytorch_ref.py (default ../shared/reference/pytorch_ref.py, from the current folder)

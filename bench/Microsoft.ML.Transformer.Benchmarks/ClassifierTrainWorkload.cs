@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Classification;
+using Microsoft.ML.Transformer.Serialization;
 using Microsoft.ML.Transformer.Training;
 using static TorchSharp.torch;
 
@@ -80,7 +81,14 @@ internal sealed class ClassifierTrainWorkload
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    public RawClassifierTraining CreateRaw(bool mixedPrecision) => new(Settings.Config(), Settings.Seed, mixedPrecision);
+    /// <summary>The raw loop's model: random, or the encoder's weights when <see cref="ClassifierSettings.Encoder"/> is set.</summary>
+    public RawClassifierTraining CreateRaw(bool mixedPrecision)
+    {
+        var raw = new RawClassifierTraining(Settings.Config(), Settings.Seed, mixedPrecision);
+        if (Settings.Encoder is { } encoder)
+            ModuleState.Import(raw.Model.Body, new TensorSet(((ITransformerEncoderSource)encoder).ExportEncoder().State, "encoder"));
+        return raw;
+    }
 
     /// <summary>Time to read every batch of an epoch through the trainer's reader (part of the Fit's fixed cost here).</summary>
     public double ReadSeconds()
