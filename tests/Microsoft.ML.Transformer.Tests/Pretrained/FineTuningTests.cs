@@ -17,14 +17,16 @@ public class FineTuningTests
     }
 
     /// <summary>Rows of 2 to 8 of the tiny checkpoint's words; positive when w1 occurs.</summary>
-    private static IDataView Sentences(MLContext ml, int rows, int seed = 1)
+    private static IDataView Sentences(MLContext ml, int rows) => ml.Data.LoadFromEnumerable(SentenceRows(rows));
+
+    private static List<Sentence> SentenceRows(int rows)
     {
-        var random = new Random(seed);
-        return ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ =>
+        var random = new Random(1);
+        return Enumerable.Range(0, rows).Select(_ =>
         {
             string[] words = Enumerable.Range(0, random.Next(2, 9)).Select(_ => $"w{random.Next(25)}").ToArray();
             return new Sentence { Text = string.Join(' ', words), Label = words.Contains("w1") };
-        }).ToList());
+        }).ToList();
     }
 
     private static TransformerClassifierOptions FineTuning(PretrainedEncoder encoder, int? epochs = 2)
@@ -156,6 +158,23 @@ public class FineTuningTests
         using var model = ml.BinaryClassification.Trainers.TransformerOnText("Text", options: FineTuning(encoder)).Fit(data);
         var score = Assert.Throws<InvalidOperationException>(() => model.LastTransformer.Transform(otherTokens.Transform(data)));
         Assert.Contains("Tokenize with the model's own tokenizer", score.Message);
+    }
+
+    [Fact]
+    public void EmptyAndOverlongTextsAreScoredAndTruncationsCounted()
+    {
+        using var checkpoint = new TinyCheckpoint();
+        var ml = new MLContext(seed: 1);
+        List<Sentence> rows = SentenceRows(32);
+        rows.Add(new Sentence { Text = "", Label = false });
+        rows.Add(new Sentence { Text = string.Join(' ', Enumerable.Repeat("w1 w2", 20)), Label = true });   // 40 words: 12 positions hold 10
+        IDataView data = ml.Data.LoadFromEnumerable(rows);
+
+        using var model = ml.BinaryClassification.Trainers.TransformerOnText("Text", options: FineTuning(ml.Model.LoadPretrainedEncoder(checkpoint.Folder))).Fit(data);
+        float[] probabilities = Probabilities(model.Transform(data));
+        Assert.Equal(rows.Count, probabilities.Length);
+        Assert.All(probabilities, p => Assert.True(float.IsFinite(p)));
+        Assert.True(((TokenizerTransformer)model.First()).TruncatedRowCount >= 1);
     }
 
     [Fact]
