@@ -38,8 +38,7 @@ internal static class ClassifySample
         if (args.Int("max-length") is { } maxLength) tokenizer = tokenizer with { MaxLength = maxLength };
         var options = new TransformerClassifierOptions
         {
-            InitialEncoder = encoder,   // the encoder's architecture and weights; fine-tuning defaults for unset settings
-            MaxLength = encoder?.MaxLength,   // the checkpoint's positions, however short --max-length cuts the rows
+            InitialEncoder = encoder,   // the encoder's shape and weights; fine-tuning defaults for what is left unset
             Epochs = args.Int("epochs"),
             Device = args.Value("device") ?? "cpu",
             ProgressInterval = 10,
