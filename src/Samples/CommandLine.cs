@@ -52,6 +52,8 @@ internal static class CommandLine
         Console.Error.WriteLine("usage: Samples imdb [--data <imdb folder>] [--out <model.zip>] [--device cpu|cuda|cuda:N] [--epochs N] [--dim d] [--layers N]");
         Console.Error.WriteLine("                    [--heads h] [--max-length N] [--truncate right|left|middle] [--vocab N] [--batch N] [--lr x] [--dropout p]");
         Console.Error.WriteLine("                    [--weight-decay x] [--label-smoothing e] [--fp32|--bf16] [--threads N] [--no-baseline] [--rows N]");
+        Console.Error.WriteLine("       Samples classify --data <folder with train.tsv.gz, test.tsv.gz> [--encoder <checkpoint folder>] [--epochs N] [--rows N]");
+        Console.Error.WriteLine("                    [--max-length N] [--batch N] [--lr x] [--out <model.zip>] [--device cpu|cuda] [--threads N] [--no-baseline]");
         Console.Error.WriteLine("       Samples attention --model <model.zip> --text <text> [--out <folder>] [--panel <px>]");
         Console.Error.WriteLine("       Samples tokenize [--data <imdb folder>] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -84,11 +83,19 @@ internal static class ImdbSentimentSample
         reloadClock.Stop();
         bool reloadSame = reloadedMetrics.Accuracy == metrics.Accuracy && Math.Abs(reloadedMetrics.AreaUnderRocCurve - metrics.AreaUnderRocCurve) < 1e-9;
 
-        var baselineClock = Stopwatch.StartNew();
-        CalibratedBinaryClassificationMetrics? baseline = args.Value("no-baseline") is null ? Baseline(ml, split.TrainSet, test) : null;
-        baselineClock.Stop();
+        CalibratedBinaryClassificationMetrics? baseline = null;
+        TimeSpan? baselineTime = null;
+        if (args.Value("no-baseline") is null)
+        {
+            (ITransformer baselineModel, TimeSpan time) = ClassicTextBaseline.Fit(ClassicTextBaseline.Binary(ml), split.TrainSet, ClassicTextBaseline.BinaryName);
+            baseline = ml.BinaryClassification.Evaluate(baselineModel.Transform(test));
+            baselineTime = time;
+        }
 
-        Report(metrics, baseline, trainClock.Elapsed, baselineClock.Elapsed, testRows.Count / scoreClock.Elapsed.TotalSeconds);
+        ComparisonTable.Write(ClassicTextBaseline.BinaryName,
+            [("accuracy", metrics.Accuracy, baseline?.Accuracy), ("AUC", metrics.AreaUnderRocCurve, baseline?.AreaUnderRocCurve), ("F1", metrics.F1Score, baseline?.F1Score)],
+            $"{trainClock.Elapsed.TotalMinutes:F1} min", baselineTime);
+        AnsiConsole.MarkupLine($"Transformer batch scoring: {testRows.Count / scoreClock.Elapsed.TotalSeconds:N0} reviews/s.");
         AnsiConsole.MarkupLine($"Saved to [bold]{Path.GetFullPath(modelPath)}[/] ({new FileInfo(modelPath).Length / 1024.0 / 1024:F1} MiB); reloaded in a " +
                                $"new MLContext: {(reloadSame ? "[green]same metrics[/]" : "[red]different metrics[/]")}, batch-scored " +
                                $"{testRows.Count:N0} reviews at {testRows.Count / reloadClock.Elapsed.TotalSeconds:N0} rows/s.");
@@ -115,35 +122,8 @@ internal static class ImdbSentimentSample
             baseline_accuracy = baseline is null ? (double?)null : Math.Round(baseline.Accuracy, 4),
             baseline_auc = baseline is null ? (double?)null : Math.Round(baseline.AreaUnderRocCurve, 4),
             baseline_f1 = baseline is null ? (double?)null : Math.Round(baseline.F1Score, 4),
-            baseline_seconds = Math.Round(baselineClock.Elapsed.TotalSeconds, 1),
+            baseline_seconds = Math.Round(baselineTime?.TotalSeconds ?? 0, 1),
         }));
         return reloadSame ? 0 : 1;
-    }
-
-    /// <summary>ML.NET's classic text classifier: n-gram bag-of-words features and an averaged perceptron.</summary>
-    private static CalibratedBinaryClassificationMetrics Baseline(MLContext ml, IDataView train, IDataView test)
-    {
-        CalibratedBinaryClassificationMetrics metrics = null!;
-        AnsiConsole.Status().Start("Training the baseline (FeaturizeText + AveragedPerceptron)…", _ =>
-        {
-            var baseline = ml.Transforms.Text.FeaturizeText("Features", "Text")
-                .Append(ml.BinaryClassification.Trainers.AveragedPerceptron())
-                .Append(ml.BinaryClassification.Calibrators.Platt());
-            metrics = ml.BinaryClassification.Evaluate(baseline.Fit(train).Transform(test));
-        });
-        return metrics;
-    }
-
-    private static void Report(CalibratedBinaryClassificationMetrics transformer, CalibratedBinaryClassificationMetrics? baseline,
-        TimeSpan transformerTime, TimeSpan baselineTime, double rowsPerSecond)
-    {
-        var table = new Table().AddColumn("test split").AddColumn("Transformer").AddColumn("FeaturizeText + AveragedPerceptron");
-        string Cell(double? value) => value is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "–";
-        table.AddRow("accuracy", $"[bold]{Cell(transformer.Accuracy)}[/]", Cell(baseline?.Accuracy));
-        table.AddRow("AUC", Cell(transformer.AreaUnderRocCurve), Cell(baseline?.AreaUnderRocCurve));
-        table.AddRow("F1", Cell(transformer.F1Score), Cell(baseline?.F1Score));
-        table.AddRow("training time", $"{transformerTime.TotalMinutes:F1} min", baseline is null ? "–" : $"{baselineTime.TotalMinutes:F1} min");
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Transformer batch scoring: {rowsPerSecond:N0} reviews/s.");
     }
 }

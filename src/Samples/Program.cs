@@ -1,5 +1,6 @@
 // MLTransformer samples. Usage:
 //   dotnet run --project src/Samples -c Release -- imdb [--data <folder with train.tsv.gz, test.tsv.gz>] [--out <model.zip>] [--device cuda] [--epochs N] ...
+//   dotnet run --project src/Samples -c Release -- classify --data <folder with train.tsv.gz, test.tsv.gz (label, text)> [--encoder <checkpoint folder>] [--epochs N] ...
 //   dotnet run --project src/Samples -c Release -- tokenize [--data <imdb folder>] [--out <model.zip>]
 //   dotnet run --project src/Samples -c Release -- features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]
 //   dotnet run --project src/Samples -c Release -- g2p --data <cmudict folder> [--epochs N] [--dim d] [--beam k] ...
@@ -17,6 +18,7 @@ try
     {
         "attention" => AttentionSample.Run(options),
         "imdb" => ImdbSentimentSample.Run(options),
+        "classify" => ClassifySample.Run(options),
         "tokenize" => ImdbTokenizerSample.Run(options),
         "features" => EmbeddingFeaturesSample.Run(options),
         "g2p" => G2pSample.Run(options),
@@ -26,7 +28,7 @@ try
         _ => CommandLine.Usage($"unknown command '{command}'"),
     };
 }
-catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidOperationException)
+catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or InvalidOperationException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
