@@ -28,7 +28,7 @@ internal sealed class LanguageModelGenerateWorkload : IDisposable
         Preparation = $"trained {trainSteps} step(s) of batch {settings.Batch} on {source} through the estimator (bf16) in " +
             $"{watch.Elapsed.TotalSeconds:F1} s; training loss {Transformer.TrainingHistory[^1].TrainingLoss:F3}; vocabulary {Transformer.Tokenizer.VocabularySize}";
         Prompt = prompt ?? DefaultPrompt(text);
-        PromptIds = TokenStream.Prompt(Transformer.Tokenizer.Tokenizer, Prompt);
+        PromptIds = TextGenerator.Prompt(Transformer.Tokenizer.Tokenizer, Prompt);
         Options = new GenerationOptions { MaxNewTokens = newTokens, Temperature = 0, StopAtEndOfSequence = false, Seed = settings.Seed };
     }
 

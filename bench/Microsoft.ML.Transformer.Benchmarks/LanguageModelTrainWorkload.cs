@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.LanguageModel;
 using Microsoft.ML.Transformer.Modules;
+using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.Benchmarks;
 

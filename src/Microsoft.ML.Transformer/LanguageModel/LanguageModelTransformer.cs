@@ -132,7 +132,7 @@ public sealed class LanguageModelTransformer : ModelTransformerBase, IAttentionS
     }
 
     internal List<int> GenerateIds(string? prompt, GenerationOptions options, CancellationToken cancellationToken = default)
-        => TextGenerator.Generate(Model, TokenStream.Prompt(Tokenizer.Tokenizer, prompt.AsSpan()), options, options.Seed ?? Config.DefaultSeed,
+        => TextGenerator.Generate(Model, TextGenerator.Prompt(Tokenizer.Tokenizer, prompt.AsSpan()), options, options.Seed ?? Config.DefaultSeed,
             cancelled: () =>
             {
                 Host.CheckAlive();

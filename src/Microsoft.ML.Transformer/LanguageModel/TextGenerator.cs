@@ -12,6 +12,18 @@ namespace Microsoft.ML.Transformer.LanguageModel;
 /// </summary>
 internal static class TextGenerator
 {
+    /// <summary>The ids of one prompt as generation starts from it: the prompt's tokens; [EOS] (the start of a document)
+    /// when it has none. A non-empty prompt is not prefixed with [EOS]: training windows start anywhere in the stream,
+    /// while [EOS] precedes only the documents' starts (once in a single long text), so a prefix would put the model off
+    /// its training distribution.</summary>
+    public static List<int> Prompt(TextTokenizer tokenizer, ReadOnlySpan<char> prompt)
+    {
+        var ids = new List<int>();
+        tokenizer.Encode(prompt, ids);
+        if (ids.Count == 0) ids.Add(SpecialTokens.EndOfSequence);
+        return ids;
+    }
+
     public static List<int> Generate(DecoderOnlyModel model, List<int> prompt, GenerationOptions options, int seed, bool useCache = true,
         Func<bool>? cancelled = null)
     {

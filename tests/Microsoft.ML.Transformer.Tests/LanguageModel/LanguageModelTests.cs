@@ -40,7 +40,7 @@ public class LanguageModelTests(RhymeModelFixture fixture, ITestOutputHelper out
     {
         // 100 tokens overflow the 32-token context several times: the cache is rebuilt, the uncached path crops.
         var options = new GenerationOptions { MaxNewTokens = 100, Temperature = 0, StopAtEndOfSequence = false };
-        List<int> prompt = TokenStream.Prompt(fixture.Model.Tokenizer.Tokenizer, "the owl");
+        List<int> prompt = TextGenerator.Prompt(fixture.Model.Tokenizer.Tokenizer, "the owl");
         List<int> cached = TextGenerator.Generate(fixture.Model.Model, prompt, options, seed: 1, useCache: true);
         List<int> rerun = TextGenerator.Generate(fixture.Model.Model, prompt, options, seed: 1, useCache: false);
         Assert.Equal(100, cached.Count);

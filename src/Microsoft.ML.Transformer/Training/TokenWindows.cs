@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Transformer.LanguageModel;
+namespace Microsoft.ML.Transformer.Training;
 
 /// <summary>
 /// Cuts a token stream into training windows of context + 1 tokens (inputs x = w[0..T), targets y = w[1..T]), one step of

@@ -1,11 +1,12 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Transformer.LanguageModel;
+namespace Microsoft.ML.Transformer.Training;
 
 /// <summary>
-/// A text column as one stream of token ids, the way a language model reads it: each row (document) preceded by [EOS],
-/// GPT-2's document separator, so that the model learns where documents end and an empty prompt can start a new one.
+/// A text column as one stream of token ids: each row (document) preceded by a separator token, so that a model learns
+/// where documents end. The language model separates with [EOS] (GPT-2's document separator), masked-language-model
+/// pretraining with [SEP] (BERT's). Documents are never truncated: a model cuts the stream into windows of its context.
 /// </summary>
 internal sealed class TokenStream
 {
@@ -18,8 +19,9 @@ internal sealed class TokenStream
 
     public long Rows { get; }
 
+    /// <param name="separatorId">The token written before each document; [EOS] unless given.</param>
     public static TokenStream Read(IHost host, IDataView data, string textColumnName, TextTokenizer tokenizer, string what,
-        CancellationToken cancellation)
+        CancellationToken cancellation, int separatorId = SpecialTokens.EndOfSequence)
     {
         DataViewSchema.Column column = data.Schema.GetColumnOrNull(textColumnName)
             ?? throw host.Except($"The {what} has no text column '{textColumnName}'.");
@@ -35,23 +37,11 @@ internal sealed class TokenStream
             host.CheckAlive();
             cancellation.ThrowIfCancellationRequested();
             getText(ref text);
-            ids.Add(SpecialTokens.EndOfSequence);
+            ids.Add(separatorId);
             tokenizer.Encode(text.Span, ids);
             characters += text.Length;
             rows++;
         }
         return new TokenStream([.. ids], characters, rows);
-    }
-
-    /// <summary>The ids of one prompt as generation starts from it: the prompt's tokens; [EOS] (the start of a document)
-    /// when it has none. A non-empty prompt is not prefixed with [EOS]: training windows start anywhere in the stream,
-    /// while [EOS] precedes only the documents' starts (once in a single long text), so a prefix would put the model off
-    /// its training distribution.</summary>
-    public static List<int> Prompt(TextTokenizer tokenizer, ReadOnlySpan<char> prompt)
-    {
-        var ids = new List<int>();
-        tokenizer.Encode(prompt, ids);
-        if (ids.Count == 0) ids.Add(SpecialTokens.EndOfSequence);
-        return ids;
     }
 }
