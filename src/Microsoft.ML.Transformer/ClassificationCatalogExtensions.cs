@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Classification;
+using Microsoft.ML.Transformer.Embedding;
 
 namespace Microsoft.ML.Transformer;
 
@@ -51,24 +52,34 @@ public static class ClassificationCatalogExtensions
     /// <param name="catalog">The binary classification trainers catalog.</param>
     /// <param name="textColumnName">The text column.</param>
     /// <param name="tokenizer">Tokenizer options; <see langword="null"/>: the <see cref="TransformerClassifierOptions.InitialEncoder"/>'s
-    /// when it is a <see cref="PretrainedEncoder"/>, else the defaults (BPE, 16,000 tokens).</param>
+    /// tokenizer when it has one (a <see cref="PretrainedEncoder"/>, a <see cref="PretrainedEncoderTransformer"/>), else the
+    /// defaults (BPE, 16,000 tokens).</param>
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
     public static TextClassifierEstimator TransformerOnText(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
-        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, DefaultTokenizer(tokenizer, options), options ?? new TransformerClassifierOptions(), ClassifierKind.Binary);
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, DefaultTokenizer(tokenizer, options), FittedTokenizer(tokenizer, options),
+            options ?? new TransformerClassifierOptions(), ClassifierKind.Binary);
 
     /// <summary>Tokenizes a text column and trains a multiclass Transformer classifier on it.</summary>
     /// <param name="catalog">The multiclass classification trainers catalog.</param>
     /// <param name="textColumnName">The text column.</param>
     /// <param name="tokenizer">Tokenizer options; <see langword="null"/>: the <see cref="TransformerClassifierOptions.InitialEncoder"/>'s
-    /// when it is a <see cref="PretrainedEncoder"/>, else the defaults (BPE, 16,000 tokens).</param>
+    /// tokenizer when it has one (a <see cref="PretrainedEncoder"/>, a <see cref="PretrainedEncoderTransformer"/>), else the
+    /// defaults (BPE, 16,000 tokens).</param>
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
     public static TextClassifierEstimator TransformerOnText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
-        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, DefaultTokenizer(tokenizer, options), options ?? new TransformerClassifierOptions(), ClassifierKind.Multiclass);
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, DefaultTokenizer(tokenizer, options), FittedTokenizer(tokenizer, options),
+            options ?? new TransformerClassifierOptions(), ClassifierKind.Multiclass);
 
+    /// <summary>The options given; else the InitialEncoder's tokenizer (an imported checkpoint's WordPiece, or the
+    /// tokenizer an encoder was pretrained with); else the defaults.</summary>
     private static TokenizerOptions DefaultTokenizer(TokenizerOptions? tokenizer, TransformerClassifierOptions? options)
-        => tokenizer ?? (options?.InitialEncoder as PretrainedEncoder)?.TokenizerOptions ?? new TokenizerOptions();
+        => tokenizer ?? (options?.InitialEncoder as IEncoderTokenizerSource)?.TokenizerOptions ?? new TokenizerOptions();
+
+    /// <summary>The InitialEncoder's fitted tokenizer, used as it is, when no tokenizer options are given.</summary>
+    private static TextTokenizer? FittedTokenizer(TokenizerOptions? tokenizer, TransformerClassifierOptions? options)
+        => tokenizer is null ? (options?.InitialEncoder as IEncoderTokenizerSource)?.FittedTokenizer : null;
 
     private static TransformerClassifierOptions Simple(string label, string tokens, int modelDimension, int layers, int? epochs, string device)
         => new() { LabelColumnName = label, TokensColumnName = tokens, Shape = { ModelDimension = modelDimension, Layers = layers }, Epochs = epochs, Device = device };

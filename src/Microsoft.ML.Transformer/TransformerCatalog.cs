@@ -102,6 +102,23 @@ public static class TransformerCatalog
         LanguageModelOptions? options = null)
         => new(CatalogUtils.GetEnvironment(catalog), textColumnName, options ?? new LanguageModelOptions());
 
+    /// <summary>
+    /// Pretrains a Transformer encoder on unlabelled text with masked language modelling (BERT's objective, RoBERTa's
+    /// packing and dynamic masking), fitting its tokenizer on the text (or taking a fitted one, or an
+    /// <see cref="EncoderPretrainingOptions.InitialEncoder"/>'s to continue pretraining it). The fitted
+    /// <see cref="PretrainedEncoderTransformer"/> starts a classifier (<see cref="TransformerClassifierOptions.InitialEncoder"/>,
+    /// whose <c>TransformerOnText</c> then tokenizes with its tokenizer), lends its encoder to <see cref="EmbeddingOptions.Source"/>,
+    /// and, as a transform, writes each text's sentence embedding to <paramref name="outputColumnName"/>.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The sentence-embedding column <c>Transform</c> writes (d_model floats).</param>
+    /// <param name="inputColumnName">The text (each row a document); null: <paramref name="outputColumnName"/>'s name.</param>
+    /// <param name="options">Tokenizer, model shape, masking and training; <see langword="null"/> for the defaults (BPE 16,000,
+    /// d_model 256, 4 layers, sequences of 128 tokens, 15 % masked).</param>
+    public static EncoderPretrainingEstimator PretrainEncoder(this TransformsCatalog.TextTransforms catalog, string outputColumnName,
+        string? inputColumnName = null, EncoderPretrainingOptions? options = null)
+        => new(CatalogUtils.GetEnvironment(catalog), outputColumnName, inputColumnName ?? outputColumnName, options ?? new EncoderPretrainingOptions());
+
     /// <summary>Trains a language model with the most used settings (the simple overload).</summary>
     /// <param name="catalog">The text transforms catalog.</param>
     /// <param name="textColumnName">The training text.</param>

@@ -14,13 +14,20 @@ public sealed class TextClassifierEstimator : IEstimator<TransformerChain<Transf
 {
     private readonly IHostEnvironment _env;
     private readonly TokenizeForTransformerEstimator _tokenizer;
+    private readonly TextTokenizer? _fittedTokenizer;
+    private readonly string _textColumnName;
+    private readonly TokenizerOptions _tokenizerOptions;
     private readonly TransformerClassifierOptions _options;
     private readonly ClassifierKind _kind;
 
-    internal TextClassifierEstimator(IHostEnvironment env, string textColumnName, TokenizerOptions tokenizer, TransformerClassifierOptions options, ClassifierKind kind)
+    /// <param name="fittedTokenizer">A tokenizer already fitted (an InitialEncoder's) to use with <paramref name="tokenizer"/>'s
+    /// options instead of fitting one; null to fit.</param>
+    internal TextClassifierEstimator(IHostEnvironment env, string textColumnName, TokenizerOptions tokenizer, TextTokenizer? fittedTokenizer,
+        TransformerClassifierOptions options, ClassifierKind kind)
     {
         _env = env;
         _tokenizer = new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer);
+        (_fittedTokenizer, _textColumnName, _tokenizerOptions) = (fittedTokenizer, textColumnName, tokenizer);
         (_options, _kind) = (options, kind);
         _ = Trainer(options);   // validates the options now, as the other estimators do
         ClassifierTokenizerCheck.Check(env, options, tokenizer.MaxLength, tokenizer.StartsWithClassificationToken, "the tokenizer");
@@ -29,7 +36,8 @@ public sealed class TextClassifierEstimator : IEstimator<TransformerChain<Transf
     /// <summary>Learns the vocabulary on <paramref name="input"/>, tokenizes it (and the validation set) and trains the classifier.</summary>
     public TransformerChain<TransformerClassifierTransformer> Fit(IDataView input)
     {
-        TokenizerTransformer tokenizer = _tokenizer.Fit(input, _options.CancellationToken);
+        TokenizerTransformer tokenizer = _fittedTokenizer is null ? _tokenizer.Fit(input, _options.CancellationToken)
+            : new TokenizerTransformer(_env, _options.TokensColumnName, _textColumnName, _tokenizerOptions, _fittedTokenizer);
         TransformerClassifierOptions options = _options;
         if (_options.ValidationSet is { } validation && validation.Schema.GetColumnOrNull(_options.TokensColumnName) is null)
         {

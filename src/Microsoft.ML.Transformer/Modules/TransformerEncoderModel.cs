@@ -26,6 +26,9 @@ internal sealed class TransformerEncoderModel : nn.Module
 
     public TransformerConfig Config { get; }
 
+    /// <summary>The token embedding [vocabulary, d_model], which a tied output projection reuses.</summary>
+    public TorchSharp.Modules.Embedding TokenTable => embedding.TokenTable;
+
     /// <summary>[batch, L] int64 ids → (hidden [batch, L, d_model], key-padding mask [batch, 1, 1, L]).</summary>
     /// <param name="tokenTypeIds">BERT's segment ids [batch, L], when the config has a token-type table; null = type 0.</param>
     public (Tensor Hidden, Tensor Mask) Forward(Tensor tokenIds, Tensor? tokenTypeIds = null)

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Embedding;
 using Microsoft.ML.Transformer.Pretrained;
 using Microsoft.ML.Transformer.Serialization;
 using Microsoft.ML.Transformer.Tokenization;
@@ -11,7 +12,7 @@ namespace Microsoft.ML.Transformer;
 /// <c>mlContext.Model.LoadPretrainedEncoder(folder)</c>. It holds the weights in managed memory only; whatever uses it
 /// copies them into its own model, so a saved ML.NET zip needs neither this object nor the folder.
 /// </summary>
-public sealed class PretrainedEncoder : ITransformerEncoderSource
+public sealed class PretrainedEncoder : ITransformerEncoderSource, IEncoderTokenizerSource
 {
     private readonly EncoderSnapshot _snapshot;
 
@@ -61,4 +62,7 @@ public sealed class PretrainedEncoder : ITransformerEncoderSource
     }
 
     EncoderSnapshot ITransformerEncoderSource.ExportEncoder() => _snapshot;
+
+    /// <summary>None: WordPiece is rebuilt from <see cref="TokenizerOptions"/> (its vocab.txt) without reading rows.</summary>
+    TextTokenizer? IEncoderTokenizerSource.FittedTokenizer => null;
 }

@@ -28,10 +28,10 @@ public sealed class BertWordPieceTokenizer : TextTokenizer
         int unknown = Require("[UNK]");
         ClassificationId = Require("[CLS]");
         SeparatorId = Require("[SEP]");
-        int mask = Require("[MASK]");
+        MaskId = Require("[MASK]");
         if (PaddingId != SpecialTokens.Pad)
             throw new InvalidDataException($"{source}: [PAD] has id {PaddingId}; this library's models pad with id {SpecialTokens.Pad}.");
-        _specialIds = [PaddingId, unknown, ClassificationId, SeparatorId, mask];
+        _specialIds = [PaddingId, unknown, ClassificationId, SeparatorId, MaskId];
         _tokens = tokens;
         using var vocabulary = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', tokens) + "\n"));
         _bert = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase });
@@ -51,6 +51,9 @@ public sealed class BertWordPieceTokenizer : TextTokenizer
 
     /// <inheritdoc/>
     public override int SeparatorId { get; }
+
+    /// <inheritdoc/>
+    public override int MaskId { get; }
 
     /// <summary>The vocabulary, one token per id.</summary>
     public IReadOnlyList<string> Tokens => _tokens;

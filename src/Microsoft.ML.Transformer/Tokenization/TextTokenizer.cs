@@ -34,6 +34,13 @@ public abstract class TextTokenizer
     /// <summary>Id of [SEP].</summary>
     public virtual int SeparatorId => SpecialTokens.Separator;
 
+    /// <summary>Id of [MASK], which masked-language-model pretraining writes over the tokens it hides.</summary>
+    public virtual int MaskId => SpecialTokens.Mask;
+
+    /// <summary>Whether <paramref name="id"/> is one of the vocabulary's special tokens (never masked or drawn as a
+    /// random replacement in pretraining).</summary>
+    internal bool IsSpecialToken(int id) => IsSpecial(id);
+
     /// <summary>SHA-256 of the tokens in id order (<see cref="Tokenization.VocabularyFingerprint"/>), computed once.</summary>
     internal string VocabularyFingerprint => _vocabularyFingerprint ??= Tokenization.VocabularyFingerprint.Of(this);
 

@@ -25,6 +25,10 @@ internal interface ITrainingTask<TBatch>
     /// <summary>The training batches of 0-based <paramref name="epoch"/>, deterministic in the seed and the epoch.</summary>
     IEnumerable<TBatch> ReadEpoch(int epoch, CancellationToken cancellation);
 
+    /// <summary>True once the task has nothing more to train (its time budget ran out, ending the epoch being read): the
+    /// loop validates and checkpoints that epoch, then stops. False by default.</summary>
+    bool Finished => false;
+
     /// <summary>The counts of the epoch last read.</summary>
     EpochStatistics? LastEpoch { get; }
 

@@ -89,7 +89,7 @@ internal sealed class TrainingLoop<TBatch>
 
         if (length.ShortRunWarning() is { } tooShort) channel.Warning(tooShort);
 
-        for (int epoch = run.EpochsDone; epoch < length.Epochs && !run.Stopped; epoch++)
+        for (int epoch = run.EpochsDone; epoch < length.Epochs && !run.Stopped && !_task.Finished; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var (loss, accuracy, tokens) = TrainEpoch(epoch, optimizer, scheduler, run, meter);
@@ -100,6 +100,7 @@ internal sealed class TrainingLoop<TBatch>
             checkpoints?.Save(run, _task.Model, optimizer);
             _options.OnEpochEnd?.Invoke(summary);
             if (run.Stopped) channel.Info($"Early stopping: no better validation metric for {_options.EarlyStoppingPatience} epochs.");
+            if (_task.Finished) channel.Info($"The task finished training during epoch {summary.Epoch} (its time budget ran out).");
         }
 
         if (_options.KeepBestModel && run.Best is { } best && run.BestEpoch != run.EpochsDone)
