@@ -12,9 +12,9 @@ public class EncoderPretrainingTests(ITestOutputHelper output)
     public void MaskedTokenLossFallsAndValidationReportsAccuracy()
     {
         var ml = new MLContext(seed: 1);
-        EncoderPretrainingOptions options = PretrainingData.Options(epochs: 4);
+        EncoderPretrainingOptions options = PretrainingData.Options(epochs: 3);
         using PretrainedEncoderTransformer encoder = ml.Transforms.Text.PretrainEncoder("Features", "Text", options)
-            .Fit(PretrainingData.View(ml, PretrainingData.Topics(200)));
+            .Fit(PretrainingData.View(ml, PretrainingData.Topics(150)));
         foreach (EpochSummary epoch in encoder.TrainingHistory)
             output.WriteLine($"epoch {epoch.Epoch}: loss {epoch.TrainingLoss:F3} accuracy {epoch.TrainingAccuracy:P1}, validation {epoch.ValidationLoss:F3} {epoch.ValidationMetric:P1}");
         EpochSummary first = encoder.TrainingHistory[0], last = encoder.TrainingHistory[^1];
@@ -50,10 +50,10 @@ public class EncoderPretrainingTests(ITestOutputHelper output)
     public void ClassifierFineTunesFromThePretrainedEncoderWithItsTokenizer()
     {
         var ml = new MLContext(seed: 1);
-        using PretrainedEncoderTransformer encoder = ml.Transforms.Text.PretrainEncoder("Features", "Text", PretrainingData.Options(epochs: 2))
-            .Fit(PretrainingData.View(ml, PretrainingData.Pairs(200)));
-        IDataView train = ml.Data.LoadFromEnumerable(PretrainingData.Reviews(300)), test = ml.Data.LoadFromEnumerable(PretrainingData.Reviews(100, seed: 3));
-        var options = new TransformerClassifierOptions { InitialEncoder = encoder, Epochs = 4, LearningRate = 1e-3, Seed = 1, BatchSize = 16, MixedPrecision = false };
+        using PretrainedEncoderTransformer encoder = ml.Transforms.Text.PretrainEncoder("Features", "Text", PretrainingData.Options(epochs: 1))
+            .Fit(PretrainingData.View(ml, PretrainingData.Pairs(100)));
+        IDataView train = ml.Data.LoadFromEnumerable(PretrainingData.Reviews(200)), test = ml.Data.LoadFromEnumerable(PretrainingData.Reviews(100, seed: 3));
+        var options = new TransformerClassifierOptions { InitialEncoder = encoder, Epochs = 3, LearningRate = 2e-3, Seed = 1, BatchSize = 16, MixedPrecision = false };
 
         // no tokenizer given: TransformerOnText uses the encoder's fitted vocabulary as it is
         using var model = ml.BinaryClassification.Trainers.TransformerOnText("Text", options: options).Fit(train);

@@ -1,0 +1,56 @@
+using Microsoft.ML.Transformer.Tests.Classification;
+
+namespace Microsoft.ML.Transformer.Tests.Pretraining;
+
+/// <summary>A checkpoint per epoch: pretraining interrupted after an epoch resumes to the same encoder as an
+/// uninterrupted run (the masks depend on the seed and the epoch only, the dropout stream is reseeded per epoch).</summary>
+[Collection(SerialTraining.Name)]
+public class PretrainingCheckpointTests
+{
+    private static EncoderPretrainingOptions Options(string directory, Action<EpochSummary>? onEpochEnd = null)
+    {
+        EncoderPretrainingOptions options = PretrainingData.Options(epochs: 2);
+        options.Shape.Dropout = 0.1;   // the dropout stream must resume too
+        options.CheckpointDirectory = directory;
+        options.OnEpochEnd = onEpochEnd;
+        return options;
+    }
+
+    private static float[][] PretrainAndEncode(MLContext ml, EncoderPretrainingOptions options, IDataView text, out IReadOnlyList<EpochSummary> history)
+    {
+        using PretrainedEncoderTransformer encoder = ml.Transforms.Text.PretrainEncoder("Features", "Text", options).Fit(text);
+        history = encoder.TrainingHistory;
+        return ClassifierData.Vectors(encoder.Transform(text), "Features");
+    }
+
+    [Fact]
+    public void InterruptedPretrainingResumesToTheSameEncoder()
+    {
+        using var temp = new ClassifierData.TempDirectory();
+        IDataView text = PretrainingData.View(new MLContext(seed: 1), PretrainingData.Topics(60));
+        float[][] uninterrupted = PretrainAndEncode(new MLContext(seed: 1), Options(temp.Sub("a")), text, out var historyA);
+
+        var interrupted = new MLContext(seed: 1);
+        Assert.Throws<OperationCanceledException>(() => interrupted.Transforms.Text
+            .PretrainEncoder("Features", "Text", Options(temp.Sub("b"), _ => interrupted.CancelExecution())).Fit(text));
+        Assert.True(File.Exists(Path.Combine(temp.Sub("b"), "checkpoint.json")));
+
+        var resumedEpochs = new List<int>();
+        float[][] resumed = PretrainAndEncode(new MLContext(seed: 1), Options(temp.Sub("b"), s => resumedEpochs.Add(s.Epoch)), text, out var history);
+        Assert.Equal([2], resumedEpochs);   // epoch 1 came from the checkpoint
+        Assert.Equal(uninterrupted, resumed);
+        Assert.Equal(historyA.Select(s => s.TrainingLoss), history.Select(s => s.TrainingLoss));
+    }
+
+    [Fact]
+    public void TimeLimitEndsTheRunWithTheEncoderSoFar()
+    {
+        var ml = new MLContext(seed: 1);
+        EncoderPretrainingOptions options = PretrainingData.Options(epochs: 50);
+        options.TimeLimit = TimeSpan.FromSeconds(2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using PretrainedEncoderTransformer encoder = ml.Transforms.Text.PretrainEncoder("Features", "Text", options).Fit(PretrainingData.View(ml, PretrainingData.Topics(60)));
+        Assert.InRange(encoder.TrainingHistory.Count, 1, 49);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"{clock.Elapsed}");
+    }
+}
