@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Scoring;
+using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.LanguageModel;
 
@@ -16,10 +17,7 @@ internal sealed class LanguageModelBlockMapper : IBlockMapper
     public LanguageModelBlockMapper(LanguageModelTransformer parent, IHost host, DataViewSchema inputSchema)
     {
         (_parent, InputSchema) = (parent, inputSchema);
-        string name = parent.Config.PromptColumnName;
-        _prompt = inputSchema.GetColumnOrNull(name) ?? throw host.ExceptSchemaMismatch(nameof(inputSchema), "prompt", name);
-        if (_prompt.Type is not TextDataViewType)
-            throw host.ExceptSchemaMismatch(nameof(inputSchema), "prompt", name, "String", _prompt.Type.ToString());
+        _prompt = TextColumn.Find(host, inputSchema, parent.Config.PromptColumnName, "prompt");
         OutputColumns = [new DataViewSchema.DetachedColumn(parent.Config.CompletionColumnName, TextDataViewType.Instance)];
     }
 

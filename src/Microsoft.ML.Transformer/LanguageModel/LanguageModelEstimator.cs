@@ -45,7 +45,7 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
     public LanguageModelTransformer Fit(IDataView input)
     {
         _host.CheckValue(input, nameof(input));
-        CheckText(input.Schema);
+        TextColumn.Find(_host, input.Schema, _textColumnName);
         TokenizerTransformer tokenizer = new TokenizeForTransformerEstimator(_host, TokensColumn, _textColumnName, _options.Tokenizer with
         {
             AddBeginOfSequence = false, AddEndOfSequence = false, AddClassificationToken = false, PadToMaxLength = false, OutputAsKeys = false,
@@ -96,25 +96,8 @@ public sealed class LanguageModelEstimator : IEstimator<LanguageModelTransformer
     }
 
     /// <summary>Checks the text column; promises the completion column.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        _host.CheckValue(inputSchema, nameof(inputSchema));
-        if (!inputSchema.TryFindColumn(_textColumnName, out SchemaShape.Column text))
-            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "text", _textColumnName);
-        if (text.Kind != SchemaShape.Column.VectorKind.Scalar || text.ItemType is not TextDataViewType)
-            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "text", _textColumnName, "String", text.GetTypeString());
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[_options.CompletionColumnName] = new SchemaShape.Column(_options.CompletionColumnName, SchemaShape.Column.VectorKind.Scalar,
-            TextDataViewType.Instance, isKey: false);
-        return new SchemaShape(columns.Values);
-    }
-
-    private void CheckText(DataViewSchema schema)
-    {
-        DataViewSchema.Column column = schema.GetColumnOrNull(_textColumnName) ?? throw _host.ExceptSchemaMismatch(nameof(schema), "text", _textColumnName);
-        if (column.Type is not TextDataViewType)
-            throw _host.ExceptSchemaMismatch(nameof(schema), "text", _textColumnName, "String", column.Type.ToString());
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => TextColumn.WithOutput(_host, inputSchema, _textColumnName,
+        new SchemaShape.Column(_options.CompletionColumnName, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false));
 
     private TransformerConfig ModelConfig(int vocabulary) => OptionsCheck.Valid(_host, nameof(LanguageModelOptions),
         () => (_options.Shape.ToConfig(TransformerStacks.Decoder) with

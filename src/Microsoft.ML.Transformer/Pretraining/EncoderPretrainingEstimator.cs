@@ -41,7 +41,7 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
     public PretrainedEncoderTransformer Fit(IDataView input)
     {
         _host.CheckValue(input, nameof(input));
-        CheckText(input.Schema);
+        TextColumn.Find(_host, input.Schema, _textColumnName);
         EncoderSnapshot? initial = _options.InitialEncoder?.ExportEncoder();
         int sequenceLength = SequenceLength(initial);
         TokenizerTransformer tokenizer = PretrainingTokenizer.Resolve(_host, input, _textColumnName, _options, sequenceLength);
@@ -95,24 +95,8 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
     }
 
     /// <summary>Checks the text column; promises the features column (d_model floats).</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        _host.CheckValue(inputSchema, nameof(inputSchema));
-        if (!inputSchema.TryFindColumn(_textColumnName, out SchemaShape.Column text))
-            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "text", _textColumnName);
-        if (text.Kind != SchemaShape.Column.VectorKind.Scalar || text.ItemType is not TextDataViewType)
-            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "text", _textColumnName, "String", text.GetTypeString());
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[_featuresColumnName] = new SchemaShape.Column(_featuresColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
-        return new SchemaShape(columns.Values);
-    }
-
-    private void CheckText(DataViewSchema schema)
-    {
-        DataViewSchema.Column column = schema.GetColumnOrNull(_textColumnName) ?? throw _host.ExceptSchemaMismatch(nameof(schema), "text", _textColumnName);
-        if (column.Type is not TextDataViewType)
-            throw _host.ExceptSchemaMismatch(nameof(schema), "text", _textColumnName, "String", column.Type.ToString());
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => TextColumn.WithOutput(_host, inputSchema, _textColumnName,
+        new SchemaShape.Column(_featuresColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false));
 
     /// <summary>SequenceLength, or its default: 128, or the InitialEncoder's positions when it has fewer.</summary>
     private int SequenceLength(EncoderSnapshot? initial)

@@ -18,10 +18,7 @@ internal sealed class PretrainedEncoderBlockMapper : IBlockMapper
     public PretrainedEncoderBlockMapper(PretrainedEncoderTransformer parent, IHost host, DataViewSchema inputSchema)
     {
         (_parent, InputSchema) = (parent, inputSchema);
-        string name = parent.TextColumnName;
-        _text = inputSchema.GetColumnOrNull(name) ?? throw host.ExceptSchemaMismatch(nameof(inputSchema), "text", name);
-        if (_text.Type is not TextDataViewType)
-            throw host.ExceptSchemaMismatch(nameof(inputSchema), "text", name, "String", _text.Type.ToString());
+        _text = TextColumn.Find(host, inputSchema, parent.TextColumnName);
         OutputColumns = [new DataViewSchema.DetachedColumn(parent.FeaturesColumnName, new VectorDataViewType(NumberDataViewType.Single, parent.ModelDimension))];
     }
 
