@@ -45,7 +45,8 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
         EncoderSnapshot? initial = _options.InitialEncoder?.ExportEncoder();
         int sequenceLength = SequenceLength(initial);
         TokenizerTransformer tokenizer = PretrainingTokenizer.Resolve(_host, input, _textColumnName, _options, sequenceLength);
-        if (initial is not null) PretrainingTokenizer.CheckMatches(_host, tokenizer.Tokenizer, initial);
+        if (initial is not null)
+            PretrainingTokenizer.CheckMatches(_host, tokenizer.Tokenizer, initial, sourceTokenizer: _options.InitialEncoder is IEncoderTokenizerSource);
         using IChannel channel = _host.Start("Fit");
         int seed = _options.Seed ?? _host.Rand.Next();
         var masking = OptionsCheck.Valid(_host, nameof(EncoderPretrainingOptions), () => new DynamicMasking(tokenizer.Tokenizer,

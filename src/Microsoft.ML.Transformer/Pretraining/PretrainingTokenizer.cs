@@ -30,14 +30,16 @@ internal static class PretrainingTokenizer
     }
 
     /// <summary>Refuses a tokenizer whose vocabulary is not <paramref name="encoder"/>'s (size, then fingerprint when known).</summary>
-    public static void CheckMatches(IHost host, TextTokenizer tokenizer, EncoderSnapshot encoder)
+    /// <param name="sourceTokenizer">Whether the encoder brought its own tokenizer (the advice differs).</param>
+    public static void CheckMatches(IHost host, TextTokenizer tokenizer, EncoderSnapshot encoder, bool sourceTokenizer)
     {
         bool sameSize = tokenizer.VocabularySize == encoder.Config.SourceVocabularySize;
         if (sameSize && (encoder.VocabularyFingerprint is null || encoder.VocabularyFingerprint == tokenizer.VocabularyFingerprint)) return;
         throw host.Except($"The tokenizer does not match the InitialEncoder: its vocabulary has {tokenizer.VocabularySize} tokens " +
             $"({tokenizer.VocabularyFingerprint}), the encoder's {encoder.Config.SourceVocabularySize}" +
-            (encoder.VocabularyFingerprint is { } theirs ? $" ({theirs})" : "") + ". Continued pretraining reads the ids of the encoder's own " +
-            "vocabulary: leave FittedTokenizer unset to use the encoder's tokenizer, or pass the tokenizer it was trained with.");
+            (encoder.VocabularyFingerprint is { } theirs ? $" ({theirs})" : "") + ". Continued pretraining reads the ids of the encoder's own vocabulary: " +
+            (sourceTokenizer ? "leave FittedTokenizer unset to use the encoder's tokenizer, or pass the tokenizer it was trained with."
+                : "this encoder brings no tokenizer, so pass the one it was trained with as FittedTokenizer."));
     }
 
     /// <summary>The tokenizer as the pretrained encoder keeps it, reading the text column.</summary>

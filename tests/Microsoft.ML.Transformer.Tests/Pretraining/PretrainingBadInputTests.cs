@@ -39,6 +39,16 @@ public class PretrainingBadInputTests
     }
 
     [Fact]
+    public void ValidationSetShorterThanOneSequenceIsRefused()
+    {
+        var ml = new MLContext(seed: 1);
+        EncoderPretrainingOptions options = PretrainingData.Options(epochs: 1);
+        options.ValidationSet = PretrainingData.View(ml, [new PretrainingData.Document { Text = "p1 q1" }]);
+        Exception error = Fails(ml, PretrainingData.Pairs(20).Select(d => d.Text), options);
+        Assert.Contains("The ValidationSet has 3 tokens: fewer than one sequence of SequenceLength (16)", error.Message);
+    }
+
+    [Fact]
     public void TokenizerOfAnotherVocabularyIsRefusedForContinuedPretraining()
     {
         var ml = new MLContext(seed: 1);
