@@ -52,6 +52,7 @@ internal static class PrecisionProbe
         // rows so that a pass does about FlopsPerPass: 2 FLOPs per multiply-add, 3 products per linear map with backward
         double flopsPerRow = 6.0 * (4.0 * modelDimension * modelDimension + 2.0 * modelDimension * innerDimension);
         int rows = (int)Math.Clamp(Math.Round(FlopsPerPass / flopsPerRow / 64) * 64, 128, 2048);
+        MklVendorCheck.Apply();   // float32 timed with the kernels training will use
         using var _ = NewDisposeScope();
         using var gradients = enable_grad();   // whatever the caller's mode: the probe needs backward
         var generator = new Generator(0);   // its own: the global generator (weights, dropout) is left untouched
