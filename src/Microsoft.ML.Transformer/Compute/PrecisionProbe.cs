@@ -8,11 +8,12 @@ namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>
 /// Chooses the precision of <see cref="TransformerTrainingOptions.MixedPrecision"/> = null by measuring, because CPU
-/// flags cannot: bf16 training steps were 1.29× float32 on an AMD EPYC with AVX-512 BF16 and no AMX, but 0.89× on an
-/// Intel Xeon without AMX. On the CPU it times one encoder layer's matrix products (four d_model × d_model projections,
-/// the two feed-forward ones) forward and backward, through <see cref="Autocast"/> as the model runs them, in float32
-/// and in bf16: a fraction of a second, once per process for each (d_model, d_ff). CUDA takes bf16 without measuring
-/// (tensor cores). Other devices train in float32.
+/// flags cannot: bf16 training steps were 1.29× float32 on an AMD EPYC with AVX-512 BF16 and no AMX (float32 on MKL's
+/// generic path there, before <see cref="MklVendorCheck"/>), but 0.89× on an Intel Xeon without AMX. On the CPU it
+/// times one encoder layer's matrix products (four d_model × d_model projections, the two feed-forward ones) forward
+/// and backward, through <see cref="Autocast"/> as the model runs them, in float32 and in bf16: a fraction of a second,
+/// once per process for each (d_model, d_ff). CUDA takes bf16 without measuring (tensor cores). Other devices train
+/// in float32.
 /// </summary>
 internal static class PrecisionProbe
 {
