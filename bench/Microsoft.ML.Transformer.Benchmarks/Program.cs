@@ -39,6 +39,9 @@ if (args.Skip(1).Any(a => a is "-h" or "--help"))
     return 0;
 }
 
+// Before any matrix product, as the library does before its own: MKL's kernels by instruction set on any vendor's CPU,
+// so that raw loops and GEMM rates run on the kernels the library's paths get (MLTRANSFORMER_MKL_VENDOR_CHECK=0: off).
+Microsoft.ML.Transformer.Compute.MklVendorCheck.Apply();
 try
 {
     return benchmark.Run(BenchmarkArgs.Parse(args.AsSpan(1)));

@@ -2,7 +2,8 @@ namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>
 /// The CPU settings a Fit or a scoring call runs under: the thread count (<see cref="TorchThreads"/>) first, so that
-/// the denormal flush (<see cref="DenormalFlush"/>) reaches that many OpenMP workers, then the flush.
+/// the denormal flush (<see cref="DenormalFlush"/>) reaches that many OpenMP workers, then the flush; and, once per
+/// process, MKL's fast kernels on any vendor's CPU (<see cref="MklVendorCheck"/>).
 /// </summary>
 internal readonly struct ComputeScope : IDisposable
 {
@@ -14,6 +15,7 @@ internal readonly struct ComputeScope : IDisposable
     /// <summary>Computes with <paramref name="threads"/> threads (null: libtorch's count) and denormals flushed until disposed.</summary>
     public static ComputeScope During(int? threads)
     {
+        MklVendorCheck.Apply();   // before the first matrix product of the process
         TorchThreads.Scope set = TorchThreads.During(threads);
         return new ComputeScope(set, DenormalFlush.During());
     }

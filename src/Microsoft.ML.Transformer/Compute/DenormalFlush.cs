@@ -59,8 +59,7 @@ internal static class DenormalFlush
     }
 
     /// <summary>Whether the opt-out variable says to leave the mode alone.</summary>
-    internal static bool OptedOut(Func<string, string?> environment)
-        => environment(OptOutVariable)?.Trim().ToLowerInvariant() is "0" or "false" or "off" or "no";
+    internal static bool OptedOut(Func<string, string?> environment) => OptOut.Says(OptOutVariable, environment);
 
     private static Action<bool>? Bind()
     {

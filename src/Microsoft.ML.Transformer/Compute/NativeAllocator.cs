@@ -48,7 +48,7 @@ internal static class NativeAllocator
     /// <summary>Why the tuning must not be applied given these environment variables, or null when it may be.</summary>
     internal static string? ReasonToLeaveAlone(Func<string, string?> environment)
     {
-        if (environment(OptOutVariable)?.Trim().ToLowerInvariant() is "0" or "false" or "off" or "no")
+        if (OptOut.Says(OptOutVariable, environment))
             return $"{OptOutVariable} is set to '{environment(OptOutVariable)}'";
         if (environment("GLIBC_TUNABLES") is { } tunables && tunables.Contains("glibc.malloc.", StringComparison.Ordinal))
             return "GLIBC_TUNABLES already sets malloc options";

@@ -8,11 +8,12 @@ namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>
 /// Chooses the precision of <see cref="TransformerTrainingOptions.MixedPrecision"/> = null by measuring, because CPU
-/// flags cannot: bf16 training steps were 1.29× float32 on an AMD EPYC with AVX-512 BF16 and no AMX, but 0.89× on an
-/// Intel Xeon without AMX. On the CPU it times one encoder layer's matrix products (four d_model × d_model projections,
-/// the two feed-forward ones) forward and backward, through <see cref="Autocast"/> as the model runs them, in float32
-/// and in bf16: a fraction of a second, once per process for each (d_model, d_ff). CUDA takes bf16 without measuring
-/// (tensor cores). Other devices train in float32.
+/// flags cannot: bf16 training steps were 1.29× float32 on an AMD EPYC with AVX-512 BF16 and no AMX (float32 on MKL's
+/// generic path there, before <see cref="MklVendorCheck"/>), but 0.89× on an Intel Xeon without AMX. On the CPU it
+/// times one encoder layer's matrix products (four d_model × d_model projections, the two feed-forward ones) forward
+/// and backward, through <see cref="Autocast"/> as the model runs them, in float32 and in bf16: a fraction of a second,
+/// once per process for each (d_model, d_ff). CUDA takes bf16 without measuring (tensor cores). Other devices train
+/// in float32.
 /// </summary>
 internal static class PrecisionProbe
 {
@@ -52,6 +53,7 @@ internal static class PrecisionProbe
         // rows so that a pass does about FlopsPerPass: 2 FLOPs per multiply-add, 3 products per linear map with backward
         double flopsPerRow = 6.0 * (4.0 * modelDimension * modelDimension + 2.0 * modelDimension * innerDimension);
         int rows = (int)Math.Clamp(Math.Round(FlopsPerPass / flopsPerRow / 64) * 64, 128, 2048);
+        MklVendorCheck.Apply();   // float32 timed with the kernels training will use
         using var _ = NewDisposeScope();
         using var gradients = enable_grad();   // whatever the caller's mode: the probe needs backward
         var generator = new Generator(0);   // its own: the global generator (weights, dropout) is left untouched
