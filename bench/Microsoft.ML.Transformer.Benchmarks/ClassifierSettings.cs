@@ -65,6 +65,7 @@ internal sealed record ClassifierSettings(int ModelDimension, int Heads, int Lay
     {
         VocabularySize = Vocabulary,
         MaxLength = Length,
+        // with an encoder the trainer takes its shape; the default Shape keeps its "Shape is not used" warning quiet
         Shape = Encoder is null ? new() { ModelDimension = ModelDimension, Heads = Heads, Layers = Layers, FeedForwardDimension = FeedForward } : new TransformerClassifierOptions().Shape,
         InitialEncoder = Encoder,
         BatchSize = Batch,

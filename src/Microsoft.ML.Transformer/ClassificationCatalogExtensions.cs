@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Classification;
-using Microsoft.ML.Transformer.Embedding;
 
 namespace Microsoft.ML.Transformer;
 
@@ -57,8 +56,7 @@ public static class ClassificationCatalogExtensions
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
     public static TextClassifierEstimator TransformerOnText(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
-        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, DefaultTokenizer(tokenizer, options), FittedTokenizer(tokenizer, options),
-            options ?? new TransformerClassifierOptions(), ClassifierKind.Binary);
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, tokenizer, options, ClassifierKind.Binary);
 
     /// <summary>Tokenizes a text column and trains a multiclass Transformer classifier on it.</summary>
     /// <param name="catalog">The multiclass classification trainers catalog.</param>
@@ -69,17 +67,7 @@ public static class ClassificationCatalogExtensions
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
     public static TextClassifierEstimator TransformerOnText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
-        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, DefaultTokenizer(tokenizer, options), FittedTokenizer(tokenizer, options),
-            options ?? new TransformerClassifierOptions(), ClassifierKind.Multiclass);
-
-    /// <summary>The options given; else the InitialEncoder's tokenizer (an imported checkpoint's WordPiece, or the
-    /// tokenizer an encoder was pretrained with); else the defaults.</summary>
-    private static TokenizerOptions DefaultTokenizer(TokenizerOptions? tokenizer, TransformerClassifierOptions? options)
-        => tokenizer ?? (options?.InitialEncoder as IEncoderTokenizerSource)?.TokenizerOptions ?? new TokenizerOptions();
-
-    /// <summary>The InitialEncoder's fitted tokenizer, used as it is, when no tokenizer options are given.</summary>
-    private static TextTokenizer? FittedTokenizer(TokenizerOptions? tokenizer, TransformerClassifierOptions? options)
-        => tokenizer is null ? (options?.InitialEncoder as IEncoderTokenizerSource)?.FittedTokenizer : null;
+        => new(CatalogUtils.GetEnvironment(catalog), textColumnName, tokenizer, options, ClassifierKind.Multiclass);
 
     private static TransformerClassifierOptions Simple(string label, string tokens, int modelDimension, int layers, int? epochs, string device)
         => new() { LabelColumnName = label, TokensColumnName = tokens, Shape = { ModelDimension = modelDimension, Layers = layers }, Epochs = epochs, Device = device };

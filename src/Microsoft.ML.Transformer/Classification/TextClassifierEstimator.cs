@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Classification;
+using Microsoft.ML.Transformer.Embedding;
 
 namespace Microsoft.ML.Transformer;
 
@@ -20,12 +21,16 @@ public sealed class TextClassifierEstimator : IEstimator<TransformerChain<Transf
     private readonly TransformerClassifierOptions _options;
     private readonly ClassifierKind _kind;
 
-    /// <param name="fittedTokenizer">A tokenizer already fitted (an InitialEncoder's) to use with <paramref name="tokenizer"/>'s
-    /// options instead of fitting one; null to fit.</param>
-    internal TextClassifierEstimator(IHostEnvironment env, string textColumnName, TokenizerOptions tokenizer, TextTokenizer? fittedTokenizer,
-        TransformerClassifierOptions options, ClassifierKind kind)
+    /// <param name="tokenizer">The tokenizer's options; null: the InitialEncoder's tokenizer when it has one (an imported
+    /// checkpoint's WordPiece, or the tokenizer, already fitted, that an encoder was pretrained with), else the defaults.</param>
+    internal TextClassifierEstimator(IHostEnvironment env, string textColumnName, TokenizerOptions? tokenizer, TransformerClassifierOptions? options,
+        ClassifierKind kind)
     {
         _env = env;
+        options ??= new TransformerClassifierOptions();
+        IEncoderTokenizerSource? encoderTokenizer = tokenizer is null ? options.InitialEncoder as IEncoderTokenizerSource : null;
+        tokenizer ??= encoderTokenizer?.TokenizerOptions ?? new TokenizerOptions();
+        TextTokenizer? fittedTokenizer = encoderTokenizer?.FittedTokenizer;
         _tokenizer = new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer);
         (_fittedTokenizer, _textColumnName, _tokenizerOptions) = (fittedTokenizer, textColumnName, tokenizer);
         (_options, _kind) = (options, kind);

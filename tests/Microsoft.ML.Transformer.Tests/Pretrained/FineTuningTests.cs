@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Serialization;
+using Microsoft.ML.Transformer.Tests.Modules;
 using Microsoft.ML.Transformer.Tests.Classification;
 
 namespace Microsoft.ML.Transformer.Tests.Pretrained;
@@ -72,20 +73,13 @@ public class FineTuningTests
 
         using var model = ml.BinaryClassification.Trainers.TransformerOnText("Text", options: options).Fit(data);
         var layer = model.LastTransformer.Model.PoolerLayer!;
-        Assert.Equal(weight, layer.weight!.data<float>().ToArray(), new FloatTolerance(1e-6f));
-        Assert.Equal(bias, layer.bias!.data<float>().ToArray(), new FloatTolerance(1e-6f));
+        using (var expected = TorchSharp.torch.tensor(weight, [16, 16])) TensorAssert.Close(expected, layer.weight!, 1e-6);
+        using (var expected = TorchSharp.torch.tensor(bias)) TensorAssert.Close(expected, layer.bias!, 1e-6);
 
         // saved and reloaded with its pooler
         using var temp = new ClassifierData.TempDirectory();
         ml.Model.Save(model, data.Schema, temp.Sub("pooler.zip"));
         Assert.Equal(Probabilities(model.Transform(data)), Probabilities(new MLContext().Model.Load(temp.Sub("pooler.zip"), out _).Transform(data)));
-    }
-
-    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
-    {
-        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
-
-        public int GetHashCode(float value) => 0;
     }
 
     [Fact]
