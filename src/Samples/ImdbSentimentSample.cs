@@ -28,37 +28,7 @@ internal static class ImdbSentimentSample
         IDataView test = ml.Data.LoadFromEnumerable(testRows);
 
         bool full = dataDir is not null;
-        var tokenizer = new TokenizerOptions
-        {
-            Kind = TokenizerKind.BytePairEncoding,
-            VocabularySize = args.Int("vocab") ?? (full ? 8_000 : 1_000),
-            LowerCase = true,
-            StripHtmlTags = true,                      // IMDb reviews contain "<br /><br />"
-            MaxLength = args.Int("max-length") ?? (full ? 512 : 256),
-            // Head + tail: reviews often end with the verdict.
-            Truncation = args.Value("truncate") is { } side ? Enum.Parse<TruncationSide>(side, ignoreCase: true) : TruncationSide.Middle,
-        };
-        var options = new TransformerClassifierOptions
-        {
-            Shape =
-            {
-                ModelDimension = args.Int("dim") ?? 128,
-                Heads = args.Int("heads") ?? 4,
-                Layers = args.Int("layers") ?? 2,
-                Dropout = args.Double("dropout") ?? 0.3,  // 25k reviews overfit a 1.3M-parameter model quickly
-            },
-            Epochs = args.Int("epochs") ?? (full ? 2 : 4),
-            BatchSize = args.Int("batch") ?? 32,
-            LearningRate = args.Double("lr") ?? 5e-4,
-            WeightDecay = args.Double("weight-decay") ?? 0.1,
-            LabelSmoothing = args.Double("label-smoothing") ?? 0,
-            ValidationSet = split.TestSet,
-            Device = args.Value("device") ?? "cpu",
-            MixedPrecision = args.MixedPrecision(),
-            CheckpointDirectory = args.Value("checkpoints"),
-            ProgressInterval = 10,
-            Seed = 1,
-        };
+        var (tokenizer, options) = Recipe(args, full, split.TestSet);
         var pipeline = ml.BinaryClassification.Trainers.TransformerOnText("Text", tokenizer, options);
         AnsiConsole.MarkupLine($"Transformer: d_model {options.Shape.ModelDimension}, {options.Shape.Heads} heads, {options.Shape.Layers} layers, " +
                                $"BPE {tokenizer.VocabularySize:N0}, max {tokenizer.MaxLength} tokens, {options.Epochs} epochs of batch {options.BatchSize} " +
@@ -125,5 +95,43 @@ internal static class ImdbSentimentSample
             baseline_seconds = Math.Round(baselineTime?.TotalSeconds ?? 0, 1),
         }));
         return reloadSame ? 0 : 1;
+    }
+
+    /// <summary>The from-scratch recipe (tokenizer and classifier options) the flags select; <paramref name="full"/>: the
+    /// real IMDb data rather than the toy corpus. The pretrain sample trains it too, as its 0-minute point.</summary>
+    public static (TokenizerOptions Tokenizer, TransformerClassifierOptions Classifier) Recipe(ILookup<string, string> args, bool full, IDataView validation)
+    {
+        var tokenizer = new TokenizerOptions
+        {
+            Kind = TokenizerKind.BytePairEncoding,
+            VocabularySize = args.Int("vocab") ?? (full ? 8_000 : 1_000),
+            LowerCase = true,
+            StripHtmlTags = true,                      // IMDb reviews contain "<br /><br />"
+            MaxLength = args.Int("max-length") ?? (full ? 512 : 256),
+            // Head + tail: reviews often end with the verdict.
+            Truncation = args.Value("truncate") is { } side ? Enum.Parse<TruncationSide>(side, ignoreCase: true) : TruncationSide.Middle,
+        };
+        var options = new TransformerClassifierOptions
+        {
+            Shape =
+            {
+                ModelDimension = args.Int("dim") ?? 128,
+                Heads = args.Int("heads") ?? 4,
+                Layers = args.Int("layers") ?? 2,
+                Dropout = args.Double("dropout") ?? 0.3,  // 25k reviews overfit a 1.3M-parameter model quickly
+            },
+            Epochs = args.Int("epochs") ?? (full ? 2 : 4),
+            BatchSize = args.Int("batch") ?? 32,
+            LearningRate = args.Double("lr") ?? 5e-4,
+            WeightDecay = args.Double("weight-decay") ?? 0.1,
+            LabelSmoothing = args.Double("label-smoothing") ?? 0,
+            ValidationSet = validation,
+            Device = args.Value("device") ?? "cpu",
+            MixedPrecision = args.MixedPrecision(),
+            CheckpointDirectory = args.Value("checkpoints"),
+            ProgressInterval = 10,
+            Seed = 1,
+        };
+        return (tokenizer, options);
     }
 }

@@ -65,7 +65,7 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
         {
             if (initial is not null) ModuleState.Import(encoder, new TensorSet(initial.State, "InitialEncoder"));
             encoder.to(device);
-            var network = new MaskedLanguageModel(encoder);   // not disposed: it owns no tensor but the encoder's, which is returned
+            var network = new MaskedLanguageModel(encoder, seed);   // only its head is disposed: the encoder is returned
             int classificationId = tokenizer.Tokenizer.ClassificationId;
             var train = new PackedSequences(corpus.Train, sequenceLength, classificationId, _options.BatchSize, masking, seed);
             PackedSequences? validation = corpus.Validation is { } held ? new PackedSequences(held, sequenceLength, classificationId, _options.BatchSize, masking, seed) : null;
@@ -75,7 +75,15 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
                 model, seed, tokens = corpus.Train.Length, validationTokens = corpus.Validation?.Length, _options.MaskProbability, _options.MaskTokenFraction,
                 _options.RandomTokenFraction, vocabulary = tokenizer.Tokenizer.VocabularyFingerprint,
             });
-            IReadOnlyList<EpochSummary> history = new TrainingLoop<MaskedBatch>(_host, runOptions, task, device, seed, fingerprint).Run();
+            IReadOnlyList<EpochSummary> history;
+            try
+            {
+                history = new TrainingLoop<MaskedBatch>(_host, runOptions, task, device, seed, fingerprint).Run();
+            }
+            finally
+            {
+                network.DisposeHead();
+            }
             var config = new PretrainedEncoderConfig
             {
                 TextColumnName = _textColumnName,

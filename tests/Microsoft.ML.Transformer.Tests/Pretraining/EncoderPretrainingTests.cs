@@ -12,9 +12,9 @@ public class EncoderPretrainingTests(ITestOutputHelper output)
     public void MaskedTokenLossFallsAndValidationReportsAccuracy()
     {
         var ml = new MLContext(seed: 1);
-        EncoderPretrainingOptions options = PretrainingData.Options(epochs: 3);
+        EncoderPretrainingOptions options = PretrainingData.Options(epochs: 5);
         using PretrainedEncoderTransformer encoder = ml.Transforms.Text.PretrainEncoder("Features", "Text", options)
-            .Fit(PretrainingData.View(ml, PretrainingData.Topics(150)));
+            .Fit(PretrainingData.View(ml, PretrainingData.Topics(400)));
         foreach (EpochSummary epoch in encoder.TrainingHistory)
             output.WriteLine($"epoch {epoch.Epoch}: loss {epoch.TrainingLoss:F3} accuracy {epoch.TrainingAccuracy:P1}, validation {epoch.ValidationLoss:F3} {epoch.ValidationMetric:P1}");
         EpochSummary first = encoder.TrainingHistory[0], last = encoder.TrainingHistory[^1];
