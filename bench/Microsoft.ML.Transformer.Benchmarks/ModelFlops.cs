@@ -36,6 +36,13 @@ internal static class ModelFlops
         return ForwardAndBackward * rows * (layers + Linear(context, c.ModelDimension, c.TargetVocabularySize));
     }
 
+    /// <summary>Masked-language-model pretraining on <paramref name="rows"/> sequences of <paramref name="length"/> tokens:
+    /// the encoder on every position, BERT's head (a d_model × d_model transform, then the vocabulary projection) on the
+    /// <paramref name="masked"/> positions only.</summary>
+    public static double MaskedLanguageModelStep(TransformerConfig c, int rows, int length, int masked)
+        => ForwardAndBackward * (rows * Encoder(c, length) + Linear(masked, c.ModelDimension, c.ModelDimension)
+                                 + Linear(masked, c.ModelDimension, c.SourceVocabularySize));
+
     private static double Encoder(TransformerConfig c, int length)
         => c.EncoderLayers * (SelfAttention(length, c.ModelDimension) + FeedForward(c, length));
 

@@ -17,6 +17,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> 
     ["seq2seq-beam"] = (Seq2SeqBeamBenchmark.Usage, Seq2SeqBeamBenchmark.Run),
     ["seq2seq-attention"] = (Seq2SeqAttentionBenchmark.Usage, Seq2SeqAttentionBenchmark.Run),
     ["lm-train"] = (LanguageModelTrainBenchmark.Usage, LanguageModelTrainBenchmark.Run),
+    ["pretrain-train"] = (PretrainTrainBenchmark.Usage, PretrainTrainBenchmark.Run),
     ["lm-generate"] = (LanguageModelGenerateBenchmark.Usage, LanguageModelGenerateBenchmark.Run),
     ["encoder-check"] = (EncoderCheckBenchmark.Usage, EncoderCheckBenchmark.Run),
     ["denormals"] = (DenormalBenchmark.Usage, DenormalBenchmark.Run),

@@ -14,7 +14,7 @@ internal sealed class BinaryTextTask(MLContext ml) : TextClassificationTask(ml, 
         return new BinaryTextTask(ml) { Train = Load(train), Test = Load(test) };
     }
 
-    public override IEstimator<ITransformer> Transformer(TokenizerOptions tokenizer, TransformerClassifierOptions options)
+    public override IEstimator<ITransformer> Transformer(TokenizerOptions? tokenizer, TransformerClassifierOptions options)
         => Ml.BinaryClassification.Trainers.TransformerOnText("Text", tokenizer, options);
 
     public override IEstimator<ITransformer> Baseline() => ClassicTextBaseline.Binary(Ml);

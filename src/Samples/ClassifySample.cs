@@ -32,10 +32,19 @@ internal static class ClassifySample
         var ml = new MLContext(seed: 1);
         if (args.Int("threads") is { } threads) TorchSharp.torch.set_num_threads(threads);
         var task = TextClassificationTask.Create(ml, labels, trainRows, testRows);
-        string? encoderDir = args.Value("encoder");
-        PretrainedEncoder? encoder = encoderDir is null ? null : ml.Model.LoadPretrainedEncoder(encoderDir);
-        TokenizerOptions tokenizer = encoder?.TokenizerOptions ?? new TokenizerOptions();
-        if (args.Int("max-length") is { } maxLength) tokenizer = tokenizer with { MaxLength = maxLength };
+        string? encoderPath = args.Value("encoder");
+        ITransformerEncoderSource? encoder = encoderPath is null ? null : LoadEncoder(ml, encoderPath);
+        TokenizerOptions? tokenizer = encoder switch
+        {
+            null => new TokenizerOptions(),
+            PretrainedEncoder imported => imported.TokenizerOptions,   // its WordPiece: options rebuild it from vocab.txt
+            _ => null,   // an encoder pretrained here: TransformerOnText takes its fitted tokenizer as it is
+        };
+        if (args.Int("max-length") is { } maxLength)
+            tokenizer = tokenizer is null
+                ? throw new ArgumentException("--max-length cannot change the tokenizer of an encoder pretrained here: its length is the encoder's.")
+                : tokenizer with { MaxLength = maxLength };
+        TokenizerOptions shown = tokenizer ?? ((PretrainedEncoderTransformer)encoder!).TokenizerOptions;
         var options = new TransformerClassifierOptions
         {
             InitialEncoder = encoder,   // the encoder's shape and weights; fine-tuning defaults for what is left unset
@@ -46,8 +55,8 @@ internal static class ClassifySample
         };
         if (args.Int("batch") is { } batch) options.BatchSize = batch;
         if (args.Double("lr") is { } lr) options.LearningRate = lr;
-        AnsiConsole.MarkupLine(Markup.Escape($"Transformer {(encoder is null ? "from scratch" : $"fine-tuned from {encoder.Folder}")}: {tokenizer.Kind} tokenizer, " +
-                                             $"max {tokenizer.MaxLength} tokens, {(options.Epochs is { } e ? $"{e} epoch(s)" : "epochs chosen by the trainer")} on {options.Device}."));
+        AnsiConsole.MarkupLine(Markup.Escape($"Transformer {(encoder is null ? "from scratch" : $"fine-tuned from {encoderPath}")}: {shown.Kind} tokenizer, " +
+                                             $"max {shown.MaxLength} tokens, {(options.Epochs is { } e ? $"{e} epoch(s)" : "epochs chosen by the trainer")} on {options.Device}."));
 
         var trainClock = Stopwatch.StartNew();
         ITransformer model = TrainingProgressBar.Fit(options, "Preparing", p => $"acc {p.Accuracy:P1}",
@@ -85,7 +94,7 @@ internal static class ClassifySample
             $"{ComparisonTable.Duration(trainClock.Elapsed)} ({history.Count} epoch{(history.Count == 1 ? "" : "s")})", baselineTime);
         AnsiConsole.MarkupLine($"Saved to [bold]{Path.GetFullPath(modelPath)}[/] ({new FileInfo(modelPath).Length / 1024.0 / 1024:F1} MiB); reloaded in a " +
                                $"new MLContext: {(reloadSame ? "[green]same predictions and metrics[/]" : "[red]different predictions or metrics[/]")}, " +
-                               $"scored {testRows.Count:N0} test rows at {rowsPerSecond:N0} rows/s ({truncatedTest:N0} truncated to {tokenizer.MaxLength} tokens).");
+                               $"scored {testRows.Count:N0} test rows at {rowsPerSecond:N0} rows/s ({truncatedTest:N0} truncated to {shown.MaxLength} tokens).");
 
         string quality = labels.IsBinary ? "auc" : "macro_f1";
         var json = new Dictionary<string, object?>
@@ -101,8 +110,8 @@ internal static class ClassifySample
             ["empty_train_rows"] = emptyTrain,
             ["empty_test_rows"] = emptyTest,
             ["truncated_test_rows"] = truncatedTest,
-            ["encoder"] = encoderDir is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(encoderDir)),
-            ["max_length"] = tokenizer.MaxLength,
+            ["encoder"] = encoderPath is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(encoderPath)),
+            ["max_length"] = shown.MaxLength,
             ["epochs"] = history.Count,
             ["accuracy"] = Math.Round(scores.Accuracy, 4),
             [quality] = Math.Round(scores.Quality, 4),
@@ -125,4 +134,14 @@ internal static class ClassifySample
     /// <summary>The transformers of a model, nested chains (a TransformerOnText estimator's tokenizer + classifier) opened.</summary>
     private static IEnumerable<ITransformer> Parts(ITransformer model)
         => model is IEnumerable<ITransformer> chain ? chain.SelectMany(Parts) : [model];
+
+    /// <summary>A Hugging Face checkpoint folder (imported), or a zip an encoder was saved to by the pretrain sample
+    /// (<c>PretrainEncoder</c>'s fitted transformer).</summary>
+    private static ITransformerEncoderSource LoadEncoder(MLContext ml, string path)
+    {
+        if (Directory.Exists(path)) return ml.Model.LoadPretrainedEncoder(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"--encoder: no checkpoint folder or encoder zip at {path}", path);
+        return ml.Model.Load(path, out _) as PretrainedEncoderTransformer
+            ?? throw new ArgumentException($"--encoder: {path} is an ML.NET zip, but not of an encoder saved by PretrainEncoder.");
+    }
 }

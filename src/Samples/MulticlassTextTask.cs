@@ -18,7 +18,7 @@ internal sealed class MulticlassTextTask(MLContext ml) : TextClassificationTask(
     }
 
     /// <summary>The Transformer, then <c>MapKeyToValue</c>: PredictedLabel holds the class as written in the files.</summary>
-    public override IEstimator<ITransformer> Transformer(TokenizerOptions tokenizer, TransformerClassifierOptions options)
+    public override IEstimator<ITransformer> Transformer(TokenizerOptions? tokenizer, TransformerClassifierOptions options)
         => Ml.MulticlassClassification.Trainers.TransformerOnText("Text", tokenizer, options)
             .Append(Ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 

@@ -27,7 +27,7 @@ internal abstract class TextClassificationTask(MLContext ml, string name, string
     public required IDataView Test { get; init; }
 
     /// <summary>Tokenizer + Transformer classifier on Text; its PredictedLabel is what <see cref="Predictions"/> reads.</summary>
-    public abstract IEstimator<ITransformer> Transformer(TokenizerOptions tokenizer, TransformerClassifierOptions options);
+    public abstract IEstimator<ITransformer> Transformer(TokenizerOptions? tokenizer, TransformerClassifierOptions options);
 
     /// <summary>ML.NET's classic text classifier.</summary>
     public abstract IEstimator<ITransformer> Baseline();
