@@ -16,6 +16,8 @@ public static class ModelOperationsExtensions
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="filePath"/> is a folder.</exception>
     /// <exception cref="ObjectDisposedException">The model, or one inside it, was disposed; nothing is written.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="filePath"/> does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder cannot be written.</exception>
     public static void SaveAtomically(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
     {
         ArgumentNullException.ThrowIfNull(catalog);
