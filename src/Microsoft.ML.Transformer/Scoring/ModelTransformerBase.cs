@@ -32,9 +32,16 @@ public abstract class ModelTransformerBase : BlockTransformerBase, IDisposable
     protected sealed override void SaveModel(ModelSaveContext ctx)
     {
         Host.CheckValue(ctx, nameof(ctx));
-        ThrowIfDisposed(); // a disposed network exports no weights: a save would write a model without them
-        List<TensorData> tensors = ModuleState.Export(_network);
+        List<TensorData> tensors = ExportWeights();
         ComponentArchive.Save(ctx, _format, ConfigToSave(tensors), tensors);
+    }
+
+    /// <summary>The network's state (state_dict names), for a save or an export.</summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed: it has no weights to write.</exception>
+    internal List<TensorData> ExportWeights()
+    {
+        ThrowIfDisposed();
+        return ModuleState.Export(_network);
     }
 
     /// <summary>The config as saved. A component that carries more than its network (a tokenizer) adds that part's

@@ -26,7 +26,7 @@ internal static class ComponentArchive
         WriteIndented = true,
     };
 
-    private static string LibraryVersion { get; } =
+    internal static string LibraryVersion { get; } =
         typeof(ComponentArchive).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "unknown";
 

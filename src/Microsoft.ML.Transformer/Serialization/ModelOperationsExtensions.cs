@@ -16,27 +16,13 @@ public static class ModelOperationsExtensions
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="filePath"/> is a folder.</exception>
     /// <exception cref="ObjectDisposedException">The model, or one inside it, was disposed; nothing is written.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="filePath"/> does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder cannot be written.</exception>
     public static void SaveAtomically(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
-        string fullPath = FilePath(filePath);
-        TemporarySaveFile.DeleteAbandoned(fullPath);
-        string temporary = TemporarySaveFile.NewPath(fullPath);
-        try
-        {
-            // Exclusive while written, so another save's clean-up can tell this file is alive.
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                catalog.Save(model, inputSchema, stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        TemporarySaveFile.Write(TargetPath(filePath, "model.zip"), stream => catalog.Save(model, inputSchema, stream));
     }
 
     /// <summary>
@@ -51,7 +37,7 @@ public static class ModelOperationsExtensions
     public static ITransformer LoadTransformer(this ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        string fullPath = FilePath(filePath);
+        string fullPath = FilePath(filePath, "model.zip");
         try
         {
             return catalog.Load(fullPath, out inputSchema);
@@ -72,14 +58,25 @@ public static class ModelOperationsExtensions
         return e;
     }
 
-    private static string FilePath(string filePath)
+    /// <summary>The full path of a model file to read; a folder is an error that says what to pass instead.</summary>
+    internal static string FilePath(string filePath, string exampleName)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         string fullPath = Path.GetFullPath(filePath);
         if (Directory.Exists(fullPath))
             throw new ArgumentException(
-                $"'{fullPath}' is a folder, not a model file. Pass the path of the model's .zip file, e.g. Path.Combine(folder, \"model.zip\").",
+                $"'{fullPath}' is a folder, not a model file. Pass the path of the model's {Path.GetExtension(exampleName)} file, e.g. Path.Combine(folder, \"{exampleName}\").",
                 nameof(filePath));
+        return fullPath;
+    }
+
+    /// <summary>The full path of a model file to write: as <see cref="FilePath"/>, and its folder must exist.</summary>
+    internal static string TargetPath(string filePath, string exampleName)
+    {
+        string fullPath = FilePath(filePath, exampleName);
+        string folder = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Cannot write '{fullPath}': the folder '{folder}' does not exist.");
         return fullPath;
     }
 }

@@ -12,6 +12,44 @@ internal static class TemporarySaveFile
     /// <summary>Untouched for this long, a file is no longer being written: a live save writes its file within seconds.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Writes <paramref name="target"/> (a full path) through <paramref name="write"/> into a new temporary file of the
+    /// same folder, flushed to disk, then renamed over the target: a crash or an exception never leaves a truncated
+    /// file, and an existing target stays intact. Abandoned temporary files of the same target are deleted first.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The folder cannot be written; nothing is written.</exception>
+    public static void Write(string target, Action<Stream> write)
+    {
+        DeleteAbandoned(target);
+        string temporary = NewPath(target);
+        try
+        {
+            // Exclusive while written, so another save's clean-up can tell this file is alive.
+            using (var stream = Create(temporary, target))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, target, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    private static FileStream Create(string temporary, string target)
+    {
+        try
+        {
+            return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"Cannot write '{target}': its folder '{Path.GetDirectoryName(target)}' is not writable.", e);
+        }
+    }
+
     public static string NewPath(string target)
         => Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
 

@@ -31,6 +31,7 @@ public class PackageTests
         Assert.Contains("Microsoft.ML.Tokenizers.Data.O200kBase", dependencies);
         Assert.DoesNotContain("TorchSharp-cpu", dependencies); // the app picks the native backend
         Assert.DoesNotContain("Publicizer", dependencies);     // build-time tool only
+        Assert.DoesNotContain("Grpc.Tools", dependencies);     // build-time code generator of the ONNX schema only
     }
 
     [Fact]
