@@ -36,36 +36,10 @@ internal static class PretrainSample
         corpus.AddRange(train.Select(review => new Document { Text = review.Text }));   // the training texts; never the test texts
         AnsiConsole.MarkupLine($"Pretraining corpus: [bold]{corpus.Count:N0}[/] documents (unlabelled + training reviews).");
 
-        // Every point after the first resumes the run from its checkpoint: one pretraining run, stopped at each point.
-        string? checkpoints = args.Value("checkpoints");
-        string? scratchCheckpoints = checkpoints is null && points.Length > 1 ? Directory.CreateTempSubdirectory("imdb-pretrain-").FullName : null;
-        var stages = new List<PretrainingStage>();
         var rss = new List<double>();
-        var pretrainClock = new Stopwatch();
-        try
-        {
-            double done = 0;
-            foreach (double minutes in points)
-            {
-                string path = points.Length == 1 ? encoderPath : PathForPoint(encoderPath, minutes);
-                var ml = new MLContext(seed: 1);
-                pretrainClock.Start();
-                using (PretrainedEncoderTransformer encoder = Pretrain(ml, args, corpus, minutes - done, checkpoints ?? scratchCheckpoints, rss))
-                {
-                    ml.Model.SaveAtomically(encoder, ml.Data.LoadFromEnumerable(corpus).Schema, path);
-                    pretrainClock.Stop();
-                    EpochSummary? last = encoder.TrainingHistory.LastOrDefault();
-                    stages.Add(new PretrainingStage(minutes, path, pretrainClock.Elapsed.TotalSeconds, encoder.TrainingHistory.Count,
-                        last?.ValidationMetric ?? last?.TrainingAccuracy, last?.ValidationLoss ?? last?.TrainingLoss));
-                }
-                AnsiConsole.MarkupLine($"Saved the encoder after {minutes} min to [bold]{Path.GetFullPath(path)}[/] ({new FileInfo(path).Length / 1024.0 / 1024:F1} MiB).");
-                done = minutes;
-            }
-        }
-        finally
-        {
-            if (scratchCheckpoints is not null) Directory.Delete(scratchCheckpoints, recursive: true);
-        }
+        List<PretrainingStage> stages = args.Value("encoders") is { } saved
+            ? [.. saved.Split(',').Select(SavedStage)]   // fine-tune encoders pretrained before, as the curve's points
+            : PretrainCurve(args, corpus, points, encoderPath, rss);
         if (args.Flag("no-finetune")) return 0;
 
         // each fine-tuning in a fresh context, as a later process would: the zip holds the encoder and its tokenizer
@@ -101,7 +75,7 @@ internal static class PretrainSample
             config = new
             {
                 d_model = final.Encoder.ModelDimension, layers = final.Encoder.Layers, sequence_length = final.Encoder.SequenceLength,
-                vocabulary = final.Encoder.Vocabulary, minutes = points[^1], finetune_epochs = final.Epochs, finetune_lr = final.LearningRate,
+                vocabulary = final.Encoder.Vocabulary, minutes = final.Stage.Minutes, finetune_epochs = final.Epochs, finetune_lr = final.LearningRate,
                 device = args.Value("device") ?? "cpu",
             },
             accuracy = Math.Round(final.Accuracy, 4),
@@ -123,6 +97,54 @@ internal static class PretrainSample
             baseline_seconds = Math.Round(baselineTime.TotalSeconds, 1),
         }));
         return 0;
+    }
+
+    /// <summary>Pretrains once, stopping at each of <paramref name="points"/> (minutes) and resuming from the run's
+    /// checkpoint; saves the encoder of every point and logs the resident memory after every epoch into <paramref name="rss"/>.</summary>
+    private static List<PretrainingStage> PretrainCurve(ILookup<string, string> args, List<Document> corpus, double[] points, string encoderPath,
+        List<double> rss)
+    {
+        var stages = new List<PretrainingStage>();
+        // Every point after the first resumes the run from its checkpoint: one pretraining run, stopped at each point.
+        string? checkpoints = args.Value("checkpoints");
+        string? scratchCheckpoints = checkpoints is null && points.Length > 1 ? Directory.CreateTempSubdirectory("imdb-pretrain-").FullName : null;
+        var pretrainClock = new Stopwatch();
+        try
+        {
+            double done = 0;
+            foreach (double minutes in points)
+            {
+                string path = points.Length == 1 ? encoderPath : PathForPoint(encoderPath, minutes);
+                var ml = new MLContext(seed: 1);
+                pretrainClock.Start();
+                using (PretrainedEncoderTransformer encoder = Pretrain(ml, args, corpus, minutes - done, checkpoints ?? scratchCheckpoints, rss))
+                {
+                    ml.Model.SaveAtomically(encoder, ml.Data.LoadFromEnumerable(corpus).Schema, path);
+                    pretrainClock.Stop();
+                    EpochSummary? last = encoder.TrainingHistory.LastOrDefault();
+                    stages.Add(new PretrainingStage(minutes, path, pretrainClock.Elapsed.TotalSeconds, encoder.TrainingHistory.Count,
+                        last?.ValidationMetric ?? last?.TrainingAccuracy, last?.ValidationLoss ?? last?.TrainingLoss));
+                }
+                AnsiConsole.MarkupLine($"Saved the encoder after {minutes} min to [bold]{Path.GetFullPath(path)}[/] ({new FileInfo(path).Length / 1024.0 / 1024:F1} MiB).");
+                done = minutes;
+            }
+        }
+        finally
+        {
+            if (scratchCheckpoints is not null) Directory.Delete(scratchCheckpoints, recursive: true);
+        }
+        return stages;
+    }
+
+    /// <summary>An encoder zip saved by an earlier run, as a point of the curve: its minutes are its epochs' training time.</summary>
+    private static PretrainingStage SavedStage(string path)
+    {
+        using var encoder = (PretrainedEncoderTransformer)new MLContext(seed: 1).Model.Load(path, out _);
+        IReadOnlyList<EpochSummary> history = encoder.TrainingHistory;
+        double seconds = history.Sum(e => e.Duration.TotalSeconds);
+        EpochSummary? last = history.LastOrDefault();
+        return new PretrainingStage(Math.Round(seconds / 60, 1), path, seconds, history.Count, last?.ValidationMetric ?? last?.TrainingAccuracy,
+            last?.ValidationLoss ?? last?.TrainingLoss);
     }
 
     /// <summary>Masked-language-model pretraining for <paramref name="minutes"/> more minutes (resuming from
