@@ -64,7 +64,8 @@ internal static class CommandLine
         Console.Error.WriteLine("                        [--device cpu|cuda|cuda:N] [--seed N] [--beam k] [--length-penalty a] [--checkpoints <dir>] [--rows N] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples generate [--data <tinyshakespeare folder>] [--out <model.zip>] [--epochs N] [--dim d] [--heads h] [--layers N]");
         Console.Error.WriteLine("                    [--context N] [--batch N] [--lr x] [--dropout p] [--weight-decay x] [--prompt text] [--tokens N] [--fp32|--bf16] [--threads N]");
-        Console.Error.WriteLine("       Samples pretrain --data <imdb folder> [--minutes N] [--rows N] [--out <encoder.zip>] [--dim d] [--heads h] [--layers N]");
+        Console.Error.WriteLine("       Samples pretrain --data <imdb folder> [--minutes N | --curve 15,30,60 | --encoders a.zip,b.zip] [--from-scratch] [--rows N]");
+        Console.Error.WriteLine("                    [--out <encoder.zip>] [--dim d] [--heads h] [--layers N]");
         Console.Error.WriteLine("                    [--sequence-length N] [--vocab N] [--pretrain-batch N] [--lr x] [--warmup steps] [--pretrain-epochs N]");
         Console.Error.WriteLine("                    [--epochs N] [--finetune-lr x] [--batch N] [--checkpoints <dir>] [--no-finetune] [--no-baseline]");
         Console.Error.WriteLine("                    [--device cpu|cuda|cuda:N] [--fp32|--bf16] [--threads N]");
