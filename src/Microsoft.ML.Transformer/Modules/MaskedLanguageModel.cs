@@ -50,6 +50,6 @@ internal sealed class MaskedLanguageModel : nn.Module
     public Tensor Logits(Tensor hidden)
     {
         Tensor transformed = transform_norm.forward(Autocast.Restore(nn.functional.gelu(Autocast.Project(transform, hidden)), hidden));
-        return Autocast.Logits(transformed, encoder.TokenTable, outputProjection: null).add(output_bias);
+        return Autocast.Logits(transformed, encoder.TokenTable, outputProjection: null).add(output_bias, KeptScalars.One);
     }
 }

@@ -26,8 +26,8 @@ internal static class Pooling
     {
         using var scope = NewDisposeScope();
         Tensor padding = isToken.logical_not().unsqueeze(-1);
-        Tensor maximum = hidden.masked_fill(padding, double.NegativeInfinity).amax([1]);
+        Tensor maximum = hidden.masked_fill(padding, KeptScalars.NegativeInfinity).amax([1]);
         Tensor empty = isToken.any(1).logical_not().unsqueeze(-1);
-        return maximum.masked_fill(empty, 0).MoveToOuterDisposeScope();
+        return maximum.masked_fill(empty, KeptScalars.Zero).MoveToOuterDisposeScope();
     }
 }

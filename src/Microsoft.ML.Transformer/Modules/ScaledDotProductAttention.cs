@@ -40,7 +40,7 @@ internal static class ScaledDotProductAttention
         if (isCausal)                                                                   // what is_causal does in the fused kernel
             combined = AttentionMasks.Causal(query.shape[^2], key.shape[^2], query.device);
         if (combined is not null)
-            scores = scores.masked_fill(combined.logical_not(), double.NegativeInfinity);  // masked keys: e^-∞ = 0
+            scores = scores.masked_fill(combined.logical_not(), KeptScalars.NegativeInfinity);  // masked keys: e^-∞ = 0
         Tensor attention = functional.softmax(scores, -1);
         Tensor dropped = dropout > 0 ? functional.dropout(attention, dropout, training: true) : attention;
         Tensor output = dropped.to(value.dtype).matmul(value);                          // · V

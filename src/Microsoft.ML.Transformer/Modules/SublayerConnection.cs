@@ -24,6 +24,6 @@ internal sealed class SublayerConnection : nn.Module
 
     public Tensor Forward(Tensor x, Func<Tensor, Tensor> sublayer)
         => _normFirst
-            ? x + dropout.forward(sublayer(norm.forward(x)))
-            : norm.forward(x + dropout.forward(sublayer(x)));
+            ? x.add(dropout.forward(sublayer(norm.forward(x))), KeptScalars.One)   // not x + y: see KeptScalars
+            : norm.forward(x.add(dropout.forward(sublayer(x)), KeptScalars.One));
 }

@@ -19,12 +19,14 @@ internal sealed class TransformerEmbedding : nn.Module
     private readonly PositionalEncodingKind _kind;
     private readonly int _maxLength;
     private readonly double _scale;
+    private readonly Scalar _scaleScalar;   // kept with the module: see KeptScalars
 
     public TransformerEmbedding(int vocabularySize, TransformerConfig config, TorchSharp.Modules.Embedding? sharedTokens = null) : base(nameof(TransformerEmbedding))
     {
         _kind = config.Positional;
         _maxLength = config.MaxLength;
         _scale = config.ScaleEmbeddings ? Math.Sqrt(config.ModelDimension) : 1;
+        _scaleScalar = _scale;
         tokens = sharedTokens ?? nn.Embedding(vocabularySize, config.ModelDimension);
         if (_kind == PositionalEncodingKind.Learned)
             positions = nn.Embedding(config.MaxLength, config.ModelDimension);
@@ -55,7 +57,7 @@ internal sealed class TransformerEmbedding : nn.Module
         if (startPosition + length > _maxLength)
             throw new ArgumentException($"Sequence of {startPosition + length} positions exceeds max_len {_maxLength}.", nameof(tokenIds));
         Tensor x = tokens.forward(tokenIds);
-        if (_scale != 1) x = x.mul(_scale);
+        if (_scale != 1) x = x.mul(_scaleScalar);
         Tensor? table = _kind switch
         {
             PositionalEncodingKind.Learned => positions!.weight!,
@@ -63,9 +65,9 @@ internal sealed class TransformerEmbedding : nn.Module
             _ => get_buffer("sinusoid")!,
         };
         if (table is not null)
-            x = x.add_(table.narrow(0, startPosition, length).to(x.dtype));
+            x = x.add_(table.narrow(0, startPosition, length).to(x.dtype), KeptScalars.One);   // see KeptScalars
         if (token_types is not null)
-            x = tokenTypeIds is null ? x.add_(token_types.weight![0].to(x.dtype)) : x.add_(token_types.forward(tokenTypeIds));
+            x = tokenTypeIds is null ? x.add_(token_types.weight![0].to(x.dtype), KeptScalars.One) : x.add_(token_types.forward(tokenTypeIds), KeptScalars.One);
         if (norm is not null) x = norm.forward(x);
         return dropout.forward(x);
     }

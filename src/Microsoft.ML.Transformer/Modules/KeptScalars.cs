@@ -1,0 +1,22 @@
+using TorchSharp;
+
+namespace Microsoft.ML.Transformer.Modules;
+
+/// <summary>
+/// Scalars that live as long as the process. TorchSharp 0.107 hands an implicitly converted <see cref="Scalar"/> (such
+/// as <c>add</c>'s alpha of 1 behind <c>x + y</c>) to native code by its handle without keeping the object alive, so a
+/// garbage collection on another thread can finalize it during the call; libtorch then fails with "Expected false to be
+/// true … toFloat". A stress of two threads adding tiny tensors while a third collects reproduced it about once in
+/// 13,000 adds; with this kept scalar, none in 35 million. Hot paths pass these instead.
+/// </summary>
+internal static class KeptScalars
+{
+    /// <summary>1: the alpha of a plain tensor addition.</summary>
+    public static readonly Scalar One = 1;
+
+    /// <summary>0: the fill of an empty max-pooled row.</summary>
+    public static readonly Scalar Zero = 0;
+
+    /// <summary>−∞: the fill of masked attention scores and padded positions before a maximum.</summary>
+    public static readonly Scalar NegativeInfinity = double.NegativeInfinity;
+}
