@@ -48,7 +48,7 @@ internal static class BeamSearch
                 Tensor done = tensor(finished, device: logProbabilities.device).unsqueeze(1);
                 logProbabilities = where(done, padOnly, logProbabilities);
             }
-            Tensor candidates = tensor(scores, device: logProbabilities.device).unsqueeze(1).add(logProbabilities).view(rows, k * vocabulary);
+            Tensor candidates = tensor(scores, device: logProbabilities.device).unsqueeze(1).add(logProbabilities, KeptScalars.One).view(rows, k * vocabulary);
             var (best, index) = candidates.topk(k, dim: 1);
             ReadOnlySpan<float> bestScores = MemoryMarshal.Cast<byte, float>(best.cpu().contiguous().bytes);
             ReadOnlySpan<long> bestIndex = MemoryMarshal.Cast<byte, long>(index.cpu().contiguous().bytes);

@@ -55,11 +55,11 @@ internal sealed class DecodingStep
         }
         Tensor logits = _model.Logits(_model.Decode(input, _memory, _sourceMask, _cache)).select(1, -1);
         Tensor logProbabilities = logits.to(ScalarType.Float32).log_softmax(-1);
-        if (step < _limits.MinTokens) logProbabilities.select(1, SpecialTokens.EndOfSequence).fill_(double.NegativeInfinity);
+        if (step < _limits.MinTokens) logProbabilities.select(1, SpecialTokens.EndOfSequence).fill_(KeptScalars.NegativeInfinity);
         if (step == _limits.MaxTokens)
         {
             Tensor eos = logProbabilities.select(1, SpecialTokens.EndOfSequence).clone();
-            logProbabilities.fill_(double.NegativeInfinity).select(1, SpecialTokens.EndOfSequence).copy_(eos);
+            logProbabilities.fill_(KeptScalars.NegativeInfinity).select(1, SpecialTokens.EndOfSequence).copy_(eos);
         }
         return logProbabilities;
     }

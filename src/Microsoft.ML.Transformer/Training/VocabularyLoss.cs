@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,9 +43,12 @@ internal static class VocabularyLoss
             long length = Math.Min(chunk, positions - start);
             Tensor chunkLabels = flatLabels.narrow(0, start, length);
             Tensor chunkLogits = logits(flatHidden.narrow(0, start, length));
-            lossSum = lossSum + nn.functional.cross_entropy(chunkLogits, chunkLabels, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing);
-            if (countCorrect) correct = correct + chunkLogits.argmax(-1).eq(chunkLabels).sum();
+            // scalars kept alive through the native calls (Modules/KeptScalars says why)
+            lossSum = lossSum.add(nn.functional.cross_entropy(chunkLogits, chunkLabels, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing),
+                KeptScalars.One);
+            if (countCorrect) correct = correct.add(chunkLogits.argmax(-1).eq(chunkLabels).sum(), KeptScalars.One);
         }
-        return ((lossSum / Math.Max(positions, 1)).MoveToOuterDisposeScope(), countCorrect ? correct.MoveToOuterDisposeScope() : null);
+        using Scalar labelledPositions = Math.Max(positions, 1);
+        return (lossSum.div(labelledPositions).MoveToOuterDisposeScope(), countCorrect ? correct.MoveToOuterDisposeScope() : null);
     }
 }
