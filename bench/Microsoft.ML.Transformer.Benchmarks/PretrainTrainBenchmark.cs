@@ -50,15 +50,7 @@ internal static class PretrainTrainBenchmark
         foreach (bool mp in mixed) TrainerComparison.TimeCheckedGroup(workload, mp, windows, "tokens", results, checks);
 
         double Rate(string name) => workload.MeasuredTokens / results[name].Steady;
-        Console.WriteLine();
-        Console.WriteLine($"{"path",-13} {"ms/step",8} {"tokens/s",9} {"Fit s",6} {"Fit fixed s",11} {"whole-Fit tok/s",15}");
-        foreach (var (name, r) in results)
-        {
-            bool trainer = name.StartsWith("trainer", StringComparison.Ordinal);
-            double fixedCost = r.Fit - workload.AllTokens / Rate(name);
-            Console.WriteLine($"{name,-13} {1000 * r.Steady / steps,8:F0} {Rate(name),9:N0} " +
-                (trainer ? $"{r.Fit,6:F2} {fixedCost,11:F2} {workload.AllTokens / r.Fit,15:N0}" : ""));
-        }
+        TrainerComparison.PrintTokenTable(results, steps, workload.MeasuredTokens, workload.AllTokens);
 
         flops.Print(results.Keys.Select(name => (name, Rate(name), ModelFlopsReport.IsBFloat16(name))));
 
@@ -76,12 +68,7 @@ internal static class PretrainTrainBenchmark
             ["measured_tokens"] = workload.MeasuredTokens,
             ["measured_masked"] = workload.MeasuredMasked,
             ["checks_first_step_loss_abs_diff"] = checks,
-            ["paths"] = results.ToDictionary(r => r.Key, r => (object?)flops.Extend(new Dictionary<string, object?>
-            {
-                ["tokens_per_s"] = Math.Round(Rate(r.Key)),
-                ["ms_per_step"] = Math.Round(1000 * r.Value.Steady / steps, 1),
-                ["fit_s"] = r.Key.StartsWith("trainer", StringComparison.Ordinal) ? Math.Round(r.Value.Fit, 3) : null,
-            }, Rate(r.Key), ModelFlopsReport.IsBFloat16(r.Key))),
+            ["paths"] = TrainerComparison.TokenPathsJson(results, steps, workload.MeasuredTokens, flops),
             ["ratios"] = ratios.Values,
             ["peak_rss_mb"] = Math.Round(ProcessMemory.PeakResidentMb()),
         };

@@ -106,6 +106,33 @@ internal static class TrainerComparison
         results[$"raw-{p}"] = (rawSeconds, double.NaN);
     }
 
+    /// <summary>The token-rate benchmarks' (lm-train, pretrain-train) table of paths: ms/step, tokens/s and, for the
+    /// trainers, the whole Fit and its fixed cost (the Fit less <paramref name="allTokens"/> at the steady rate).</summary>
+    public static void PrintTokenTable(IReadOnlyDictionary<string, (double Steady, double Fit)> results, int steps, long measuredTokens, long allTokens)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"path",-13} {"ms/step",8} {"tokens/s",9} {"Fit s",6} {"Fit fixed s",11} {"whole-Fit tok/s",15}");
+        foreach (var (name, r) in results)
+        {
+            double rate = measuredTokens / r.Steady;
+            Console.WriteLine($"{name,-13} {1000 * r.Steady / steps,8:F0} {rate,9:N0} " +
+                (IsTrainer(name) ? $"{r.Fit,6:F2} {r.Fit - allTokens / rate,11:F2} {allTokens / r.Fit,15:N0}" : ""));
+        }
+    }
+
+    /// <summary>The token-rate benchmarks' "paths" JSON: tokens/s, ms/step, the trainers' Fit seconds, and the FLOP
+    /// figures of <paramref name="flops"/>.</summary>
+    public static Dictionary<string, object?> TokenPathsJson(IReadOnlyDictionary<string, (double Steady, double Fit)> results, int steps,
+        long measuredTokens, ModelFlopsReport flops)
+        => results.ToDictionary(r => r.Key, r => (object?)flops.Extend(new Dictionary<string, object?>
+        {
+            ["tokens_per_s"] = Math.Round(measuredTokens / r.Value.Steady),
+            ["ms_per_step"] = Math.Round(1000 * r.Value.Steady / steps, 1),
+            ["fit_s"] = IsTrainer(r.Key) ? Math.Round(r.Value.Fit, 3) : null,
+        }, measuredTokens / r.Value.Steady, ModelFlopsReport.IsBFloat16(r.Key)));
+
+    private static bool IsTrainer(string path) => path.StartsWith("trainer", StringComparison.Ordinal);
+
     /// <summary>
     /// <paramref name="windows"/> windows of each path, interleaved (trainer first in even windows, raw loop first in odd
     /// ones; a full GC before each), each window printed as <paramref name="units"/> per second; returns the medians of the
