@@ -56,8 +56,9 @@ internal sealed class ClassifierTrainingTask : ITrainingTask<TokenBatch<long>>
         }
         Tensor logit = logits.squeeze(-1);
         // Label smoothing for a sigmoid output: targets 1 − ε/2 and ε/2, as softmax smoothing gives with two classes.
-        Tensor target = labels.to(ScalarType.Float32).mul(1 - _labelSmoothing).add(_labelSmoothing / 2);
+        using Scalar kept = 1 - _labelSmoothing, floor = _labelSmoothing / 2;   // alive through the native calls (KeptScalars says why)
+        Tensor target = labels.to(ScalarType.Float32).mul(kept).add(floor);
         Tensor binaryLoss = nn.functional.binary_cross_entropy_with_logits(logit, target);
-        return (binaryLoss, logit.gt(0).eq(labels.to(ScalarType.Bool)).sum());
+        return (binaryLoss, logit.gt(KeptScalars.Zero).eq(labels.to(ScalarType.Bool)).sum());
     }
 }

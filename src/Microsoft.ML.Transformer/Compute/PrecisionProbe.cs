@@ -57,8 +57,8 @@ internal static class PrecisionProbe
         using var _ = NewDisposeScope();
         using var gradients = enable_grad();   // whatever the caller's mode: the probe needs backward
         var generator = new Generator(0);   // its own: the global generator (weights, dropout) is left untouched
-        Tensor Uniform(long rowCount, long columns) => (rand([rowCount, columns], generator: generator) * 2 - 1)
-            .div_(Math.Sqrt(columns)).requires_grad_();
+        Tensor Uniform(long rowCount, long columns) => rand([rowCount, columns], generator: generator).mul_(KeptScalars.Of(2.0))
+            .sub_(KeptScalars.One).div_(KeptScalars.Of(Math.Sqrt(columns))).requires_grad_();
         Tensor input = Uniform(rows, modelDimension);
         Tensor[] projections = [.. Enumerable.Range(0, 4).Select(_ => Uniform(modelDimension, modelDimension))];
         Tensor up = Uniform(innerDimension, modelDimension), down = Uniform(modelDimension, innerDimension);

@@ -48,7 +48,7 @@ internal sealed class EmbeddingBlockMapper : TokenColumnBlockMapper
             using var inference = no_grad();
             Tensor ids = _tokens.ToTensor(count);                                     // [count, L]
             var (hidden, _) = _parent.Model.Forward(ids);                             // [count, L, d_model]
-            Tensor isToken = ids.ne(_parent.Model.Config.PaddingId);
+            Tensor isToken = ids.ne(KeptScalars.Of(_parent.Model.Config.PaddingId));
             Tensor result = _parent.Pooling == EmbeddingPooling.Mean
                 ? Pooling.Mean(hidden, isToken)                                       // [count, d_model]
                 : hidden.mul(isToken.unsqueeze(-1));                                  // padding positions → 0

@@ -15,7 +15,7 @@ internal static class AttentionMasks
     public static Tensor KeyPadding(Tensor tokenIds, long paddingId)
     {
         using var scope = NewDisposeScope();
-        Tensor attend = tokenIds.ne(paddingId);
+        Tensor attend = tokenIds.ne(KeptScalars.Of(paddingId));
         Tensor empty = attend.any(1).logical_not();
         attend[TensorIndex.Colon, 0].logical_or_(empty);
         return attend.unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();

@@ -23,7 +23,8 @@ internal static class ParameterInitialization
                 double bound = Math.Sqrt(6.0 / (parameter.shape[0] + parameter.shape[1]));
                 // (nn.init.uniform_ ignores its generator argument in TorchSharp 0.107; torch.rand honours it.)
                 using Tensor uniform = rand(parameter.shape, parameter.dtype, parameter.device, generator: generator);
-                parameter.copy_(uniform.mul_(2 * bound).sub_(bound));
+                using Scalar width = 2 * bound, shift = bound;   // alive through the native calls (KeptScalars says why)
+                parameter.copy_(uniform.mul_(width).sub_(shift));
             }
             else if (IsBias(name) && !layerNorms.Contains(Owner(name)))
                 parameter.zero_();

@@ -18,7 +18,7 @@ internal static class Pooling
     {
         using var scope = NewDisposeScope();
         Tensor weights = isToken.unsqueeze(-1).to(hidden.dtype);                 // [batch, L, 1]
-        Tensor counts = weights.sum(1).clamp_min(1);                              // [batch, 1]
+        Tensor counts = weights.sum(1).clamp_min(KeptScalars.One);                              // [batch, 1]
         return (hidden * weights).sum(1).div_(counts).MoveToOuterDisposeScope();
     }
 

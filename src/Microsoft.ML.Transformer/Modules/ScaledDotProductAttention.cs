@@ -33,7 +33,7 @@ internal static class ScaledDotProductAttention
     {
         using var scope = NewDisposeScope();
         double dK = query.shape[^1];
-        Tensor scores = query.matmul(key.transpose(-2, -1)).div_(Math.Sqrt(dK));        // QKᵀ / √d_k
+        Tensor scores = query.matmul(key.transpose(-2, -1)).div_(KeptScalars.Of(Math.Sqrt(dK)));   // QKᵀ / √d_k
         if (scores.dtype is ScalarType.BFloat16 or ScalarType.Float16)
             scores = scores.to(ScalarType.Float32);                                     // softmax in float32 under mixed precision
         var (combined, isCausal) = AttentionMasks.Combine(mask, causal, query.shape[^2], key.shape[^2]);

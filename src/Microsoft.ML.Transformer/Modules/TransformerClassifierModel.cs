@@ -46,7 +46,7 @@ internal sealed class TransformerClassifierModel : nn.Module
     public Tensor Forward(Tensor tokenIds)
     {
         var (hidden, _) = body.Forward(tokenIds);
-        Tensor pooled = pooler is null ? Pooling.Apply(_pooling, hidden, tokenIds.ne(Config.PaddingId))
+        Tensor pooled = pooler is null ? Pooling.Apply(_pooling, hidden, tokenIds.ne(KeptScalars.Of(Config.PaddingId)))
             : Autocast.Restore(Autocast.Project(pooler, hidden.select(1, 0)), hidden).tanh();
         return Autocast.Restore(Autocast.Project(head, dropout.forward(pooled)), pooled);
     }

@@ -72,7 +72,7 @@ internal sealed class PretrainedEncoderBlockMapper : IBlockMapper
             using Tensor all = tensor(_ids, [_lengths.Length, _maxLength]);
             Tensor ids = all.narrow(0, 0, count).narrow(1, 0, longest).to(_parent.Model.Device());
             var (hidden, _) = _parent.Model.Forward(ids);
-            Tensor pooled = Pooling.Mean(hidden, ids.ne(_parent.Model.Config.PaddingId)).cpu().contiguous();
+            Tensor pooled = Pooling.Mean(hidden, ids.ne(KeptScalars.Of(_parent.Model.Config.PaddingId))).cpu().contiguous();
             MemoryMarshal.Cast<byte, float>(pooled.bytes).CopyTo(_outputs);
         }
 

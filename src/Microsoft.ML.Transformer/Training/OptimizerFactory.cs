@@ -4,7 +4,8 @@ using TorchSharp.Modules;
 
 namespace Microsoft.ML.Transformer.Training;
 
-/// <summary>AdamW over a model, with weight decay on weight matrices only.</summary>
+/// <summary>AdamW over a model, with weight decay on weight matrices only (<see cref="Training.AdamW"/>: TorchSharp's
+/// update with its scalars kept alive).</summary>
 internal static class OptimizerFactory
 {
     /// <summary>Decay applies to parameters with two or more dimensions except embedding tables: decaying biases,
@@ -24,6 +25,6 @@ internal static class OptimizerFactory
             new(decayed, options.EffectiveLearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.WeightDecay, false, false),
             new(plain, options.EffectiveLearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, 0, false, false),
         };
-        return torch.optim.AdamW(groups, options.EffectiveLearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.WeightDecay);
+        return new AdamW(groups, options.EffectiveLearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.WeightDecay);
     }
 }

@@ -129,7 +129,7 @@ internal sealed class TrainingLoop<TBatch>
             {
                 BatchLoss output;
                 using (Autocast.Enable(_autocast)) output = _task.Forward(batch);
-                Tensor loss = _options.GradientAccumulationSteps == 1 ? output.Loss : output.Loss / _options.GradientAccumulationSteps;
+                Tensor loss = _options.GradientAccumulationSteps == 1 ? output.Loss : output.Loss.div(KeptScalars.Of((long)_options.GradientAccumulationSteps));
                 loss.backward();
                 double batchLoss = output.Loss.item<float>(), batchCorrect = output.Correct.item<long>();
                 if (!double.IsFinite(batchLoss))

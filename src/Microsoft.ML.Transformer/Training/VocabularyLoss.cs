@@ -32,7 +32,7 @@ internal static class VocabularyLoss
         using var scope = NewDisposeScope();
         Tensor flatHidden = hidden.reshape(-1, hidden.shape[^1]);
         Tensor flatLabels = labels.reshape(-1);
-        Tensor labelled = flatLabels.ne(Ignored).nonzero().squeeze(1);
+        Tensor labelled = flatLabels.ne(KeptScalars.Of(Ignored)).nonzero().squeeze(1);
         if (labelled.shape[0] < flatLabels.shape[0])
             (flatHidden, flatLabels) = (flatHidden.index_select(0, labelled), flatLabels.index_select(0, labelled));
 
