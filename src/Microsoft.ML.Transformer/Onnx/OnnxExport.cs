@@ -14,12 +14,23 @@ internal static class OnnxExport
 
     public const string Embedding = "embedding", PretrainedEncoder = "pretrained_encoder";
 
-    /// <param name="fullPath">The target file, whose folder exists; written atomically.</param>
+    /// <param name="fullPath">The target file, whose folder exists; written atomically. A sequence-to-sequence model's
+    /// encoder; its decoder step goes beside it (<see cref="Seq2SeqGraphs.DecoderPath"/>), written first.</param>
     public static void Write(ITransformer model, string fullPath, OnnxExportOptions options)
     {
         ExportableModel exportable = ExportableModel.Find(model);
         List<TensorData> state = exportable.Model.ExportWeights();
         TokenizerTransformer? tokenizer = options.IncludeTokenizer ? exportable.Tokenizer : null;
+        if (exportable.Model is SequenceToSequenceTransformer seq2seq)
+        {
+            string decoderPath = Seq2SeqGraphs.DecoderPath(fullPath);
+            var (encoderGraph, decoderGraph) = Seq2SeqGraphs.Write(seq2seq.Config.Model, state);
+            var (encoderMetadata, decoderMetadata) = DecoderMetadata.Seq2Seq(seq2seq.Config, tokenizer,
+                options.IncludeTokenizer ? seq2seq.TargetTokenizer : null, fullPath, decoderPath);
+            WriteFile(decoderPath, decoderGraph, decoderMetadata, "the decoder step of a sequence-to-sequence model (docs/onnx.md of Microsoft.ML.Transformer)");
+            WriteFile(fullPath, encoderGraph, encoderMetadata, $"the encoder of a sequence-to-sequence model; its decoder step is {Path.GetFileName(decoderPath)}");
+            return;
+        }
         var (graph, metadata) = exportable.Model switch
         {
             TransformerClassifierTransformer classifier
@@ -32,19 +43,25 @@ internal static class OnnxExport
                     // the vocabulary goes once, as the tokenizer's tokens
                     OnnxMetadata.Create(PretrainedEncoder, encoder.Config with { History = [], Tokenizer = encoder.Config.Tokenizer with { Vocabulary = null } },
                         encoder.Config.VocabularyFingerprint, tokenizer)),
+            LanguageModelTransformer languageModel
+                => (LanguageModelGraph.Write(languageModel.Config.Model, state), DecoderMetadata.LanguageModel(languageModel.Config, tokenizer)),
             var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} is not supported yet."),
         };
-        ModelProto file = Model(graph, metadata);
-        TemporarySaveFile.Write(fullPath, file.WriteTo);
+        WriteFile(fullPath, graph, metadata, exportable.Model is LanguageModelTransformer
+            ? "one decoding step of a language model, its key/value cache in and out (docs/onnx.md of Microsoft.ML.Transformer)"
+            : "token ids → what the ML.NET model's Transform writes (docs/onnx.md of Microsoft.ML.Transformer)");
     }
 
-    private static ModelProto Model(OnnxGraph graph, Dictionary<string, string> metadata) => new()
+    private static void WriteFile(string fullPath, OnnxGraph graph, Dictionary<string, string> metadata, string description)
+        => TemporarySaveFile.Write(fullPath, Model(graph, metadata, description).WriteTo);
+
+    private static ModelProto Model(OnnxGraph graph, Dictionary<string, string> metadata, string description) => new()
     {
         IrVersion = IrVersion,
         OpsetImport = { new OperatorSetIdProto { Domain = "", Version = Opset } },
         ProducerName = ComponentArchive.LibraryName,
         ProducerVersion = ComponentArchive.LibraryVersion,
-        DocString = $"{graph.Proto.Name}: token ids → what the ML.NET model's Transform writes (docs/onnx.md of Microsoft.ML.Transformer)",
+        DocString = $"{graph.Proto.Name}: {description}",
         Graph = graph.Proto,
         MetadataProps = { metadata.Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }) },
     };
