@@ -85,29 +85,6 @@ public class Seq2SeqExportTests(TrainedSeq2Seq trained) : IClassFixture<TrainedS
         Assert.True(difference <= Tolerance, $"max |ONNX − module| = {difference:G3} exceeds {Tolerance}");
     }
 
-    /// <summary>Each shape's greedy translation of a padded batch with a row of padding alone, through ONNX Runtime as
-    /// by the library: the perturbed weights make the logits far from ties.</summary>
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void GreedyTranslationOfEachShapeMatchesTheLibrary(string shapeName)
-    {
-        var ml = new MLContext(seed: 1);
-        TransformerConfig shape = ShapeOf(shapeName);
-        using SequenceToSequenceTransformer model = NewSeq2Seq(ml, shape, seed: 8);
-        string file = Path.Combine(TestPaths.NewTempDirectory(), "translator.onnx");
-        ml.Model.ExportToOnnx(model, file);
-        int[][] sources = [.. Rows(count: 5, maxLength: 12, shape.PaddingId, seed: 4), []];
-        var (ids, length) = Pad(sources, shape.PaddingId);
-
-        int[][] expected;
-        using (Tensor batch = tensor(ids, [sources.Length, length]))
-            expected = [.. model.DecodeIds(batch).Select(d => d.Tokens)];
-        using var encoder = new InferenceSession(file);
-        using var decoder = new InferenceSession(Seq2SeqDecoderFile(file));
-        Assert.Equal(expected, OnnxGreedyDecoding.Translate(encoder, decoder, ids, sources.Length).Select(a => a.ToArray()));
-        Assert.True(expected.SelectMany(e => e).Distinct().Count() > 3, $"{shapeName}: the perturbed model writes more than a repeated token");
-    }
-
     /// <summary>Sources tokenized by the pipeline's tokenizer, padded into one batch with a row of padding alone,
     /// translated greedily by the library and through the two files.</summary>
     [Fact]
@@ -135,7 +112,7 @@ public class Seq2SeqExportTests(TrainedSeq2Seq trained) : IClassFixture<TrainedS
         for (int r = 0; r < sources.Length; r++)
             TestContext.Current.TestOutputHelper?.WriteLine($"'{texts[r]}' → '{seq2seq.TargetTokenizer.Decode(expected[r])}'");
         Assert.Equal(expected, actual.Select(a => a.ToArray()));
-        Assert.True(expected.Sum(e => e.Length) > sources.Length, "the trained model writes more than [EOS]");
+        Assert.True(expected.SelectMany(e => e).Distinct().Count() > 3, "the trained model writes more than a repeated token");
     }
 
     /// <summary>A sequence-to-sequence pipeline trained and saved by an earlier version (the loader's fixture), loaded,
@@ -177,6 +154,7 @@ public sealed class TrainedSeq2Seq : IDisposable
         SequenceToSequenceOptions options = Seq2SeqData.Options(epochs: 3);
         options.Shape = options.Shape with { ModelDimension = 32, Heads = 2, FeedForwardDimension = 64 };
         options.LearningRate = 3e-3;
+        options.BatchSize = 8;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Model = Seq2SeqData.Fit(Ml, Ml.Data.LoadFromEnumerable(Seq2SeqData.Letters(400, seed: 1, reverse: false)), options);
         Console.WriteLine($"seq2seq fixture trained in {clock.Elapsed.TotalSeconds:F1} s");
