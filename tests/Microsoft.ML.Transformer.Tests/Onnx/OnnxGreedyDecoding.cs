@@ -19,12 +19,10 @@ internal static class OnnxGreedyDecoding
         IReadOnlyDictionary<string, string> metadata = step.ModelMetadata.CustomMetadataMap;
         int maxLength = int.Parse(metadata["mltransformer.max_length"], CultureInfo.InvariantCulture);
         int endOfSequence = int.Parse(metadata["mltransformer.end_of_sequence_id"], CultureInfo.InvariantCulture);
-        int layers = step.InputNames.Count(name => name.StartsWith("past_key_", StringComparison.Ordinal));
-        string[] outputNames = ["logits", .. Enumerable.Range(0, layers).SelectMany(i => new[] { $"present_key_{i}", $"present_value_{i}" })];
-
         var context = new List<int>(prompt.Skip(Math.Max(0, prompt.Count - maxLength)));
         var generated = new List<int>();
         using var runOptions = new RunOptions();
+        using var emptyCache = EmptyCache(step, batch: 1);
         IDisposableReadOnlyCollection<OrtValue>? previous = null;   // the last step's outputs: its presents are the next past
         try
         {
@@ -40,20 +38,11 @@ internal static class OnnxGreedyDecoding
                 }
                 long[] ids = [.. context.Skip(fed).Select(t => (long)t)];
                 using var inputIds = OrtValue.CreateTensorValueFromMemory(ids, [1, ids.Length]);
-                using var emptyCache = EmptyCache(step, batch: 1);
-                var inputs = new Dictionary<string, OrtValue> { ["input_ids"] = inputIds };
-                for (int i = 0; i < layers; i++)
-                {
-                    inputs[$"past_key_{i}"] = previous?[1 + 2 * i] ?? emptyCache;
-                    inputs[$"past_value_{i}"] = previous?[2 + 2 * i] ?? emptyCache;
-                }
-                IDisposableReadOnlyCollection<OrtValue> outputs = step.Run(runOptions, inputs, outputNames);
-                previous?.Dispose();
-                previous = outputs;
+                previous = Step(step, runOptions, new() { ["input_ids"] = inputIds }, previous, emptyCache);
                 fed = context.Count;
 
-                ReadOnlySpan<float> logits = outputs[0].GetTensorDataAsSpan<float>();   // [1, new, V]: the last position's row
-                int vocabulary = (int)outputs[0].GetTensorTypeAndShape().Shape[2];
+                ReadOnlySpan<float> logits = previous[0].GetTensorDataAsSpan<float>();   // [1, new, V]: the last position's row
+                int vocabulary = (int)previous[0].GetTensorTypeAndShape().Shape[2];
                 int next = ArgMax(logits[^vocabulary..]);
                 if (next == endOfSequence && stopAtEndOfSequence) break;
                 generated.Add(next);
@@ -79,7 +68,6 @@ internal static class OnnxGreedyDecoding
         int endOfSequence = int.Parse(metadata["mltransformer.end_of_sequence_id"], CultureInfo.InvariantCulture);
         int maxTokens = int.Parse(metadata["mltransformer.max_output_tokens"], CultureInfo.InvariantCulture);
         int layers = decoder.InputNames.Count(name => name.StartsWith("past_key_", StringComparison.Ordinal));
-        string[] stepOutputs = ["logits", .. Enumerable.Range(0, layers).SelectMany(i => new[] { $"present_key_{i}", $"present_value_{i}" })];
         string[] sourceInputs = ["source_mask", .. Enumerable.Range(0, layers).SelectMany(i => new[] { $"cross_key_{i}", $"cross_value_{i}" })];
 
         using var runOptions = new RunOptions();
@@ -100,16 +88,9 @@ internal static class OnnxGreedyDecoding
                 using var inputIds = OrtValue.CreateTensorValueFromMemory(next, [rows, 1]);
                 var inputs = new Dictionary<string, OrtValue> { ["input_ids"] = inputIds };
                 for (int i = 0; i < sourceInputs.Length; i++) inputs[sourceInputs[i]] = encoded[i];
-                for (int i = 0; i < layers; i++)
-                {
-                    inputs[$"past_key_{i}"] = previous?[1 + 2 * i] ?? emptyCache;
-                    inputs[$"past_value_{i}"] = previous?[2 + 2 * i] ?? emptyCache;
-                }
-                IDisposableReadOnlyCollection<OrtValue> outputs = decoder.Run(runOptions, inputs, stepOutputs);
-                previous?.Dispose();
-                previous = outputs;
+                previous = Step(decoder, runOptions, inputs, previous, emptyCache);
 
-                ReadOnlySpan<float> logits = outputs[0].GetTensorDataAsSpan<float>();   // [rows, 1, V]
+                ReadOnlySpan<float> logits = previous[0].GetTensorDataAsSpan<float>();   // [rows, 1, V]
                 int vocabulary = logits.Length / rows;
                 for (int r = 0; r < rows; r++)
                 {
@@ -129,6 +110,24 @@ internal static class OnnxGreedyDecoding
             previous?.Dispose();
         }
         return tokens;
+    }
+
+    /// <summary>Runs one step with <paramref name="inputs"/> and the past: the presents of <paramref name="previous"/>
+    /// (the last step's outputs, disposed once used), or <paramref name="emptyCache"/> for the first step.</summary>
+    /// <returns>The outputs <c>logits</c>, <c>present_key_0</c>, <c>present_value_0</c>, <c>present_key_1</c>, ….</returns>
+    private static IDisposableReadOnlyCollection<OrtValue> Step(InferenceSession step, RunOptions runOptions, Dictionary<string, OrtValue> inputs,
+        IDisposableReadOnlyCollection<OrtValue>? previous, OrtValue emptyCache)
+    {
+        int layers = step.InputNames.Count(name => name.StartsWith("past_key_", StringComparison.Ordinal));
+        for (int i = 0; i < layers; i++)
+        {
+            inputs[$"past_key_{i}"] = previous?[1 + 2 * i] ?? emptyCache;
+            inputs[$"past_value_{i}"] = previous?[2 + 2 * i] ?? emptyCache;
+        }
+        string[] outputNames = ["logits", .. Enumerable.Range(0, layers).SelectMany(i => new[] { $"present_key_{i}", $"present_value_{i}" })];
+        IDisposableReadOnlyCollection<OrtValue> outputs = step.Run(runOptions, inputs, outputNames);
+        previous?.Dispose();
+        return outputs;
     }
 
     /// <summary>A past of length 0: [batch, h, 0, d_k], h and d_k as the step's <c>past_key_0</c> input declares them.</summary>
