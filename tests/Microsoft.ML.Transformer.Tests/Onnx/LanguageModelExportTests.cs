@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.Transformer.LanguageModel;
 using Microsoft.ML.Transformer.Modules;
@@ -112,6 +113,24 @@ public class LanguageModelExportTests(TrainedLanguageModel trained) : IClassFixt
         Assert.Equal($"{SpecialTokens.EndOfSequence}", metadata["mltransformer.end_of_sequence_id"]);
         Assert.Equal(model.Tokenizer.Tokenizer.VocabularySize, System.Text.Json.JsonSerializer.Deserialize<string[]>(metadata["mltransformer.tokenizer.tokens"])!.Length);
     }
+}
+
+/// <summary>The greedy loop of docs/onnx.md is the code these tests run.</summary>
+public partial class OnnxDocumentedLoopTests
+{
+    /// <summary>The block after <c>&lt;!-- code: …/OnnxGreedyDecoding.cs --&gt;</c> stands in that file, indented as a class member.</summary>
+    [Fact]
+    public void DocumentedGreedyLoopIsTheTestedCode()
+    {
+        const string file = "tests/Microsoft.ML.Transformer.Tests/Onnx/OnnxGreedyDecoding.cs";
+        Match block = CodeBlock().Match(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "onnx.md")));
+        Assert.True(block.Success && block.Groups["file"].Value == file, $"docs/onnx.md has no code block of {file}");
+        string indented = string.Join('\n', block.Groups["body"].Value.Split('\n').Select(line => line.Length == 0 ? line : "    " + line));
+        Assert.Contains(indented, File.ReadAllText(Path.Combine(TestPaths.RepoRoot, file)).ReplaceLineEndings("\n"));
+    }
+
+    [GeneratedRegex(@"<!-- code: (?<file>\S+) -->\r?\n```csharp\r?\n(?<body>.*?)\r?\n```", RegexOptions.Singleline)]
+    private static partial Regex CodeBlock();
 }
 
 /// <summary>A small character-level language model trained on the rhymes for three short epochs, its context 16 tokens.</summary>

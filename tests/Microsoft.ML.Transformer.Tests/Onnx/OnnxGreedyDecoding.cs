@@ -56,6 +56,38 @@ internal static class OnnxGreedyDecoding
         return generated;
     }
 
+    /// <summary>Runs one step with <paramref name="inputs"/> and the past: the presents of <paramref name="previous"/>
+    /// (the last step's outputs, disposed once used), or <paramref name="emptyCache"/> for the first step.</summary>
+    /// <returns>The outputs <c>logits</c>, <c>present_key_0</c>, <c>present_value_0</c>, <c>present_key_1</c>, ….</returns>
+    private static IDisposableReadOnlyCollection<OrtValue> Step(InferenceSession step, RunOptions runOptions, Dictionary<string, OrtValue> inputs,
+        IDisposableReadOnlyCollection<OrtValue>? previous, OrtValue emptyCache)
+    {
+        int layers = step.InputNames.Count(name => name.StartsWith("past_key_", StringComparison.Ordinal));
+        for (int i = 0; i < layers; i++)
+        {
+            inputs[$"past_key_{i}"] = previous?[1 + 2 * i] ?? emptyCache;
+            inputs[$"past_value_{i}"] = previous?[2 + 2 * i] ?? emptyCache;
+        }
+        string[] outputNames = ["logits", .. Enumerable.Range(0, layers).SelectMany(i => new[] { $"present_key_{i}", $"present_value_{i}" })];
+        IDisposableReadOnlyCollection<OrtValue> outputs = step.Run(runOptions, inputs, outputNames);
+        previous?.Dispose();
+        return outputs;
+    }
+
+    /// <summary>A past of length 0: [batch, h, 0, d_k], h and d_k as the step's <c>past_key_0</c> input declares them.</summary>
+    private static OrtValue EmptyCache(InferenceSession step, int batch)
+    {
+        int[] dimensions = step.InputMetadata["past_key_0"].Dimensions;   // [batch, h, past, d_k]; -1 for the dynamic axes
+        return OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [batch, dimensions[1], 0, dimensions[3]]);
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
     /// <summary>Greedy translation of a batch of sources (token ids [rows, length], right-padded with the padding id),
     /// as <c>SequenceToSequenceTransformer</c> decodes with beam size 1: the encoder runs once; the decoder step starts
     /// every row from [BOS] and feeds each row's newest token until every row has written [EOS] or the most tokens the
@@ -110,37 +142,5 @@ internal static class OnnxGreedyDecoding
             previous?.Dispose();
         }
         return tokens;
-    }
-
-    /// <summary>Runs one step with <paramref name="inputs"/> and the past: the presents of <paramref name="previous"/>
-    /// (the last step's outputs, disposed once used), or <paramref name="emptyCache"/> for the first step.</summary>
-    /// <returns>The outputs <c>logits</c>, <c>present_key_0</c>, <c>present_value_0</c>, <c>present_key_1</c>, ….</returns>
-    private static IDisposableReadOnlyCollection<OrtValue> Step(InferenceSession step, RunOptions runOptions, Dictionary<string, OrtValue> inputs,
-        IDisposableReadOnlyCollection<OrtValue>? previous, OrtValue emptyCache)
-    {
-        int layers = step.InputNames.Count(name => name.StartsWith("past_key_", StringComparison.Ordinal));
-        for (int i = 0; i < layers; i++)
-        {
-            inputs[$"past_key_{i}"] = previous?[1 + 2 * i] ?? emptyCache;
-            inputs[$"past_value_{i}"] = previous?[2 + 2 * i] ?? emptyCache;
-        }
-        string[] outputNames = ["logits", .. Enumerable.Range(0, layers).SelectMany(i => new[] { $"present_key_{i}", $"present_value_{i}" })];
-        IDisposableReadOnlyCollection<OrtValue> outputs = step.Run(runOptions, inputs, outputNames);
-        previous?.Dispose();
-        return outputs;
-    }
-
-    /// <summary>A past of length 0: [batch, h, 0, d_k], h and d_k as the step's <c>past_key_0</c> input declares them.</summary>
-    private static OrtValue EmptyCache(InferenceSession step, int batch)
-    {
-        int[] dimensions = step.InputMetadata["past_key_0"].Dimensions;   // [batch, h, past, d_k]; -1 for the dynamic axes
-        return OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [batch, dimensions[1], 0, dimensions[3]]);
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
     }
 }
