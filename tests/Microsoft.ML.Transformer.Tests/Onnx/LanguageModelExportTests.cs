@@ -143,9 +143,7 @@ public sealed class TrainedLanguageModel : IDisposable
         options.ContextLength = 16;
         options.Shape = options.Shape with { ModelDimension = 32, Heads = 2, FeedForwardDimension = 64 };
         options.LearningRate = 3e-3;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         Model = Ml.Transforms.Text.TrainLanguageModel("Text", options).Fit(Ml.Data.LoadFromEnumerable(LanguageModelData.Rhymes(300, seed: 1)));
-        Console.WriteLine($"LM fixture trained in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     public MLContext Ml { get; }

@@ -156,9 +156,7 @@ public sealed class TrainedSeq2Seq : IDisposable
         options.Shape = options.Shape with { ModelDimension = 32, Heads = 2, FeedForwardDimension = 64 };
         options.LearningRate = 3e-3;
         options.BatchSize = 8;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         Model = Seq2SeqData.Fit(Ml, Ml.Data.LoadFromEnumerable(Seq2SeqData.Letters(400, seed: 1, reverse: false)), options);
-        Console.WriteLine($"seq2seq fixture trained in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     public MLContext Ml { get; }
