@@ -10,9 +10,9 @@ internal static class DecoderLayerGraph
 {
     /// <summary>Encoder–decoder attention's inputs for one layer.</summary>
     /// <param name="KeyBias">[batch, 1, 1, source]: 0 for the source keys attended, −∞ for padding.</param>
-    /// <param name="Keys">[batch, h, source, d_k]: the memory through this layer's W^K.</param>
+    /// <param name="TransposedKeys">[batch, h, d_k, source]: the memory through this layer's W^K, transposed.</param>
     /// <param name="Values">[batch, h, source, d_k]: the memory through this layer's W^V.</param>
-    public sealed record CrossAttention(string KeyBias, string Keys, string Values);
+    public sealed record CrossAttention(string KeyBias, string TransposedKeys, string Values);
 
     /// <param name="x">[batch, new, d_model]: the new positions.</param>
     /// <param name="causalBias">[new, past + new]: 0 where a new position may attend (keys up to itself), −∞ after.</param>
@@ -29,13 +29,15 @@ internal static class DecoderLayerGraph
         {
             keys = graph.Add("Concat", [pastKeys, AttentionGraph.Heads(graph, y, self.Child("w_k"), config)], Attribute("axis", 2L));
             values = graph.Add("Concat", [pastValues, AttentionGraph.Heads(graph, y, self.Child("w_v"), config)], Attribute("axis", 2L));
-            return AttentionGraph.Attend(graph, AttentionGraph.Heads(graph, y, self.Child("w_q"), config), keys, values, causalBias, config, self);
+            return AttentionGraph.Attend(graph, AttentionGraph.Heads(graph, y, self.Child("w_q"), config), AttentionGraph.Transposed(graph, keys), values,
+                causalBias, config, self);
         });
         if (cross is not null)
         {
             ModuleWeights attention = layer.Child("cross_attn");
             x = EncoderLayerGraph.Sublayer(graph, x, config, layer.Child("cross_sublayer"),
-                y => AttentionGraph.Attend(graph, AttentionGraph.Heads(graph, y, attention.Child("w_q"), config), cross.Keys, cross.Values, cross.KeyBias, config, attention));
+                y => AttentionGraph.Attend(graph, AttentionGraph.Heads(graph, y, attention.Child("w_q"), config), cross.TransposedKeys, cross.Values,
+                    cross.KeyBias, config, attention));
         }
         x = EncoderLayerGraph.Sublayer(graph, x, config, layer.Child("ff_sublayer"), y => EncoderLayerGraph.FeedForward(graph, y, config, layer.Child("feed_forward")));
         return (x, keys, values);

@@ -23,8 +23,12 @@ internal static class EncoderLayerGraph
 
     /// <summary>Self-attention over the sequence (<see cref="MultiHeadAttention"/>).</summary>
     private static string SelfAttention(OnnxGraph graph, string x, string keyBias, TransformerConfig config, ModuleWeights attention)
-        => AttentionGraph.Attend(graph, AttentionGraph.Heads(graph, x, attention.Child("w_q"), config), AttentionGraph.Heads(graph, x, attention.Child("w_k"), config),
-            AttentionGraph.Heads(graph, x, attention.Child("w_v"), config), keyBias, config, attention);
+    {
+        string q = AttentionGraph.Heads(graph, x, attention.Child("w_q"), config);
+        string kT = AttentionGraph.Heads(graph, x, attention.Child("w_k"), config, transposed: true);
+        string v = AttentionGraph.Heads(graph, x, attention.Child("w_v"), config);
+        return AttentionGraph.Attend(graph, q, kT, v, keyBias, config, attention);
+    }
 
     /// <summary>W_2·act(W_1·x + b_1) + b_2 (<see cref="PositionwiseFeedForward"/>); GELU in its exact erf form, as
     /// 0.5·x·(1 + erf(x/√2)), since opset 17 has no Gelu operator.</summary>

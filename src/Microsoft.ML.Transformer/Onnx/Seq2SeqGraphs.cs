@@ -54,7 +54,7 @@ internal static class Seq2SeqGraphs
         var decoder = new OnnxGraph(DecoderKind);
         string keyBias = EncoderGraph.KeyBias(decoder, decoder.Input(SourceMask, DataType.Bool, batch, Source));
         DecoderLayerGraph.CrossAttention[] cross = [.. Enumerable.Range(0, layers).Select(i => new DecoderLayerGraph.CrossAttention(keyBias,
-            decoder.Input(CrossKey(i), DataType.Float, batch, heads, Source, headWidth),
+            AttentionGraph.Transposed(decoder, decoder.Input(CrossKey(i), DataType.Float, batch, heads, Source, headWidth)),
             decoder.Input(CrossValue(i), DataType.Float, batch, heads, Source, headWidth)))];
         DecoderStepGraph.Write(decoder, config, model, "target_embedding", cross);
         weights.EnsureAllTaken();
