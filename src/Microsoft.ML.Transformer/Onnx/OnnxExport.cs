@@ -23,12 +23,7 @@ internal static class OnnxExport
         TokenizerTransformer? tokenizer = options.IncludeTokenizer ? exportable.Tokenizer : null;
         if (exportable.Model is SequenceToSequenceTransformer seq2seq)
         {
-            string decoderPath = Seq2SeqGraphs.DecoderPath(fullPath);
-            var (encoderGraph, decoderGraph) = Seq2SeqGraphs.Write(seq2seq.Config.Model, state);
-            var (encoderMetadata, decoderMetadata) = DecoderMetadata.Seq2Seq(seq2seq.Config, tokenizer,
-                options.IncludeTokenizer ? seq2seq.TargetTokenizer : null, fullPath, decoderPath);
-            WriteFile(decoderPath, decoderGraph, decoderMetadata, "the decoder step of a sequence-to-sequence model (docs/onnx.md of Microsoft.ML.Transformer)");
-            WriteFile(fullPath, encoderGraph, encoderMetadata, $"the encoder of a sequence-to-sequence model; its decoder step is {Path.GetFileName(decoderPath)}");
+            WriteSeq2Seq(seq2seq, state, tokenizer, options.IncludeTokenizer ? seq2seq.TargetTokenizer : null, fullPath);
             return;
         }
         var (graph, metadata) = exportable.Model switch
@@ -48,8 +43,20 @@ internal static class OnnxExport
             var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} is not supported yet."),
         };
         WriteFile(fullPath, graph, metadata, exportable.Model is LanguageModelTransformer
-            ? "one decoding step of a language model, its key/value cache in and out (docs/onnx.md of Microsoft.ML.Transformer)"
-            : "token ids → what the ML.NET model's Transform writes (docs/onnx.md of Microsoft.ML.Transformer)");
+            ? "one decoding step of a language model, its key/value cache in and out"
+            : "token ids → what the ML.NET model's Transform writes");
+    }
+
+    /// <summary>The decoder step beside <paramref name="encoderPath"/>, then the encoder: the named file is replaced
+    /// only once both are complete.</summary>
+    private static void WriteSeq2Seq(SequenceToSequenceTransformer model, List<TensorData> state, TokenizerTransformer? sourceTokenizer,
+        TokenizerTransformer? targetTokenizer, string encoderPath)
+    {
+        string decoderPath = Seq2SeqGraphs.DecoderPath(encoderPath);
+        var (encoder, decoder) = Seq2SeqGraphs.Write(model.Config.Model, state);
+        var (encoderMetadata, decoderMetadata) = DecoderMetadata.Seq2Seq(model.Config, sourceTokenizer, targetTokenizer, encoderPath, decoderPath);
+        WriteFile(decoderPath, decoder, decoderMetadata, $"the decoder step of a sequence-to-sequence model, its key/value cache in and out; its encoder is {Path.GetFileName(encoderPath)}");
+        WriteFile(encoderPath, encoder, encoderMetadata, $"the encoder of a sequence-to-sequence model; its decoder step is {Path.GetFileName(decoderPath)}");
     }
 
     private static void WriteFile(string fullPath, OnnxGraph graph, Dictionary<string, string> metadata, string description)
@@ -61,7 +68,7 @@ internal static class OnnxExport
         OpsetImport = { new OperatorSetIdProto { Domain = "", Version = Opset } },
         ProducerName = ComponentArchive.LibraryName,
         ProducerVersion = ComponentArchive.LibraryVersion,
-        DocString = $"{graph.Proto.Name}: {description}",
+        DocString = $"{graph.Proto.Name}: {description} (docs/onnx.md of Microsoft.ML.Transformer)",
         Graph = graph.Proto,
         MetadataProps = { metadata.Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }) },
     };
