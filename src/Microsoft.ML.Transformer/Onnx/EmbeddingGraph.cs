@@ -8,20 +8,24 @@ namespace Microsoft.ML.Transformer.Onnx;
 internal static class EmbeddingGraph
 {
     /// <param name="ids">[batch, sequence] int64.</param>
+    /// <param name="vocabularySize">Rows of the token table: the source vocabulary before an encoder, the target one before a decoder.</param>
+    /// <param name="start">The position of the first id, a scalar int64 value (a decoder step continues after its
+    /// cache); null for 0.</param>
     /// <returns>[batch, sequence, d_model].</returns>
-    public static string Write(OnnxGraph graph, string ids, TransformerConfig config, ModuleWeights embedding)
+    public static string Write(OnnxGraph graph, string ids, TransformerConfig config, ModuleWeights embedding, int vocabularySize, string? start = null)
     {
         int width = config.ModelDimension;
-        int vocabulary = config.SourceVocabularySize;
-        string tokens = graph.Weight(embedding.Name("tokens.weight"), embedding.Take("tokens.weight", vocabulary, width), vocabulary, width);
+        string tokens = graph.Weight(embedding.Name("tokens.weight"), embedding.Take("tokens.weight", vocabularySize, width), vocabularySize, width);
         string x = graph.Add("Gather", [tokens, ids]);
         if (config.ScaleEmbeddings) x = graph.Add("Mul", [x, graph.Scalar((float)Math.Sqrt(width))]);
         if (PositionTable(graph, config, embedding) is { } table)
         {
-            // The first `sequence` rows. A longer input leaves the slice at max_len rows, and the Add then fails in the
-            // runtime, as our model refuses a row longer than max_len.
-            string length = graph.Add("Shape", ids, Attribute("start", 1L), Attribute("end", 2L));
-            x = graph.Add("Add", [x, graph.Add("Slice", [table, graph.Int64s([0]), length, graph.Int64s([0])])]);
+            // The rows start … start + sequence − 1. A position past max_len is outside the table, and the runtime
+            // refuses the Gather, as our model refuses a sequence longer than max_len.
+            string first = start ?? graph.Int64s([0], scalar: true);
+            string length = graph.Add("Squeeze", [graph.Add("Shape", ids, Attribute("start", 1L), Attribute("end", 2L)), graph.Int64s([0])]);
+            string positions = graph.Add("Range", [first, graph.Add("Add", [first, length]), graph.Int64s([1], scalar: true)]);
+            x = graph.Add("Add", [x, graph.Add("Gather", [table, positions])]);
         }
         if (config.TokenTypeVocabularySize > 0)
         {

@@ -8,7 +8,8 @@ namespace Microsoft.ML.Transformer.Onnx;
 internal sealed record ExportableModel(ModelTransformerBase Model, TokenizerTransformer? Tokenizer)
 {
     /// <summary>The kinds with a graph today.</summary>
-    private static bool Exports(ModelTransformerBase model) => model is TransformerClassifierTransformer or EmbeddingTransformer or PretrainedEncoderTransformer;
+    private static bool Exports(ModelTransformerBase model) => model is TransformerClassifierTransformer or EmbeddingTransformer or PretrainedEncoderTransformer
+        or LanguageModelTransformer or SequenceToSequenceTransformer;
 
     /// <exception cref="NotSupportedException">The model is one of ours that cannot be exported yet; the message names it.</exception>
     /// <exception cref="ArgumentException">The model holds no Transformer model, or more than one that exports.</exception>
@@ -19,16 +20,23 @@ internal sealed record ExportableModel(ModelTransformerBase Model, TokenizerTran
         ModelTransformerBase[] exportable = [.. ours.Where(Exports)];
         if (exportable.Length == 0 && ours.Length > 0)
             throw new NotSupportedException($"ONNX export of {ours[0].GetType().Name} is not supported yet: today the Transformer classifier " +
-                $"({nameof(TransformerClassifierTransformer)}), {nameof(EmbeddingTransformer)} and {nameof(PretrainedEncoderTransformer)} export, " +
-                "alone or inside a fitted pipeline.");
+                $"({nameof(TransformerClassifierTransformer)}), {nameof(EmbeddingTransformer)}, {nameof(PretrainedEncoderTransformer)}, " +
+                $"{nameof(LanguageModelTransformer)} and {nameof(SequenceToSequenceTransformer)} export, alone or inside a fitted pipeline.");
         if (exportable.Length == 0)
             throw new ArgumentException($"The model ({string.Join(" → ", parts.Select(p => p.GetType().Name))}) holds no Transformer model: " +
-                $"ONNX export writes a {nameof(TransformerClassifierTransformer)}, {nameof(EmbeddingTransformer)} or {nameof(PretrainedEncoderTransformer)}.", nameof(model));
+                $"ONNX export writes a {nameof(TransformerClassifierTransformer)}, {nameof(EmbeddingTransformer)}, {nameof(PretrainedEncoderTransformer)}, " +
+                $"{nameof(LanguageModelTransformer)} or {nameof(SequenceToSequenceTransformer)}.", nameof(model));
         if (exportable.Length > 1)
             throw new ArgumentException($"The model holds {exportable.Length} Transformer models ({string.Join(", ", exportable.Select(m => m.GetType().Name))}); " +
                 "an ONNX file holds one: export each on its own.", nameof(model));
         ModelTransformerBase found = exportable[0];
-        return new(found, found is PretrainedEncoderTransformer pretrained ? pretrained.Tokenizer : TokenizerBefore(parts, found));
+        TokenizerTransformer? own = found switch
+        {
+            PretrainedEncoderTransformer pretrained => pretrained.Tokenizer,
+            LanguageModelTransformer languageModel => languageModel.Tokenizer,
+            _ => null,
+        };
+        return new(found, own ?? TokenizerBefore(parts, found));
     }
 
     /// <summary>The last tokenizer before <paramref name="model"/> that writes the token column it reads.</summary>
@@ -38,6 +46,7 @@ internal sealed record ExportableModel(ModelTransformerBase Model, TokenizerTran
         {
             TransformerClassifierTransformer classifier => classifier.TokensColumnName,
             EmbeddingTransformer embedding => embedding.InputColumnName,
+            SequenceToSequenceTransformer seq2seq => seq2seq.SourceTokensColumnName,   // the source tokenizer; the target one is the model's
             _ => "",
         };
         return parts.TakeWhile(p => p != model).OfType<TokenizerTransformer>().LastOrDefault(t => t.OutputColumnName == tokens);

@@ -14,12 +14,18 @@ internal static class OnnxExport
 
     public const string Embedding = "embedding", PretrainedEncoder = "pretrained_encoder";
 
-    /// <param name="fullPath">The target file, whose folder exists; written atomically.</param>
+    /// <param name="fullPath">The target file, whose folder exists; written atomically. A sequence-to-sequence model's
+    /// encoder; its decoder step goes beside it (<see cref="Seq2SeqGraphs.DecoderPath"/>), written first.</param>
     public static void Write(ITransformer model, string fullPath, OnnxExportOptions options)
     {
         ExportableModel exportable = ExportableModel.Find(model);
         List<TensorData> state = exportable.Model.ExportWeights();
         TokenizerTransformer? tokenizer = options.IncludeTokenizer ? exportable.Tokenizer : null;
+        if (exportable.Model is SequenceToSequenceTransformer seq2seq)
+        {
+            WriteSeq2Seq(seq2seq, state, tokenizer, options.IncludeTokenizer ? seq2seq.TargetTokenizer : null, fullPath);
+            return;
+        }
         var (graph, metadata) = exportable.Model switch
         {
             TransformerClassifierTransformer classifier
@@ -32,19 +38,37 @@ internal static class OnnxExport
                     // the vocabulary goes once, as the tokenizer's tokens
                     OnnxMetadata.Create(PretrainedEncoder, encoder.Config with { History = [], Tokenizer = encoder.Config.Tokenizer with { Vocabulary = null } },
                         encoder.Config.VocabularyFingerprint, tokenizer)),
+            LanguageModelTransformer languageModel
+                => (LanguageModelGraph.Write(languageModel.Config.Model, state), DecoderMetadata.LanguageModel(languageModel.Config, tokenizer)),
             var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} is not supported yet."),
         };
-        ModelProto file = Model(graph, metadata);
-        TemporarySaveFile.Write(fullPath, file.WriteTo);
+        WriteFile(fullPath, graph, metadata, exportable.Model is LanguageModelTransformer
+            ? "one decoding step of a language model, its key/value cache in and out"
+            : "token ids → what the ML.NET model's Transform writes");
     }
 
-    private static ModelProto Model(OnnxGraph graph, Dictionary<string, string> metadata) => new()
+    /// <summary>The decoder step beside <paramref name="encoderPath"/>, then the encoder: the named file is replaced
+    /// only once both are complete.</summary>
+    private static void WriteSeq2Seq(SequenceToSequenceTransformer model, List<TensorData> state, TokenizerTransformer? sourceTokenizer,
+        TokenizerTransformer? targetTokenizer, string encoderPath)
+    {
+        string decoderPath = Seq2SeqGraphs.DecoderPath(encoderPath);
+        var (encoder, decoder) = Seq2SeqGraphs.Write(model.Config.Model, state);
+        var (encoderMetadata, decoderMetadata) = DecoderMetadata.Seq2Seq(model.Config, sourceTokenizer, targetTokenizer, encoderPath, decoderPath);
+        WriteFile(decoderPath, decoder, decoderMetadata, $"the decoder step of a sequence-to-sequence model, its key/value cache in and out; its encoder is {Path.GetFileName(encoderPath)}");
+        WriteFile(encoderPath, encoder, encoderMetadata, $"the encoder of a sequence-to-sequence model; its decoder step is {Path.GetFileName(decoderPath)}");
+    }
+
+    private static void WriteFile(string fullPath, OnnxGraph graph, Dictionary<string, string> metadata, string description)
+        => TemporarySaveFile.Write(fullPath, Model(graph, metadata, description).WriteTo);
+
+    private static ModelProto Model(OnnxGraph graph, Dictionary<string, string> metadata, string description) => new()
     {
         IrVersion = IrVersion,
         OpsetImport = { new OperatorSetIdProto { Domain = "", Version = Opset } },
         ProducerName = ComponentArchive.LibraryName,
         ProducerVersion = ComponentArchive.LibraryVersion,
-        DocString = $"{graph.Proto.Name}: token ids → what the ML.NET model's Transform writes (docs/onnx.md of Microsoft.ML.Transformer)",
+        DocString = $"{graph.Proto.Name}: {description} (docs/onnx.md of Microsoft.ML.Transformer)",
         Graph = graph.Proto,
         MetadataProps = { metadata.Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }) },
     };

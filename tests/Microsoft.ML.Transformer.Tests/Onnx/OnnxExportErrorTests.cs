@@ -111,19 +111,6 @@ public class OnnxExportErrorTests
         }
     }
 
-    [Theory]
-    [InlineData("seq2seq-format1.zip", "SequenceToSequenceTransformer")]
-    [InlineData("languagemodel-format1.zip", "LanguageModelTransformer")]
-    public void KindNotExportableYetIsNamed(string fixture, string kind)
-    {
-        var ml = new MLContext(seed: 1);
-        ITransformer model = ml.Model.Load(Fixture(fixture), out _);
-        string folder = TestPaths.NewTempDirectory();
-        var error = Assert.Throws<NotSupportedException>(() => ml.Model.ExportToOnnx(model, Path.Combine(folder, "model.onnx")));
-        Assert.Contains(kind, error.Message);
-        Assert.Empty(Directory.GetFileSystemEntries(folder));
-    }
-
     [Fact]
     public void TokenizerAloneHoldsNothingToExport()
     {
