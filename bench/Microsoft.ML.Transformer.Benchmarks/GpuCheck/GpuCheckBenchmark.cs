@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Benchmarks;
 
 /// <summary>
-/// The CUDA proof in one run (bench/gpu/README.md): on <c>--device cuda</c>, phase by phase, a smoke test, the same
+/// The CUDA proof in one run (docs/gpu.md): on <c>--device cuda</c>, phase by phase, a smoke test, the same
 /// results as the CPU for one seed, the classifier trained in fp32, TF32 and bf16 (trainer against the raw loop), block
 /// scoring against PredictionEngine, and KV-cached greedy decoding, with the device memory after each phase. A phase that
 /// throws is recorded and the next one still runs, so that one lease on the GPU machine brings back everything it can.
