@@ -99,13 +99,14 @@ public class GpuDeviceScriptTests
         Directory.CreateDirectory(Path.Combine(staging, "src", "Native"));
         Directory.CreateDirectory(Path.Combine(bundle, "reference"));
         string app = Path.Combine(staging, "app", "Microsoft.ML.Transformer.Benchmarks");
+        string document = $"{{\"benchmark\":\"gpu-check\",\"ok\":{(checkPasses ? "true" : "false")},\"failures\":[],\"phases\":{{}}}}";
         File.WriteAllText(app, $$"""
             #!/usr/bin/env bash
             json=""; prev=""
             for a in "$@"; do [ "$prev" = --json ] && json=$a; prev=$a; done
             out=$(dirname "$json")
             { echo "args: $*"; echo "LD_LIBRARY_PATH: $LD_LIBRARY_PATH"; echo "bridge: $(cat "$(dirname "$0")/libLibTorchSharp.so")"; } > "$out/fake-app.txt"
-            echo '{"benchmark":"gpu-check","ok":{{(checkPasses ? "true" : "false")}},"failures":[],"phases":{}}' > "$json"
+            echo '{{document}}' > "$json"
             exit {{(checkPasses ? 0 : 1)}}
             """.Replace("\r\n", "\n"));
         File.WriteAllText(Path.Combine(staging, "src", "Native", "CMakeLists.txt"), "# fake");
