@@ -5,6 +5,9 @@
 #   3. runs `Microsoft.ML.Transformer.Benchmarks gpu-check --device cuda` with that bridge and libtorch;
 #   4. runs pytorch_cuda_ref.py (the same model in PyTorch eager, fp32/TF32/bf16 autocast) on the same device;
 #   5. writes everything to the output folder and prints summary.json (summarize.py) as its last line.
+# The device tool brings back at most 8 files from $OUT, so the output folder holds exactly: run.log, native-build.log,
+# libLibTorchSharp.so (for a rerun without the build), gpu-check.log, gpu-check.json, pytorch.log, summary.json and
+# details.tar.gz (the small files: steps, torch and machine facts, ldd, nvidia-smi samples, the bundle's manifest).
 # Every step is logged and timed in steps.tsv; a failed step does not stop the ones that can still run.
 # docs/gpu.md has the device command; `--cpu` rehearses it all on the CPU, `--dry-run` only unpacks and checks.
 set -uo pipefail
@@ -20,7 +23,7 @@ usage: bench/gpu/run-on-device.sh [options] [-- gpu-check options]
   --libtorchsharp F    use this libLibTorchSharp.so instead of building one (e.g. the one a previous run left in its output)
   --libtorch DIR       a folder of libtorch shared libraries to use when Python's torch is not importable (--cpu here:
                        ~/.nuget/packages/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native)
-  --python PY          the Python with torch (default: python3)
+  --python PY          the Python with torch (default: the first of python3, python, /usr/bin/python3 that imports it)
   --skip-pytorch       do not run pytorch_cuda_ref.py
   --jobs N             build jobs (default: nproc)
   --build-timeout S, --check-timeout S, --ref-timeout S    per-step limits (default 270, 180, 60)
@@ -30,7 +33,7 @@ USAGE
 }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-bundle="$here/.bundle" out="${OUT:-}" work="" mode=cuda dry=0 libtorchsharp="" libtorch="" python=python3 skip_pytorch=0
+bundle="$here/.bundle" out="${OUT:-}" work="" mode=cuda dry=0 libtorchsharp="" libtorch="" python="" skip_pytorch=0
 jobs=$(nproc 2>/dev/null || echo 4) build_timeout=270 check_timeout=180 ref_timeout=60
 check_args=()
 while [ $# -gt 0 ]; do
@@ -64,8 +67,17 @@ fi
 mkdir -p "$work" && work=$(cd "$work" && pwd)
 [ "$mode" = cpu ] && [ ${#check_args[@]} -eq 0 ] && check_args=(--quick)
 device=cuda; [ "$mode" = cpu ] && device=cpu
+details="$work/details"   # the small files, packed into $out/details.tar.gz at the end
+mkdir -p "$details"
+if [ -z "$python" ]; then
+    for candidate in python3 python /usr/bin/python3; do
+        "$candidate" -c 'import torch' >/dev/null 2>&1 && { python=$candidate; break; }
+    done
+    [ -n "$python" ] || python=python3
+fi
 
-: > "$out/steps.tsv"
+: > "$details/steps.tsv"
+: > "$out/run.log"
 log() { echo "[run-on-device $(date -u +%H:%M:%S)] $*" | tee -a "$out/run.log"; }
 # step NAME COMMAND...: runs it, records status and seconds in steps.tsv; returns its exit code
 step() {
@@ -73,11 +85,11 @@ step() {
     start=$(date +%s)
     log "step $name: $*"
     "$@"; rc=$?
-    printf '%s\t%s\t%s\n' "$name" "$([ $rc -eq 0 ] && echo ok || echo "failed($rc)")" "$(( $(date +%s) - start ))" >> "$out/steps.tsv"
+    printf '%s\t%s\t%s\n' "$name" "$([ $rc -eq 0 ] && echo ok || echo "failed($rc)")" "$(( $(date +%s) - start ))" >> "$details/steps.tsv"
     [ $rc -eq 0 ] || log "step $name failed with exit code $rc"
     return $rc
 }
-skip() { printf '%s\tskipped\t0\t%s\n' "$1" "$2" >> "$out/steps.tsv"; log "step $1 skipped: $2"; }
+skip() { printf '%s\tskipped\t0\t%s\n' "$1" "$2" >> "$details/steps.tsv"; log "step $1 skipped: $2"; }
 extract() {   # extract ARCHIVE DIR: tar with xz, or Python's tarfile where tar has no xz
     mkdir -p "$2"
     if command -v xz >/dev/null 2>&1; then tar -xJf "$1" -C "$2"; else "$python" -m tarfile -e "$1" "$2"; fi
@@ -92,7 +104,7 @@ for file in app.tar.xz torchsharp-native.tar.xz reference/pytorch_ref.py manifes
         exit 2
     fi
 done
-cp "$bundle/manifest.json" "$out/bundle-manifest.json"
+cp "$bundle/manifest.json" "$details/bundle-manifest.json"
 
 # 2. the machine: torch, GPU, tools
 torch_info() {
@@ -109,17 +121,17 @@ print(json.dumps(info))
 PY
 }
 torch_ok=0
-if torch_info > "$out/torch.json" 2> "$out/torch.err"; then torch_ok=1; else rm -f "$out/torch.json"; fi
-torch_field() { "$python" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$out/torch.json" "$1"; }
+if torch_info > "$details/torch.json" 2> "$details/torch.err"; then torch_ok=1; else rm -f "$details/torch.json"; fi
+torch_field() { "$python" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$details/torch.json" "$1"; }
 {
     echo "uname: $(uname -a)"; echo "cores: $(nproc)"; echo "python: $("$python" --version 2>&1)"
     for tool in nvidia-smi nvcc cmake ninja g++ xz; do
         if command -v $tool >/dev/null 2>&1; then echo "$tool: $($tool --version 2>&1 | grep -m 1 -E '[0-9]+\.[0-9]+')"; else echo "$tool: absent"; fi
     done
     command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L
-} > "$out/machine.txt" 2>&1
-cat "$out/machine.txt" | tee -a "$out/run.log"
-if [ $torch_ok = 1 ]; then log "torch: $(cat "$out/torch.json")"; else log "python cannot import torch: $(tail -n 1 "$out/torch.err")"; fi
+} > "$details/machine.txt" 2>&1
+tee -a "$out/run.log" < "$details/machine.txt"
+if [ $torch_ok = 1 ]; then log "torch ($python): $(cat "$details/torch.json")"; else log "$python cannot import torch: $(tail -n 1 "$details/torch.err")"; fi
 torch_lib=""; [ $torch_ok = 1 ] && torch_lib=$(torch_field lib)
 if [ "$mode" = cuda ] && [ $torch_ok = 0 ]; then log "the device run needs PyTorch (python -c 'import torch')"; fi
 
@@ -178,10 +190,10 @@ if [ $dry = 1 ]; then
 elif [ ! -f "$work/app/libLibTorchSharp.so" ]; then
     skip gpu-check "no libLibTorchSharp.so (build failed or skipped)"
 else
-    ldd "$work/app/libLibTorchSharp.so" > "$out/ldd-libtorchsharp.txt" 2>&1
-    grep -q "not found" "$out/ldd-libtorchsharp.txt" && log "unresolved libraries: $(grep 'not found' "$out/ldd-libtorchsharp.txt" | tr '\n' ' ')"
+    ldd "$work/app/libLibTorchSharp.so" > "$details/ldd-libtorchsharp.txt" 2>&1
+    grep -q "not found" "$details/ldd-libtorchsharp.txt" && log "unresolved libraries: $(grep 'not found' "$details/ldd-libtorchsharp.txt" | tr '\n' ' ')"
     if [ "$mode" = cuda ] && command -v nvidia-smi >/dev/null 2>&1; then
-        (while :; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits; sleep 0.5; done) > "$out/gpu-memory.samples" 2>/dev/null &
+        (while :; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits; sleep 0.5; done) > "$details/gpu-memory.samples" 2>/dev/null &
         sampler=$!
     fi
     step gpu-check timeout "$check_timeout" "${check[@]}" > "$out/gpu-check.log" 2>&1
@@ -199,8 +211,12 @@ elif [ $dry = 1 ]; then
 elif [ $torch_ok = 0 ]; then
     skip pytorch-reference "python cannot import torch"
 else
-    step pytorch-reference timeout "$ref_timeout" "${reference[@]}" > "$out/pytorch.jsonl" 2> "$out/pytorch.log"
+    step pytorch-reference timeout "$ref_timeout" "${reference[@]}" > "$out/pytorch.log" 2>&1
+    tail -n 3 "$out/pytorch.log" | cut -c 1-300 | tee -a "$out/run.log"
 fi
 
-# 7. the summary (last line: one JSON document)
-"$python" "$here/summarize.py" "$out" --mode "$mode" $([ $dry = 1 ] && echo --dry-run)
+# 7. the summary (last line: one JSON document), and the small files packed
+"$python" "$here/summarize.py" "$out" --details "$details" --mode "$mode" $([ $dry = 1 ] && echo --dry-run)
+status=$?
+tar -C "$details" -czf "$out/details.tar.gz" .
+exit $status

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Summarizes a run-on-device.sh output folder into summary.json and prints it as the last line.
 
-Reads steps.tsv, torch.json, gpu-check.json (the check program's document), pytorch.jsonl (pytorch_cuda_ref.py) and
-gpu-memory.samples (nvidia-smi every 0.5 s), and checks the issue's targets where their inputs exist:
+Reads from the output folder gpu-check.json (the check program's document) and pytorch.log (pytorch_cuda_ref.py's
+lines), and from the details folder steps.tsv, torch.json, machine.txt, bundle-manifest.json and gpu-memory.samples
+(nvidia-smi every 0.5 s); summary.json holds all of it, gpu-check's whole document included. It checks the issue's targets where their inputs exist:
   * every phase of gpu-check passed (its own checks: CUDA smoke test, same results as the CPU, scoring agreement, ...);
   * our trainer >= 0.95x the raw TorchSharp loop, per precision;
   * our bf16 training step >= 1.0x PyTorch eager with autocast on the same model (twin-bf16), same shape only;
@@ -21,6 +22,14 @@ def read_json(path):
         with open(path) as f:
             return json.load(f)
     except (OSError, ValueError):
+        return None
+
+
+def read_text(path):
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except OSError:
         return None
 
 
@@ -93,26 +102,27 @@ def targets(check, pytorch):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
+    ap.add_argument("--details", help="the folder of the small files (default: the output folder)")
     ap.add_argument("--mode", default="cuda")
     ap.add_argument("--dry-run", action="store_true")
     args = ap.parse_args()
-    steps = read_steps(os.path.join(args.out, "steps.tsv"))
+    details = args.details or args.out
+    steps = read_steps(os.path.join(details, "steps.tsv"))
     check = read_json(os.path.join(args.out, "gpu-check.json"))
-    pytorch = read_pytorch(os.path.join(args.out, "pytorch.jsonl"))
+    pytorch = read_pytorch(os.path.join(args.out, "pytorch.log"))
     found = targets(check, pytorch)
     training = ((check or {}).get("phases", {}).get("training") or {}).get("paths", {})
     summary = dict(
         summary="gpu-check device run", mode=args.mode, dry_run=args.dry_run,
-        bundle=read_json(os.path.join(args.out, "bundle-manifest.json")),
-        torch=read_json(os.path.join(args.out, "torch.json")),
+        bundle=read_json(os.path.join(details, "bundle-manifest.json")),
+        torch=read_json(os.path.join(details, "torch.json")),
+        machine=read_text(os.path.join(details, "machine.txt")),
         steps=steps,
-        gpu_check=None if check is None else dict(ok=check.get("ok"), failures=check.get("failures"), elapsed_s=check.get("elapsed_s"),
-                                                 memory=check.get("memory"),
-                                                 phase_seconds={k: v.get("seconds") for k, v in check.get("phases", {}).items()}),
+        gpu_check=check,
         training_tokens_per_s={k: v.get("tokens_per_s") for k, v in training.items()},
         pytorch=pytorch,
         targets=found,
-        nvidia_smi_peak_used_mb=peak_samples(os.path.join(args.out, "gpu-memory.samples")),
+        nvidia_smi_peak_used_mb=peak_samples(os.path.join(details, "gpu-memory.samples")),
     )
     # a skipped step is fine (dry run, a bridge given, no torch for the CPU rehearsal); on CUDA both sides must have run
     # and the targets hold; the CPU rehearsal's tiny shapes make its ratios noise, so they are printed, not judged
@@ -126,8 +136,11 @@ def main():
         print(f"  {s['name']:<20} {s['status']:<12} {s['seconds']:>4} s  {s['note'] or ''}")
     for t in found:
         print(f"  target {t['name']}: {t['value']} (>= {t['target']}: {'met' if t['met'] else 'NOT met'})")
+    if check is not None:
+        for failure in check.get("failures") or []:
+            print(f"  gpu-check FAIL: {failure}")
     print(f"summary: {'ok' if summary['ok'] else 'NOT ok'} ({os.path.join(args.out, 'summary.json')})")
-    print(json.dumps(summary))
+    print(json.dumps(dict((k, v) for k, v in summary.items() if k not in ("gpu_check", "machine"))))
     return 0 if summary["ok"] else 1
 
 

@@ -12,7 +12,8 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// results as the CPU for one seed, the classifier trained in fp32, TF32 and bf16 (trainer against the raw loop), block
 /// scoring against PredictionEngine, and KV-cached greedy decoding, with the device memory after each phase. A phase that
 /// throws is recorded and the next one still runs, so that one lease on the GPU machine brings back everything it can.
-/// Output: one JSON document (the last line, and <c>--json PATH</c>).
+/// Output: one JSON document (the last line, and <c>--json PATH</c>, rewritten after every phase so that a run stopped
+/// from outside still leaves the phases it finished; <c>"complete"</c> says whether it got to the end).
 /// </summary>
 internal static class GpuCheckBenchmark
 {
@@ -112,6 +113,7 @@ internal static class GpuCheckBenchmark
             result["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 2);
             result["memory_mb_after"] = memory.Read(phase) is { } mb ? Math.Round(mb, 1) : null;
             results[phase] = result;
+            Save(jsonPath, Document(json, results, failures, memory, total, complete: false));
         }
         return Finish(json, results, failures, memory, total, jsonPath);
     }
@@ -124,22 +126,33 @@ internal static class GpuCheckBenchmark
     private static int Finish(Dictionary<string, object?> json, Dictionary<string, object?> results, List<string> failures, DeviceMemory? memory,
         Stopwatch total, string? jsonPath)
     {
-        json["ok"] = failures.Count == 0;
-        json["failures"] = failures;
-        json["phases"] = results;
-        json["memory"] = memory?.ToJson();
-        json["elapsed_s"] = Math.Round(total.Elapsed.TotalSeconds, 1);
-        string text = JsonSerializer.Serialize(json);
-        if (jsonPath is not null)
-        {
-            string temporary = jsonPath + ".tmp";
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, jsonPath, overwrite: true);
-        }
+        string text = Document(json, results, failures, memory, total, complete: true);
+        Save(jsonPath, text);
         Console.WriteLine();
         foreach (string failure in failures) Console.WriteLine($"FAIL: {failure}");
         Console.WriteLine(failures.Count == 0 ? "gpu-check: every check passed" : $"gpu-check: {failures.Count} check(s) failed");
         Console.WriteLine(text);
         return failures.Count == 0 ? 0 : 1;
+    }
+
+    private static string Document(Dictionary<string, object?> json, Dictionary<string, object?> results, List<string> failures, DeviceMemory? memory,
+        Stopwatch total, bool complete)
+    {
+        json["complete"] = complete;
+        json["ok"] = complete && failures.Count == 0;
+        json["failures"] = failures;
+        json["phases"] = results;
+        json["memory"] = memory?.ToJson();
+        json["elapsed_s"] = Math.Round(total.Elapsed.TotalSeconds, 1);
+        return JsonSerializer.Serialize(json);
+    }
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> (when given) atomically: a temporary file, then a move.</summary>
+    private static void Save(string? path, string text)
+    {
+        if (path is null) return;
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
     }
 }
