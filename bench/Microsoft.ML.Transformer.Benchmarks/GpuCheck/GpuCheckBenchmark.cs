@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.ML.Transformer.Compute;
 using static TorchSharp.torch;
 
@@ -37,6 +38,9 @@ internal static class GpuCheckBenchmark
         """;
 
     private static readonly string[] AllPhases = ["smoke", "equivalence", "training", "scoring", "decoding"];
+
+    /// <summary>A NaN or infinite figure (a broken kernel, say) is written as "NaN" rather than failing the whole document.</summary>
+    private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static int Run(BenchmarkArgs args)
     {
@@ -144,7 +148,7 @@ internal static class GpuCheckBenchmark
         json["phases"] = results;
         json["memory"] = memory?.ToJson();
         json["elapsed_s"] = Math.Round(total.Elapsed.TotalSeconds, 1);
-        return JsonSerializer.Serialize(json);
+        return JsonSerializer.Serialize(json, JsonOptions);
     }
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> (when given) atomically: a temporary file, then a move.</summary>
