@@ -13,7 +13,7 @@ internal static class DeviceSmokeTest
     /// <summary>Relative tolerance of the float32 product (a sum of 512 products: rounding differs by summation order).</summary>
     public const double Tolerance = 1e-4;
 
-    private static readonly string[] NativeNames = ["LibTorchSharp", "libtorch", "libc10", "libcudart", "libcublas", "libcudnn"];
+    private static readonly string[] NativeNames = ["libLibTorchSharp", "libtorch", "libc10", "libcudart", "libcublas", "libcudnn"];
 
     public static Dictionary<string, object?> Run(Device device, List<string> failures)
     {
