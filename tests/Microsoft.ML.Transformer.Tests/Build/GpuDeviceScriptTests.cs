@@ -98,6 +98,32 @@ public class GpuDeviceScriptTests
         Assert.Contains("gpu-check --device cuda", File.ReadAllText(Path.Combine(output, "run.log")));
     }
 
+    [Fact]
+    public void SummaryJudgesTheIssueTargetsOnCuda()
+    {
+        SkipUnlessShellTools();
+        string output = TestPaths.NewTempDirectory();
+        const string shape = "\"vocab\":16000,\"d_model\":128,\"heads\":4,\"layers\":2,\"seq\":256,\"batch\":32";
+        File.WriteAllText(Path.Combine(output, "gpu-check.json"), "{\"ok\":true,\"failures\":[],\"phases\":{\"training\":{\"settings\":{" + shape +
+            ",\"d_ff\":512},\"paths\":{\"trainer-bf16\":{\"tokens_per_s\":1000},\"raw-bf16\":{\"tokens_per_s\":1100}},\"ratios\":{\"trainer_over_raw_bf16\":0.91}}," +
+            "\"scoring\":{\"ratios\":{\"transform_over_engine\":12.0}}}}");
+        File.WriteAllText(Path.Combine(output, "pytorch.log"), "a warning line\n{\"pytorch_cuda_ref\":{\"settings\":{" + shape.Replace("\"seq\"", "\"seq_len\"") +
+            ",\"ff\":512},\"paths\":{\"twin-bf16\":{\"tokens_per_s\":800}}}}\n");
+        File.WriteAllText(Path.Combine(output, "steps.tsv"), "gpu-check\tok\t90\npytorch-reference\tok\t30\n");
+
+        var (code, console) = ProcessRunner.Run("python3", [Path.Combine(TestPaths.RepoRoot, "bench", "gpu", "summarize.py"), output, "--mode", "cuda"]);
+
+        Assert.True(code == 1, console);   // trainer / raw 0.91 < 0.95
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        var targets = summary.RootElement.GetProperty("targets").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t);
+        Assert.False(targets["trainer_over_raw_bf16"].GetProperty("met").GetBoolean());
+        Assert.Equal(1.25, targets["trainer_bf16_over_pytorch_autocast"].GetProperty("value").GetDouble());
+        Assert.True(targets["trainer_bf16_over_pytorch_autocast"].GetProperty("met").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, targets["raw_bf16_over_pytorch_autocast"].GetProperty("met").ValueKind);
+        Assert.True(targets["transform_over_engine"].GetProperty("met").GetBoolean());
+        Assert.False(summary.RootElement.GetProperty("ok").GetBoolean());
+    }
+
     /// <summary>A bundle as make-bundle.sh lays it out, whose app is a script that records how it was called.</summary>
     private static string FakeBundle(string root, bool checkPasses)
     {
