@@ -43,7 +43,7 @@ internal static class ClassifierScoreBenchmark
         Console.WriteLine($"classifier-score benchmark: .NET {Environment.Version}, {RuntimeInformation.OSDescription}, " +
             $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}");
         Console.WriteLine($"settings: {settings}; block {block}");
-        var workload = new ClassifierScoreWorkload(settings, data, rows, trainRows, trainSteps, block);
+        var workload = ClassifierScoreWorkload.Imdb(settings, data, rows, trainRows, trainSteps, block);
         Console.WriteLine(workload.Preparation + " (none of this is timed)");
         List<TokenRow> all = workload.Rows;
         int stride = Math.Max(1, all.Count / Math.Min(engineRows, all.Count));

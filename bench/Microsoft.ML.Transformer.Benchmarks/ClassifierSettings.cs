@@ -22,6 +22,9 @@ internal sealed record ClassifierSettings(int ModelDimension, int Heads, int Lay
     /// <summary>The folder <see cref="Encoder"/> was read from.</summary>
     public string? EncoderFolder { get; init; }
 
+    /// <summary>The trainer's <c>Device</c> ("cpu" unless gpu-check asks for "cuda"); no CPU fallback.</summary>
+    public string Device { get; init; } = "cpu";
+
     private TransformerConfig? EncoderConfig => Encoder is null ? null : ((ITransformerEncoderSource)Encoder).ExportEncoder().Config;
 
     /// <summary>Reads the shape options, with <paramref name="defaults"/> for those not given.</summary>
@@ -60,8 +63,9 @@ internal sealed record ClassifierSettings(int ModelDimension, int Heads, int Lay
         PaddingId = SpecialTokens.Pad,
     }.Validate();
 
-    /// <summary>The binary trainer's options for this shape; every training setting at its default.</summary>
-    public TransformerClassifierOptions TrainerOptions(int epochs, bool mixedPrecision) => new()
+    /// <summary>The binary trainer's options for this shape and <see cref="Device"/>; every training setting at its default
+    /// (TF32 matrix products on CUDA included, unless <paramref name="allowTF32"/> is false).</summary>
+    public TransformerClassifierOptions TrainerOptions(int epochs, bool mixedPrecision, bool allowTF32 = true) => new()
     {
         VocabularySize = Vocabulary,
         MaxLength = Length,
@@ -71,6 +75,9 @@ internal sealed record ClassifierSettings(int ModelDimension, int Heads, int Lay
         BatchSize = Batch,
         Epochs = epochs,
         MixedPrecision = mixedPrecision,
+        AllowTF32 = allowTF32,
+        Device = Device,
+        AllowCpuFallback = false,
         Seed = Seed,
     };
 

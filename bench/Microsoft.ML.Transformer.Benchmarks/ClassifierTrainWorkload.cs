@@ -54,18 +54,21 @@ internal sealed class ClassifierTrainWorkload
     /// One Fit of warm + steps optimizer steps (<see cref="TrainerComparison.TimeFit"/>): the steady time of the last
     /// <see cref="Steps"/> (whole steps of the trainer's loop: batch, forward, loss, backward, clipping, AdamW, progress),
     /// and the whole Fit (with model and optimizer creation, reading into the shuffle pool, the first steps' allocations,
-    /// the transformer).
+    /// the transformer). <paramref name="allowTF32"/>: TF32 float32 matrix products on CUDA (the trainer's default).
     /// </summary>
-    public FitTiming TimeTrainer(bool mixedPrecision)
+    public FitTiming TimeTrainer(bool mixedPrecision, bool allowTF32 = true)
     {
-        TransformerClassifierOptions options = Settings.TrainerOptions(epochs: 1, mixedPrecision);
-        return TrainerComparison.TimeFit(options, WarmSteps, Steps, () => _ml.BinaryClassification.Trainers.Transformer(options).Fit(_view),
+        TransformerClassifierOptions options = Settings.TrainerOptions(epochs: 1, mixedPrecision, allowTF32);
+        return TrainerComparison.TimeFit(options, WarmSteps, Steps, () => Fit(options),
             model =>
             {
                 if (model.Config.Model != Settings.Config())
                     throw new BenchmarkFailedException($"the trainer built {model.Config.Model}, not the raw loop's model {Settings.Config()}.");
             });
     }
+
+    /// <summary>One Fit of the binary trainer with <paramref name="options"/> on this workload's rows.</summary>
+    public TransformerClassifierTransformer Fit(TransformerClassifierOptions options) => _ml.BinaryClassification.Trainers.Transformer(options).Fit(_view);
 
     /// <summary>The raw loop on the measured batches; the tensors are made from the same arrays inside each step.</summary>
     public double TimeRaw(RawClassifierTraining raw) => TimeRaw(raw, Measured);
@@ -81,10 +84,11 @@ internal sealed class ClassifierTrainWorkload
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    /// <summary>The raw loop's model: random, or the encoder's weights when <see cref="ClassifierSettings.Encoder"/> is set.</summary>
-    public RawClassifierTraining CreateRaw(bool mixedPrecision)
+    /// <summary>The raw loop's model on the settings' device: random, or the encoder's weights when
+    /// <see cref="ClassifierSettings.Encoder"/> is set.</summary>
+    public RawClassifierTraining CreateRaw(bool mixedPrecision, bool allowTF32 = true)
     {
-        var raw = new RawClassifierTraining(Settings.Config(), Settings.Seed, mixedPrecision);
+        var raw = new RawClassifierTraining(Settings.Config(), Settings.Seed, mixedPrecision, device: device(Settings.Device), allowTF32: allowTF32);
         if (Settings.Encoder is { } encoder)
             ModuleState.Import(raw.Model.Body, new TensorSet(((ITransformerEncoderSource)encoder).ExportEncoder().State, "encoder"));
         return raw;

@@ -21,6 +21,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> 
     ["lm-generate"] = (LanguageModelGenerateBenchmark.Usage, LanguageModelGenerateBenchmark.Run),
     ["encoder-check"] = (EncoderCheckBenchmark.Usage, EncoderCheckBenchmark.Run),
     ["denormals"] = (DenormalBenchmark.Usage, DenormalBenchmark.Run),
+    ["gpu-check"] = (GpuCheckBenchmark.Usage, GpuCheckBenchmark.Run),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

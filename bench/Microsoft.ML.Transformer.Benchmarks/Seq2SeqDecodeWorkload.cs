@@ -37,7 +37,7 @@ internal sealed class Seq2SeqDecodeWorkload : IDisposable
         Limits = new DecodingLimits(outputLength, outputLength);
 
         _sourceIds = SyntheticPairs.SourceIds(Math.Max(Rows, ViewRows), settings.SourceLength, SourceBatchIndex, settings.Vocabulary);
-        Sources = tensor(_sourceIds.AsSpan(0, Rows * settings.SourceLength).ToArray(), [Rows, settings.SourceLength]);
+        Sources = tensor(_sourceIds.AsSpan(0, Rows * settings.SourceLength).ToArray(), [Rows, settings.SourceLength], device: device(settings.Device));
         View = _ml.Data.LoadFromEnumerable(Enumerable.Range(0, ViewRows).Select(i => new SourceRow
         {
             SourceTokens = Array.ConvertAll(_sourceIds[(i * settings.SourceLength)..((i + 1) * settings.SourceLength)], id => (int)id),
@@ -65,7 +65,7 @@ internal sealed class Seq2SeqDecodeWorkload : IDisposable
     /// generates exactly that many tokens and the decoding loop runs output length + 1 decoder steps.</summary>
     public DecodingLimits Limits { get; }
 
-    /// <summary>Source ids [rows, source length], int64, on the CPU.</summary>
+    /// <summary>Source ids [rows, source length], int64, on the model's device.</summary>
     public Tensor Sources { get; }
 
     /// <summary>The same sources as an ML.NET data view (a variable-length Int32 vector column).</summary>
@@ -142,7 +142,7 @@ internal sealed class Seq2SeqDecodeWorkload : IDisposable
                 var ids = new long[n * length];
                 for (int i = 0; i < n; i++) Array.Copy(_sourceIds, (start + order[sub + i]) * length, ids, i * length, length);
                 using var scope = NewDisposeScope();
-                DecodedSequence[] decoded = BeamSearch.Decode(Model, tensor(ids, [n, length]), beamSize, LengthPenalty, Limits);
+                DecodedSequence[] decoded = BeamSearch.Decode(Model, tensor(ids, [n, length], device: Sources.device), beamSize, LengthPenalty, Limits);
                 for (int i = 0; i < n; i++)
                 {
                     tokens[start + order[sub + i]] = decoded[i].Tokens;

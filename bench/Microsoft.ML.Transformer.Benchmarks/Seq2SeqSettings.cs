@@ -12,6 +12,9 @@ internal sealed record Seq2SeqSettings(int ModelDimension, int Heads, int Encode
 {
     public static Seq2SeqSettings Default => new(256, 4, 3, 3, 1024, 8_000, 24, 24, 64, Environment.ProcessorCount, 1);
 
+    /// <summary>The estimator's <c>Device</c> ("cpu" unless gpu-check asks for "cuda"); no CPU fallback.</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Reads the shape options, with <paramref name="defaults"/> for those not given.</summary>
     public static Seq2SeqSettings Parse(BenchmarkArgs args, Seq2SeqSettings defaults)
     {
@@ -50,8 +53,8 @@ internal sealed record Seq2SeqSettings(int ModelDimension, int Heads, int Encode
         PaddingId = SpecialTokens.Pad,
     }.Validate();
 
-    /// <summary>The estimator's options for this shape, with the given target tokenizer; every training setting at its
-    /// default (AdamW lr 5e-4, β2 0.98, weight decay 0.01, clipping at 1, label smoothing 0.1, cosine schedule).</summary>
+    /// <summary>The estimator's options for this shape and <see cref="Device"/>, with the given target tokenizer; every
+    /// training setting at its default (AdamW lr 5e-4, β2 0.98, weight decay 0.01, clipping at 1, label smoothing 0.1, cosine schedule).</summary>
     public SequenceToSequenceOptions EstimatorOptions(TokenizerTransformer targetTokenizer, int epochs, bool mixedPrecision) => new()
     {
         TargetTokenizer = targetTokenizer,
@@ -68,6 +71,8 @@ internal sealed record Seq2SeqSettings(int ModelDimension, int Heads, int Encode
         BatchSize = Batch,
         Epochs = epochs,
         MixedPrecision = mixedPrecision,
+        Device = Device,
+        AllowCpuFallback = false,
         Seed = Seed,
     };
 
