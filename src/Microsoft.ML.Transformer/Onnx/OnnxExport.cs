@@ -34,6 +34,11 @@ internal static class OnnxExport
                         encoder.Config.VocabularyFingerprint, tokenizer)),
             var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} is not supported yet."),
         };
+        if (options.Quantization == OnnxQuantization.Int8Dynamic)
+        {
+            Int8DynamicQuantizer.Apply(graph.Proto);
+            metadata[OnnxMetadata.Quantization] = "int8_dynamic";
+        }
         ModelProto file = Model(graph, metadata);
         TemporarySaveFile.Write(fullPath, file.WriteTo);
     }
