@@ -26,8 +26,8 @@ internal sealed class OnnxRuntimeScorer : IDisposable
         };
         if (profilePrefix is not null)
         {
+            options.ProfileOutputPathPrefix = profilePrefix;   // before enabling: enabling starts the file under the prefix set then
             options.EnableProfiling = true;
-            options.ProfileOutputPathPrefix = profilePrefix;
         }
         _session = new InferenceSession(file, options);
         _paddingId = long.Parse(_session.ModelMetadata.CustomMetadataMap["mltransformer.padding_id"], System.Globalization.CultureInfo.InvariantCulture);

@@ -28,10 +28,17 @@ internal static class OnnxSample
         var trainClock = Stopwatch.StartNew();
         ITransformer model = args.Value("model") is { } zip ? ml.Model.Load(zip, out _) : Train(ml, args, dataDir is not null, trainRows);
         trainClock.Stop();
+        Directory.CreateDirectory(outDir);
+        if (args.Value("model") is null)
+        {
+            // kept, so that another run can measure the same model (--model)
+            string saved = Path.Combine(outDir, "imdb-classifier.zip");
+            ml.Model.SaveAtomically(model, ml.Data.LoadFromEnumerable(trainRows).Schema, saved);
+            AnsiConsole.MarkupLine($"Saved the trained pipeline to {saved}.");
+        }
         TransformerClassifierTransformer classifier = Parts(model).OfType<TransformerClassifierTransformer>().Single();
         TokenizerTransformer tokenizer = Parts(model).OfType<TokenizerTransformer>().Last(t => t.OutputColumnName == classifier.TokensColumnName);
 
-        Directory.CreateDirectory(outDir);
         string fp32File = Path.Combine(outDir, "imdb-classifier.onnx"), int8File = Path.Combine(outDir, "imdb-classifier.int8.onnx");
         double fp32Export = Timed(() => ml.Model.ExportToOnnx(model, fp32File));
         double int8Export = Timed(() => ml.Model.ExportToOnnx(model, int8File, new OnnxExportOptions { Quantization = OnnxQuantization.Int8Dynamic }));
