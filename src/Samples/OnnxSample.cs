@@ -23,7 +23,9 @@ internal static class OnnxSample
         int threads = args.Int("onnx-threads") ?? Environment.ProcessorCount;
         int batchRows = args.Int("batch-rows") ?? 32;
         var ml = new MLContext(seed: 1);
-        var (trainRows, testRows) = ImdbSplits.Load(dataDir, args.Int("rows") ?? (dataDir is null ? null : 5_000));
+        int? rows = args.Int("rows") ?? (dataDir is null ? null : 5_000);
+        var (trainRows, testRows) = ImdbSplits.Load(dataDir, rows);
+        if (rows is { } n) (trainRows, testRows) = (trainRows[..Math.Min(n, trainRows.Count)], testRows[..Math.Min(n, testRows.Count)]);   // the built-in corpus too
 
         var trainClock = Stopwatch.StartNew();
         ITransformer model = args.Value("model") is { } zip ? ml.Model.Load(zip, out _) : Train(ml, args, dataDir is not null, trainRows);
