@@ -110,7 +110,7 @@ internal static class OnnxSample
         var (tokenizer, options) = ImdbSentimentSample.Recipe(args, full, split.TestSet);
         options.Epochs = args.Int("epochs") ?? 1;
         AnsiConsole.MarkupLine($"Training: d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, BPE {tokenizer.VocabularySize:N0}, " +
-                               $"max {tokenizer.MaxLength} tokens, {options.Epochs} epoch(s) on {split.TrainSet.GetRowCount() ?? rows.Count:N0} reviews.");
+                               $"max {tokenizer.MaxLength} tokens, {options.Epochs} epoch(s) on {rows.Count:N0} reviews less a 10 % validation slice.");
         var pipeline = ml.BinaryClassification.Trainers.TransformerOnText("Text", tokenizer, options);
         return TrainingProgressBar.Fit(options, "Learning the vocabulary", p => $"acc {p.Accuracy:P1}",
             e => $"Epoch {e.Epoch}: validation accuracy {e.ValidationMetric:P2}, {e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s.",
