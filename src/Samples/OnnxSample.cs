@@ -38,7 +38,8 @@ internal static class OnnxSample
             ml.Model.SaveAtomically(model, ml.Data.LoadFromEnumerable(trainRows).Schema, saved);
             AnsiConsole.MarkupLine($"Saved the trained pipeline to {saved}.");
         }
-        TransformerClassifierTransformer classifier = Parts(model).OfType<TransformerClassifierTransformer>().Single();
+        TransformerClassifierTransformer classifier = Parts(model).OfType<TransformerClassifierTransformer>().FirstOrDefault() is { IsBinary: true } binary
+            ? binary : throw new ArgumentException("the model holds no binary Transformer classifier (this sample scores IMDb's positive/negative reviews)");
         TokenizerTransformer tokenizer = Parts(model).OfType<TokenizerTransformer>().Last(t => t.OutputColumnName == classifier.TokensColumnName);
 
         string fp32File = Path.Combine(outDir, "imdb-classifier.onnx"), int8File = Path.Combine(outDir, "imdb-classifier.int8.onnx");
@@ -77,7 +78,7 @@ internal static class OnnxSample
             model = args.Value("model") ?? "trained",
             train_rows = args.Value("model") is null ? trainRows.Count : 0,
             test_rows = ids.Length,
-            train_seconds = Math.Round(trainClock.Elapsed.TotalSeconds, 1),
+            train_seconds = args.Value("model") is null ? Math.Round(trainClock.Elapsed.TotalSeconds, 1) : 0,
             config = new
             {
                 layers = classifier.Layers, vocabulary = classifier.VocabularySize, max_length = classifier.MaxLength, mean_tokens = Math.Round(ids.Average(r => r.Length), 1),
