@@ -69,6 +69,9 @@ internal static class CommandLine
         Console.Error.WriteLine("                    [--sequence-length N] [--vocab N] [--pretrain-batch N] [--lr x] [--warmup steps] [--pretrain-epochs N]");
         Console.Error.WriteLine("                    [--epochs N] [--finetune-lr x] [--batch N] [--checkpoints <dir>] [--no-finetune] [--no-baseline]");
         Console.Error.WriteLine("                    [--device cpu|cuda|cuda:N] [--fp32|--bf16] [--threads N]");
+        Console.Error.WriteLine("       Samples onnx [--data <imdb folder>] [--model <model.zip>] [--rows N] [--epochs N] [--out <folder>] [--onnx-threads N]");
+        Console.Error.WriteLine("                    [--batch-rows N] [--profile <prefix>] [imdb recipe flags: --dim, --layers, --max-length, --vocab, …]");
+        Console.Error.WriteLine("       Samples onnx-score --model <file.onnx> --ids \"id id …;id …\"");
         Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");
         return 2;
     }

@@ -7,6 +7,8 @@
 //   dotnet run --project src/Samples -c Release -- translate --data <multi30k folder> [--epochs N] [--dim d] [--beam k] ...
 //   dotnet run --project src/Samples -c Release -- generate [--data <folder with input.txt>] [--epochs N] [--dim d] [--context N] ...
 //   dotnet run --project src/Samples -c Release -- pretrain --data <imdb folder> [--minutes N | --curve 15,30,60] [--rows N] [--out <encoder.zip>] [--epochs N] [--no-finetune] ...
+//   dotnet run --project src/Samples -c Release -- onnx [--data <imdb folder>] [--model <model.zip>] [--rows N] [--epochs N] [--out <folder>] [--onnx-threads N] [--batch-rows N] [--profile <prefix>]
+//   dotnet run --project src/Samples -c Release -- onnx-score --model <file.onnx> --ids "id id …;id …"
 //   dotnet run --project src/Samples -c Release -- inspect --model <model.zip> [--text "some text"]...
 using Samples;
 
@@ -27,6 +29,8 @@ try
         "inspect" => InspectModelSample.Run(options),
         "generate" => GenerateSample.Run(options),
         "pretrain" => PretrainSample.Run(options),
+        "onnx" => OnnxSample.Run(options),
+        "onnx-score" => OnnxScoreSample.Run(options),
         _ => CommandLine.Usage($"unknown command '{command}'"),
     };
 }

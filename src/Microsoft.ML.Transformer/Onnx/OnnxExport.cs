@@ -23,7 +23,7 @@ internal static class OnnxExport
         TokenizerTransformer? tokenizer = options.IncludeTokenizer ? exportable.Tokenizer : null;
         if (exportable.Model is SequenceToSequenceTransformer seq2seq)
         {
-            WriteSeq2Seq(seq2seq, state, tokenizer, options.IncludeTokenizer ? seq2seq.TargetTokenizer : null, fullPath);
+            WriteSeq2Seq(seq2seq, state, tokenizer, options.IncludeTokenizer ? seq2seq.TargetTokenizer : null, fullPath, options);
             return;
         }
         var (graph, metadata) = exportable.Model switch
@@ -42,7 +42,7 @@ internal static class OnnxExport
                 => (LanguageModelGraph.Write(languageModel.Config.Model, state), DecoderMetadata.LanguageModel(languageModel.Config, tokenizer)),
             var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} is not supported yet."),
         };
-        WriteFile(fullPath, graph, metadata, exportable.Model is LanguageModelTransformer
+        WriteFile(fullPath, graph, metadata, options, exportable.Model is LanguageModelTransformer
             ? "one decoding step of a language model, its key/value cache in and out"
             : "token ids → what the ML.NET model's Transform writes");
     }
@@ -50,17 +50,25 @@ internal static class OnnxExport
     /// <summary>The decoder step beside <paramref name="encoderPath"/>, then the encoder: the named file is replaced
     /// only once both are complete.</summary>
     private static void WriteSeq2Seq(SequenceToSequenceTransformer model, List<TensorData> state, TokenizerTransformer? sourceTokenizer,
-        TokenizerTransformer? targetTokenizer, string encoderPath)
+        TokenizerTransformer? targetTokenizer, string encoderPath, OnnxExportOptions options)
     {
         string decoderPath = Seq2SeqGraphs.DecoderPath(encoderPath);
         var (encoder, decoder) = Seq2SeqGraphs.Write(model.Config.Model, state);
         var (encoderMetadata, decoderMetadata) = DecoderMetadata.Seq2Seq(model.Config, sourceTokenizer, targetTokenizer, encoderPath, decoderPath);
-        WriteFile(decoderPath, decoder, decoderMetadata, $"the decoder step of a sequence-to-sequence model, its key/value cache in and out; its encoder is {Path.GetFileName(encoderPath)}");
-        WriteFile(encoderPath, encoder, encoderMetadata, $"the encoder of a sequence-to-sequence model; its decoder step is {Path.GetFileName(decoderPath)}");
+        WriteFile(decoderPath, decoder, decoderMetadata, options, $"the decoder step of a sequence-to-sequence model, its key/value cache in and out; its encoder is {Path.GetFileName(encoderPath)}");
+        WriteFile(encoderPath, encoder, encoderMetadata, options, $"the encoder of a sequence-to-sequence model; its decoder step is {Path.GetFileName(decoderPath)}");
     }
 
-    private static void WriteFile(string fullPath, OnnxGraph graph, Dictionary<string, string> metadata, string description)
-        => TemporarySaveFile.Write(fullPath, Model(graph, metadata, description).WriteTo);
+    /// <summary>Writes one graph atomically, its matrix products rewritten to int8 first when the options ask.</summary>
+    private static void WriteFile(string fullPath, OnnxGraph graph, Dictionary<string, string> metadata, OnnxExportOptions options, string description)
+    {
+        if (options.Quantization == OnnxQuantization.Int8Dynamic)
+        {
+            Int8DynamicQuantizer.Apply(graph.Proto);
+            metadata[OnnxMetadata.Quantization] = "int8_dynamic";
+        }
+        TemporarySaveFile.Write(fullPath, Model(graph, metadata, description).WriteTo);
+    }
 
     private static ModelProto Model(OnnxGraph graph, Dictionary<string, string> metadata, string description) => new()
     {

@@ -23,6 +23,7 @@ internal static class OnnxMetadata
     public const string TokenizerOptions = "mltransformer.tokenizer.options";
     public const string TokenizerTokens = "mltransformer.tokenizer.tokens";
     public const string TokenizerMerges = "mltransformer.tokenizer.merges";
+    public const string Quantization = "mltransformer.quantization";
 
     private static readonly JsonSerializerOptions Json = new(ComponentArchive.Json) { WriteIndented = false };
 

@@ -12,7 +12,7 @@ public class FeaturesExportTests
 {
     private const double Tolerance = 1e-4;
 
-    private static EmbeddingTransformer Embedding(MLContext ml, TransformerConfig shape, EmbeddingPooling pooling, bool normalize)
+    internal static EmbeddingTransformer Embedding(MLContext ml, TransformerConfig shape, EmbeddingPooling pooling, bool normalize)
     {
         var config = new EmbeddingConfig
         {

@@ -133,18 +133,35 @@ public class OnnxExportErrorTests
     }
 
     /// <summary>A row longer than max_len: our model refuses it, and so does ONNX Runtime (the position table has no
-    /// row for it); a row of max_len is scored.</summary>
+    /// row for it), float32 or int8; a row of max_len is scored.</summary>
     [Theory]
-    [InlineData(PositionalEncodingKind.Sinusoidal)]
-    [InlineData(PositionalEncodingKind.Learned)]
-    public void OnnxRuntimeRefusesRowsPastMaxLength(PositionalEncodingKind positional)
+    [InlineData(PositionalEncodingKind.Sinusoidal, OnnxQuantization.None)]
+    [InlineData(PositionalEncodingKind.Learned, OnnxQuantization.None)]
+    [InlineData(PositionalEncodingKind.Sinusoidal, OnnxQuantization.Int8Dynamic)]
+    public void OnnxRuntimeRefusesRowsPastMaxLength(PositionalEncodingKind positional, OnnxQuantization quantization)
     {
         var ml = new MLContext(seed: 1);
         using var classifier = Create(ml, Shape(s => s with { Positional = positional }), ClassifierPooling.Mean);
         string file = Path.Combine(TestPaths.NewTempDirectory(), "model.onnx");
-        ml.Model.ExportToOnnx(classifier, file);
+        ml.Model.ExportToOnnx(classifier, file, new OnnxExportOptions { Quantization = quantization });
         int maxLength = classifier.MaxLength;
         Assert.Single((float[])Run(file, [.. Enumerable.Repeat(5L, maxLength)], maxLength)["Score"]);
         Assert.Throws<OnnxRuntimeException>(() => Run(file, [.. Enumerable.Repeat(5L, maxLength + 1)], maxLength + 1));
+    }
+
+    /// <summary>An id outside the vocabulary (another tokenizer's ids): ONNX Runtime's Gather refuses it, float32 or
+    /// int8, rather than reading past the embedding table.</summary>
+    [Theory]
+    [InlineData(OnnxQuantization.None)]
+    [InlineData(OnnxQuantization.Int8Dynamic)]
+    public void OnnxRuntimeRefusesIdsPastTheVocabulary(OnnxQuantization quantization)
+    {
+        var ml = new MLContext(seed: 1);
+        using var classifier = Create(ml, Shape(), ClassifierPooling.Mean);
+        string file = Path.Combine(TestPaths.NewTempDirectory(), "model.onnx");
+        ml.Model.ExportToOnnx(classifier, file, new OnnxExportOptions { Quantization = quantization });
+        Assert.Single((float[])Run(file, [1, 2, Vocabulary - 1], 3)["Score"]);
+        var error = Assert.Throws<OnnxRuntimeException>(() => Run(file, [1, 2, Vocabulary], 3));
+        Assert.Contains("out of", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 }
