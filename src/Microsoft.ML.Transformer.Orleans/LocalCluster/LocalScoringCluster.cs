@@ -38,6 +38,7 @@ public sealed class LocalScoringCluster : IAsyncDisposable
 {
     private readonly List<ChildProcess> _processes = [];
     private readonly List<ChildProcess> _silos = [];
+    private readonly List<int> _siloPorts = [];
     private IHost? _client;
 
     private LocalScoringCluster(ScoringClusterOptions cluster) => Options = cluster;
@@ -88,6 +89,7 @@ public sealed class LocalScoringCluster : IAsyncDisposable
                 ChildProcess silo = ChildProcess.Start($"silo {i}", dotnet, [options.SiloHostPath, .. arguments.ToArguments()], SiloArguments.ReadyLine);
                 local._processes.Add(silo);
                 local._silos.Add(silo);
+                local._siloPorts.Add(arguments.SiloPort);
             }
             await Task.WhenAll(local._silos.Select(s => s.WaitReadyAsync(options.StartTimeout, cancellation)));
             local._client = await ScoringClient.ConnectAsync(cluster, cancellation);
@@ -104,8 +106,18 @@ public sealed class LocalScoringCluster : IAsyncDisposable
     public void KillSilo(int index) => _silos[index].Kill();
 
     /// <summary>Runs a job on this cluster (<see cref="ScoringJobs.RunAsync"/>).</summary>
-    public Task<ScoringJobProgress> RunAsync(ScoringJobSpec spec, IProgress<ScoringJobProgress>? progress = null, CancellationToken cancellation = default)
-        => ScoringJobs.RunAsync(Client, spec, progress: progress, cancellation: cancellation);
+    public Task<ScoringJobProgress> RunAsync(ScoringJobSpec spec, string? jobId = null, IProgress<ScoringJobProgress>? progress = null,
+        CancellationToken cancellation = default)
+        => ScoringJobs.RunAsync(Client, spec, jobId, progress, cancellation: cancellation);
+
+    /// <summary>The index in <see cref="Silos"/> of the silo that hosts job <paramref name="jobId"/>'s coordinator; null
+    /// when it has no activation.</summary>
+    public async Task<int?> CoordinatorSiloAsync(string jobId)
+    {
+        SiloAddress? silo = await Client.GetGrain<IManagementGrain>(0).GetActivationAddress(Client.GetGrain<IScoringJobGrain>(jobId));
+        int index = silo is null ? -1 : _siloPorts.IndexOf(silo.Endpoint.Port);
+        return index >= 0 ? index : null;
+    }
 
     /// <summary>Disconnects the client and kills the silos and Redis.</summary>
     public async ValueTask DisposeAsync()

@@ -17,7 +17,8 @@ internal static class ModelInputColumns
         var columns = new List<ShardColumn>(shard.Columns.Count);
         foreach (ShardColumn column in shard.Columns)
         {
-            DataViewSchema.Column? match = modelInput.FirstOrDefault(m => !m.IsHidden && string.Equals(m.Name, column.Name, StringComparison.OrdinalIgnoreCase));
+            DataViewSchema.Column? match = modelInput.Where(m => !m.IsHidden && string.Equals(m.Name, column.Name, StringComparison.OrdinalIgnoreCase))
+                .Select(m => (DataViewSchema.Column?)m).FirstOrDefault();
             bool nameFree = match is { } m && (m.Name == column.Name || shard.Find(m.Name) is null);
             columns.Add(match is { } model && nameFree ? Matched(column, model) : column);
         }

@@ -56,6 +56,7 @@ internal static class ParquetShardFile
     private static Type Element(DataField field, string path)
     {
         Type type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+        if (type == typeof(ReadOnlyMemory<char>)) type = typeof(string);   // how Parquet.Net 6 reports a UTF-8 column
         return ShardColumn.SupportedTypes.Contains(type) ? type
             : throw new InvalidDataException($"{path}: column '{field.Name}' is {type.Name}; shards hold {string.Join(", ", ShardColumn.SupportedTypes.Select(t => t.Name))}.");
     }

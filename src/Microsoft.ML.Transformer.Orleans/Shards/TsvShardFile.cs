@@ -32,8 +32,8 @@ internal static class TsvShardFile
 
     public static void Write(ShardTable table, Stream output, bool gzip)
     {
-        using Stream data = gzip ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true) : output;
-        using var writer = new StreamWriter(data, new UTF8Encoding(false), leaveOpen: true);
+        using Stream? compressed = gzip ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true) : null;
+        using var writer = new StreamWriter(compressed ?? output, new UTF8Encoding(false), leaveOpen: true);
         writer.Write(string.Join('\t', table.Columns.Select(c => Field(c.Name, c.Name))));
         writer.Write('\n');
         for (int row = 0; row < table.RowCount; row++)
