@@ -127,28 +127,37 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
     private void Reclaim()
     {
         ClusterMembershipSnapshot snapshot = membership.CurrentSnapshot;
-        foreach (var (shard, silo) in _inFlight.Where(e => snapshot.GetSiloStatus(e.Value) == SiloStatus.Dead).ToList())
+        foreach (SiloAddress dead in _inFlight.Values.Concat(_workers).Where(s => snapshot.GetSiloStatus(s) == SiloStatus.Dead).Distinct().ToList())
         {
-            _inFlight.Remove(shard);
-            _workers.Remove(silo);
-            if (_state == ScoringJobState.Running) _pending.Enqueue(shard);
-            log.LogWarning("Job {Job}: silo {Silo} is dead; shard {Shard} goes back to the queue.", this.GetPrimaryKeyString(), silo, shard);
+            Requeue(dead, "it is dead");
+            _workers.Remove(dead);
         }
-        _workers.RemoveWhere(w => snapshot.GetSiloStatus(w) == SiloStatus.Dead);
     }
 
-    /// <summary>Starts a worker on every active silo that has none for this job, placed there by a placement hint.</summary>
+    /// <summary>Takes back the shards <paramref name="silo"/> holds: its worker is gone.</summary>
+    private void Requeue(SiloAddress silo, string why)
+    {
+        foreach (string shard in _inFlight.Where(e => e.Value.Equals(silo)).Select(e => e.Key).ToList())
+        {
+            _inFlight.Remove(shard);
+            if (_state == ScoringJobState.Running) _pending.Enqueue(shard);
+            log.LogWarning("Job {Job}: shard {Shard} held by {Silo} goes back to the queue: {Why}.", this.GetPrimaryKeyString(), shard, silo, why);
+        }
+    }
+
+    /// <summary>Makes sure every active silo has a worker on this job, placed there by a placement hint: a no-op for a
+    /// worker that runs; a worker whose activation is gone (its directory entry lived on a dead silo) starts again.</summary>
     private async Task StartWorkers()
     {
         string job = this.GetPrimaryKeyString();
         foreach (SiloAddress silo in membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress))
         {
-            if (_workers.Contains(silo)) continue;
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
             try
             {
-                await GrainFactory.GetGrain<IScoringWorkerGrain>(silo.ToParsableString()).Start(job);
-                _workers.Add(silo);
+                bool started = await GrainFactory.GetGrain<IScoringWorkerGrain>(silo.ToParsableString()).Start(job);
+                if (started && !_workers.Add(silo)) Requeue(silo, "its worker started again");
+                else _workers.Add(silo);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {

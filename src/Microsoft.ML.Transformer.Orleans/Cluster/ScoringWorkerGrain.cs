@@ -19,9 +19,9 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
     private ShardScorer? _scorer;
     private int? _scorerThreads;
 
-    public Task Start(string jobId)
+    public Task<bool> Start(string jobId)
     {
-        if (_jobs.ContainsKey(jobId)) return Task.CompletedTask;
+        if (_jobs.ContainsKey(jobId)) return Task.FromResult(false);
         var cancellation = new CancellationTokenSource();
         _jobs[jobId] = cancellation;
         _ = Work(jobId, cancellation.Token).ContinueWith(_ =>
@@ -29,7 +29,7 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
             _jobs.Remove(jobId);
             cancellation.Dispose();
         }, TaskScheduler.Current);
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     public Task Cancel(string jobId)
@@ -80,9 +80,10 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
                 await Call(() => job.Finish(lease.Shard, here, outcome));
             }
         }
-        catch (TimeoutException e)
+        catch (Exception e)
         {
-            log.LogError("Worker on {Silo} gives job {Job} up: {Error}", here, jobId, e.Message);
+            // the coordinator starts a worker again at its next status poll
+            log.LogError(e, "Worker on {Silo} stops on job {Job}.", here, jobId);
         }
     }
 

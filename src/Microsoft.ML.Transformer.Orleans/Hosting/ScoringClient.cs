@@ -17,7 +17,11 @@ public static class ScoringClient
         else
             client.UseLocalhostClustering([.. cluster.LocalhostGatewayPorts], cluster.ServiceId, cluster.ClusterId);
         if (cluster.FastFailureDetection)
+        {
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+            // a client is no member: a call to a silo that died waits for its response timeout (30 s by default)
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+        }
         return client;
     }
 

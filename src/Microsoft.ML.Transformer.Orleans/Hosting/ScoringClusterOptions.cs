@@ -29,6 +29,7 @@ public sealed record ScoringClusterOptions
 
     /// <summary>Declares a silo dead about two seconds after it stops answering (probes every second, two missed),
     /// where Orleans' defaults take 15 s or more; for tests and demonstrations on one machine, where a probe never
-    /// misses for lack of network. Clients also refresh their gateway list every two seconds.</summary>
+    /// misses for lack of network. Clients also refresh their gateway list every two seconds and give a call up after
+    /// five seconds (a call in flight to a silo that dies waits that long).</summary>
     public bool FastFailureDetection { get; init; }
 }

@@ -11,6 +11,7 @@ public sealed class ChildProcess : IDisposable
     private readonly ConcurrentQueue<string> _lastLines = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _readyLine;
+    private bool _disposed;
 
     private ChildProcess(Process process, string name, string readyLine) => (_process, Name, _readyLine) = (process, name, readyLine);
 
@@ -21,7 +22,7 @@ public sealed class ChildProcess : IDisposable
     public int Id => _process.Id;
 
     /// <summary>Whether the process has exited (or was killed).</summary>
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>The last lines the process wrote, standard output and error together.</summary>
     public string LastOutput => string.Join('\n', _lastLines);
@@ -61,6 +62,7 @@ public sealed class ChildProcess : IDisposable
     /// <summary>Kills the process (a real kill: no shutdown code runs in it) and waits for it to be gone.</summary>
     public void Kill()
     {
+        if (_disposed) return;
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);
@@ -72,8 +74,10 @@ public sealed class ChildProcess : IDisposable
     /// <summary>Kills the process if it still runs.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
         Kill();
         _process.Dispose();
+        _disposed = true;
     }
 
     private void Line(string? line)
