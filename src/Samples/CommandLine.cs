@@ -69,6 +69,9 @@ internal static class CommandLine
         Console.Error.WriteLine("                    [--sequence-length N] [--vocab N] [--pretrain-batch N] [--lr x] [--warmup steps] [--pretrain-epochs N]");
         Console.Error.WriteLine("                    [--epochs N] [--finetune-lr x] [--batch N] [--checkpoints <dir>] [--no-finetune] [--no-baseline]");
         Console.Error.WriteLine("                    [--device cpu|cuda|cuda:N] [--fp32|--bf16] [--threads N]");
+        Console.Error.WriteLine("       Samples score-cluster (--model <model.zip> --input <shard folder> | --data <folder with train.tsv.gz, test.tsv.gz>)");
+        Console.Error.WriteLine("                    [--output <folder>] [--silos N] [--kill-one] [--localhost] [--threads-per-silo N] [--silo-host <dll>]");
+        Console.Error.WriteLine("                    [--rows N] [--shards N] [--train-rows N] [--epochs N] [--max-length N]");
         Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");
         return 2;
     }
