@@ -71,7 +71,8 @@ internal static class CommandLine
         Console.Error.WriteLine("                    [--device cpu|cuda|cuda:N] [--fp32|--bf16] [--threads N]");
         Console.Error.WriteLine("       Samples score-cluster (--model <model.zip> --input <shard folder> | --data <folder with train.tsv.gz, test.tsv.gz>)");
         Console.Error.WriteLine("                    [--output <folder>] [--silos N] [--kill-one] [--localhost] [--threads-per-silo N] [--silo-host <dll>]");
-        Console.Error.WriteLine("                    [--rows N] [--shards N] [--train-rows N] [--epochs N] [--max-length N]");
+        Console.Error.WriteLine("                    [--rows N] [--shards N] [--train-rows N] [--epochs N] [--max-length N] [--work <folder>] [--silo-log]");
+        Console.Error.WriteLine("       Samples score-shards --model <model.zip> --input <shard folder> --output <folder>");
         Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");
         return 2;
     }

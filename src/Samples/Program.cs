@@ -8,6 +8,7 @@
 //   dotnet run --project src/Samples -c Release -- generate [--data <folder with input.txt>] [--epochs N] [--dim d] [--context N] ...
 //   dotnet run --project src/Samples -c Release -- pretrain --data <imdb folder> [--minutes N | --curve 15,30,60] [--rows N] [--out <encoder.zip>] [--epochs N] [--no-finetune] ...
 //   dotnet run --project src/Samples -c Release -- score-cluster (--model <model.zip> --input <shard folder> | --data <folder with train.tsv.gz, test.tsv.gz>) [--output <folder>] [--silos N] [--kill-one] [--localhost]
+//   dotnet run --project src/Samples -c Release -- score-shards --model <model.zip> --input <shard folder> --output <folder>   (one process: score-cluster's baseline)
 //   dotnet run --project src/Samples -c Release -- inspect --model <model.zip> [--text "some text"]...
 using Samples;
 
@@ -29,6 +30,7 @@ try
         "generate" => GenerateSample.Run(options),
         "pretrain" => PretrainSample.Run(options),
         "score-cluster" => ScoreClusterSample.Run(options),
+        "score-shards" => ScoreClusterSample.RunSingleProcess(options),
         _ => CommandLine.Usage($"unknown command '{command}'"),
     };
 }

@@ -24,7 +24,8 @@ internal static class ScoreClusterSample
         int silos = args.Int("silos") ?? 3;
         bool killOne = args.Flag("kill-one");
         if (silos < 1 || (killOne && silos < 2)) throw new ArgumentException("--silos must be at least 1, and at least 2 with --kill-one.");
-        string work = Path.Combine(Path.GetTempPath(), "score-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+        string? keep = args.Value("work");   // kept afterwards: model.zip and shards/ for runs with --model and --input
+        string work = keep ?? Path.Combine(Path.GetTempPath(), "score-cluster-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
         try
         {
@@ -35,7 +36,7 @@ internal static class ScoreClusterSample
         }
         finally
         {
-            try { Directory.Delete(work, recursive: true); }
+            try { if (keep is null) Directory.Delete(work, recursive: true); }
             catch (IOException) { }
         }
     }
@@ -84,14 +85,16 @@ internal static class ScoreClusterSample
         }
         jobClock.Stop();
         if (kill is not null) await kill;
+        if (args.Flag("silo-log"))
+            foreach (ChildProcess silo in cluster.Silos) Console.WriteLine($"--- {silo.Name} (process {silo.Id}) last wrote:\n{silo.LastOutput}");
 
         var (rows, missing, duplicates) = await CheckRowIds(input, output);
         long scored = await OutputRows(output) - rowsBefore;   // not done.Rows: a coordinator that restarted counts from then
         Console.WriteLine($"Scored {scored:N0} rows in {jobClock.Elapsed.TotalSeconds:F1} s; {missing} missing, {duplicates} duplicated; " +
                           $"{done.Failures.Count} shards failed{string.Concat(done.Failures.Select(f => $"\n  {f.Shard}: {f.Error}"))}");
 
-        double singleRate = await SingleProcessRate(spec, Path.Combine(work, "single-process"));
-        Console.WriteLine($"Single process, same scorer: {singleRate:N0} rows/s.");
+        double singleRate = SingleProcessRate(spec, Path.Combine(work, "single-process"));
+        Console.WriteLine($"Single process (fresh, same scorer): {singleRate:N0} rows/s.");
         var json = new Dictionary<string, object?>
         {
             ["sample"] = "score-cluster",
@@ -146,19 +149,43 @@ internal static class ScoreClusterSample
     }
 
     /// <summary>The same shards through the same scorer (the model's plain block Transform, read and write included)
-    /// in this process, with every core: the rate the cluster is measured against.</summary>
-    private static async Task<double> SingleProcessRate(ScoringJobSpec spec, string output)
+    /// in a fresh process of this sample (<see cref="RunSingleProcess"/>), with every core: the rate the cluster is
+    /// measured against. Fresh, and with the silo host's JIT setting (tiering off), so that both start equally cold.</summary>
+    private static double SingleProcessRate(ScoringJobSpec spec, string output)
     {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+        };
+        foreach (string arg in (string[])[typeof(ScoreClusterSample).Assembly.Location, "score-shards", "--model", spec.ModelPath,
+                                          "--input", spec.InputDirectory, "--output", output])
+            info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_TieredCompilation"] = "0";
+        using Process process = Process.Start(info) ?? throw new InvalidOperationException("the single-process run did not start.");
+        string last = process.StandardOutput.ReadToEnd().Trim().Split('\n')[^1];
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"the single-process run failed ({process.ExitCode}): {last}");
+        using var json = JsonDocument.Parse(last);
+        return json.RootElement.GetProperty("rows_per_second").GetDouble();
+    }
+
+    /// <summary><c>score-shards --model M --input DIR --output DIR</c>: every shard of DIR through <see cref="ShardScorer"/>
+    /// in this process, with every core; the model's load counts, as it does on a silo. Ends with a JSON line.</summary>
+    public static int RunSingleProcess(ILookup<string, string> args)
+    {
+        string output = Required(args, "output");
         Directory.CreateDirectory(output);
         var clock = Stopwatch.StartNew();
-        using ShardScorer scorer = ShardScorer.Load(spec.ModelPath, Environment.ProcessorCount);
+        using ShardScorer scorer = ShardScorer.Load(Required(args, "model"), Environment.ProcessorCount);
         long rows = 0;
-        foreach (string shard in ShardFormats.List(spec.InputDirectory))
+        foreach (string shard in ShardFormats.List(Required(args, "input")))
         {
-            try { rows += (await scorer.ScoreAsync(shard, Path.Combine(output, Path.GetFileName(shard)))).Rows; }
+            try { rows += scorer.ScoreAsync(shard, Path.Combine(output, Path.GetFileName(shard))).GetAwaiter().GetResult().Rows; }
             catch (Exception e) when (e is InvalidDataException or IOException) { }   // a corrupt shard: the cluster reported it
         }
-        return rows / clock.Elapsed.TotalSeconds;
+        double seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new { sample = "score-shards", rows, seconds = Math.Round(seconds, 2), rows_per_second = Math.Round(rows / seconds) }));
+        return 0;
     }
 
     /// <summary>Trains a small classifier on a slice of the training file and cuts the test file into Parquet shards.</summary>

@@ -95,8 +95,10 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
         _scorer = null;
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             _scorer = await Task.Run(() => ShardScorer.Load(spec.ModelPath, spec.TorchThreads));
             _scorerThreads = spec.TorchThreads;
+            log.LogInformation("Worker on {Silo} loaded {Model} in {Seconds:F1} s.", silo.SiloAddress, spec.ModelPath, clock.Elapsed.TotalSeconds);
             return null;
         }
         catch (Exception e)
@@ -106,11 +108,12 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
         }
     }
 
-    private static async Task<ShardOutcome> Score(ShardScorer scorer, ShardLease lease, CancellationToken cancellation)
+    private async Task<ShardOutcome> Score(ShardScorer scorer, ShardLease lease, CancellationToken cancellation)
     {
         try
         {
             ShardScore score = await Task.Run(() => scorer.ScoreAsync(lease.InputPath, lease.OutputPath, cancellation), CancellationToken.None);
+            log.LogInformation("Scored {Shard}: {Rows} rows in {Seconds:F2} s.", lease.Shard, score.Rows, score.Duration.TotalSeconds);
             return new ShardOutcome(ShardOutcomeKind.Scored, score.Rows);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

@@ -36,11 +36,12 @@ public static class ScoringSilo
         return silo;
     }
 
-    /// <summary>A host running one silo of the scoring cluster; Orleans logs at warning and above on the console.</summary>
+    /// <summary>A host running one silo of the scoring cluster; Orleans logs warnings, the scoring grains also information (model loads, shards), on the console.</summary>
     public static IHost Build(ScoringClusterOptions cluster, int siloPort, int gatewayPort)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ClearProviders().AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff "))
+            .SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.ML.Transformer.Orleans", LogLevel.Information);
         builder.UseOrleans(silo => silo.UseScoringCluster(cluster, siloPort, gatewayPort));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();
