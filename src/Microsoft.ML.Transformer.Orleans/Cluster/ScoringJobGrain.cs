@@ -9,6 +9,8 @@ namespace Microsoft.ML.Transformer.Orleans.Cluster;
 /// is on disk: the spec comes again from the client, the completed shards are the output files.</summary>
 internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILogger<ScoringJobGrain> log) : Grain, IScoringJobGrain
 {
+    private static readonly TimeSpan WorkerStartTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Queue<string> _pending = new();
     private readonly Dictionary<string, SiloAddress> _inFlight = [];
     private readonly HashSet<string> _done = [];
@@ -155,7 +157,9 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
             try
             {
-                bool started = await GrainFactory.GetGrain<IScoringWorkerGrain>(silo.ToParsableString()).Start(job);
+                // bounded: a silo that vanished without closing its connections is not yet dead to membership, and
+                // this (non-reentrant) coordinator would wait the whole response timeout, holding up every worker
+                bool started = await GrainFactory.GetGrain<IScoringWorkerGrain>(silo.ToParsableString()).Start(job).WaitAsync(WorkerStartTimeout);
                 if (started && !_workers.Add(silo)) Requeue(silo, "its worker started again");
                 else _workers.Add(silo);
             }
