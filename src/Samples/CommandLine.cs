@@ -72,6 +72,10 @@ internal static class CommandLine
         Console.Error.WriteLine("       Samples onnx [--data <imdb folder>] [--model <model.zip>] [--rows N] [--epochs N] [--out <folder>] [--onnx-threads N]");
         Console.Error.WriteLine("                    [--batch-rows N] [--profile <prefix>] [imdb recipe flags: --dim, --layers, --max-length, --vocab, …]");
         Console.Error.WriteLine("       Samples onnx-score --model <file.onnx> --ids \"id id …;id …\"");
+        Console.Error.WriteLine("       Samples score-cluster (--model <model.zip> --input <shard folder> | --data <folder with train.tsv.gz, test.tsv.gz>)");
+        Console.Error.WriteLine("                    [--output <folder>] [--silos N] [--kill-one] [--localhost] [--threads-per-silo N] [--silo-host <dll>]");
+        Console.Error.WriteLine("                    [--rows N] [--shards N] [--train-rows N] [--epochs N] [--max-length N] [--work <folder>] [--silo-log]");
+        Console.Error.WriteLine("       Samples score-shards --model <model.zip> --input <shard folder> --output <folder>");
         Console.Error.WriteLine("       Samples inspect --model <model.zip> [--text <text>]...");
         return 2;
     }

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Microsoft.ML.Transformer.Orleans.Shards;
+
+namespace Microsoft.ML.Transformer.Orleans.Scoring;
+
+/// <summary>What scoring one shard did: its rows and how long it took, reading and writing included.</summary>
+public readonly record struct ShardScore(int Rows, TimeSpan Duration);
+
+/// <summary>
+/// A saved model, loaded once, scoring whole shards: read the shard, match its columns to the model's input
+/// (<see cref="ModelInputColumns"/>), the model's own block <c>Transform</c>, write every input column and the model's
+/// output columns to the output shard atomically. A cluster worker holds one; the same class scores a folder in one
+/// process, which is the baseline a cluster is measured against. Not for concurrent use.
+/// </summary>
+public sealed class ShardScorer : IDisposable
+{
+    private readonly ITransformer _model;
+    private readonly DataViewSchema _input;
+
+    private ShardScorer(string modelPath, ITransformer model, DataViewSchema input) => (ModelPath, _model, _input) = (modelPath, model, input);
+
+    /// <summary>The model zip this scorer loaded.</summary>
+    public string ModelPath { get; }
+
+    /// <summary>Loads the model zip at <paramref name="modelPath"/> (an ML.NET model saved with its input schema).</summary>
+    /// <param name="torchThreads">libtorch threads while scoring (<see cref="ScoringThreadsExtensions.SetScoringThreads"/>);
+    /// null: one per core. Several workers on one machine each take their share.</param>
+    public static ShardScorer Load(string modelPath, int? torchThreads = null)
+    {
+        if (!File.Exists(modelPath)) throw new FileNotFoundException($"model not found: {modelPath}", modelPath);
+        ITransformer model = new MLContext().Model.Load(modelPath, out DataViewSchema input);
+        model.SetScoringThreads(torchThreads);
+        return new ShardScorer(modelPath, model, input);
+    }
+
+    /// <summary>Scores the shard at <paramref name="inputPath"/> into <paramref name="outputPath"/> (same format as its
+    /// name says), which is complete or absent whatever happens, cancellation included.</summary>
+    public async Task<ShardScore> ScoreAsync(string inputPath, string outputPath, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        ShardTable input = ModelInputColumns.Adapt(await ShardFiles.ReadAsync(inputPath, cancellation), _input);
+        cancellation.ThrowIfCancellationRequested();
+        IDataView scored = _model.Transform(new ShardDataView(input));
+        ShardTable output = ScoredTable.Read(scored, input.RowCount, cancellation);
+        await ShardFiles.WriteAtomicallyAsync(output, outputPath, cancellation);
+        return new ShardScore(output.RowCount, clock.Elapsed);
+    }
+
+    /// <summary>Releases the model's weights.</summary>
+    public void Dispose() => (_model as IDisposable)?.Dispose();
+}
