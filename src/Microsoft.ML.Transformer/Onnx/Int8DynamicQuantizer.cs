@@ -14,8 +14,8 @@ namespace Microsoft.ML.Transformer.Onnx;
 /// point per call, shared by the products that read the same x) → <c>MatMulInteger</c> with W as int8 (symmetric, one
 /// scale per output column) → int32 → <c>Cast</c> float × (x's scale × the column scales). This is the pattern ONNX
 /// Runtime's MatMulIntegerToFloat fusion matches, the following bias Add included; other runtimes run it as it is.</item>
-/// <item><c>Gather(T, ids)</c> with T a float [V, D] table (the token embedding) → int8 rows with one scale per row,
-/// gathered and rescaled.</item>
+/// <item><c>Gather(T, ids)</c> with T a float [V, D] table and ids a graph input (the token embedding) → int8 rows
+/// with one scale per row, gathered and rescaled. Tables read at computed indices (the position table) stay float32.</item>
 /// </list>
 /// Products of two activations (attention scores and values) and every other weight stay float32.
 /// </summary>
@@ -28,12 +28,14 @@ internal static class Int8DynamicQuantizer
     {
         Dictionary<string, TensorProto> initializers = graph.Initializer.ToDictionary(t => t.Name);
         var quantizedActivations = new Dictionary<string, QuantizedActivation>();
+        var graphInputs = graph.Input.Select(i => i.Name).ToHashSet();
         var nodes = new List<NodeProto>(graph.Node.Count * 2);
         foreach (NodeProto node in graph.Node)
         {
             if (node.OpType == "MatMul" && Matrix(initializers, node.Input[1]) is { } weight)
                 MatMul(graph, nodes, node, weight, quantizedActivations);
-            else if (node.OpType == "Gather" && node.Attribute.All(a => a.Name != "axis" || a.I == 0) && Matrix(initializers, node.Input[0]) is { } table)
+            else if (node.OpType == "Gather" && node.Attribute.All(a => a.Name != "axis" || a.I == 0) && graphInputs.Contains(node.Input[1])
+                     && Matrix(initializers, node.Input[0]) is { } table)
                 Gather(graph, nodes, node, table);
             else
                 nodes.Add(node);
