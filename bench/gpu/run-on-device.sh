@@ -182,7 +182,8 @@ if [ -n "$libtorchsharp" ] && [ -f "$libtorchsharp" ]; then
 fi
 
 # 5. the check program, with the bridge and libtorch found through the app folder and LD_LIBRARY_PATH
-export LD_LIBRARY_PATH="${torch_lib:+$torch_lib:}${libtorch:+$libtorch:}${LD_LIBRARY_PATH:-}"
+# an explicit --libtorch comes first: it must win over the libtorch of whatever PyTorch the machine has
+export LD_LIBRARY_PATH="${libtorch:+$libtorch:}${torch_lib:+$torch_lib:}${LD_LIBRARY_PATH:-}"
 check=("$app" gpu-check --device "$device" --json "$out/gpu-check.json" "${check_args[@]}")
 sampler=""
 if [ $dry = 1 ]; then
