@@ -7,7 +7,7 @@ namespace Microsoft.ML.Transformer.Training;
 /// <summary>
 /// TorchSharp's AdamW (Loshchilov and Hutter 2019) with the same state, groups and arithmetic, in the same order, whose
 /// step keeps its scalars alive through the native calls. TorchSharp 0.107's own step converts every coefficient to a
-/// temporary <see cref="Scalar"/> (seven per parameter per step) that a collection on another thread can finalize while
+/// temporary <see cref="Scalar"/> (eight per parameter per step) that a collection on another thread can finalize while
 /// libtorch reads it (<see cref="KeptScalars"/> says how that fails); a freed coefficient could also be read as garbage and
 /// corrupt a weight silently. Checkpoints and learning-rate changes work as for the base class. The class keeps the
 /// base class's name because TorchSharp writes it into a saved optimizer state and checks it on loading: checkpoints stay
