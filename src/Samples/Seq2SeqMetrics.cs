@@ -13,7 +13,8 @@ internal static class Seq2SeqMetrics
         return (metrics.SequenceErrorRate, metrics.TokenErrorRate);
     }
 
-    /// <summary>Corpus BLEU as sacreBLEU computes it by default (13a tokenization, mixed case) on detokenized text.</summary>
-    public static BleuScore Bleu(IReadOnlyList<string> predicted, IReadOnlyList<string> references)
-        => Microsoft.ML.Transformer.Bleu.Compute(predicted, references);
+    /// <summary>Corpus BLEU as sacreBLEU computes it by default (13a tokenization, mixed case) on detokenized text, or with
+    /// its <c>-lc</c> (<paramref name="lowercase"/>), the form of the Multi30k results published on lowercased data.</summary>
+    public static BleuScore Bleu(IReadOnlyList<string> predicted, IReadOnlyList<string> references, bool lowercase = false)
+        => Microsoft.ML.Transformer.Bleu.Compute(predicted, references, lowercase: lowercase);
 }

@@ -20,13 +20,14 @@ internal sealed record Seq2SeqDefaults
     public double WeightDecay { get; init; } = 0.01;
     public int BeamSize { get; init; } = 4;
     public double LengthPenalty { get; init; } = 0.6;
+    public int AverageLastEpochs { get; init; } = 1;
     public required string ModelPath { get; init; }
 }
 
 /// <summary>
 /// The flags the sequence-to-sequence samples share, read over a sample's defaults: --epochs --dim --heads --layers --ff
 /// --batch --batch-tokens --lr --schedule cosine|noam --warmup --dropout --label-smoothing --weight-decay --fp32|--bf16 --threads --device --seed
-/// --beam --length-penalty --checkpoints --rows --out.
+/// --average N (checkpoint averaging of the last N epochs) --beam --length-penalty --checkpoints --rows --out.
 /// </summary>
 internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, DecodingOptions Beam, int? Rows, string ModelPath, int Threads)
 {
@@ -53,6 +54,7 @@ internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, Decodi
             WarmupSteps = args.Int("warmup") ?? defaults.WarmupSteps,
             LabelSmoothing = args.Double("label-smoothing") ?? defaults.LabelSmoothing,
             WeightDecay = args.Double("weight-decay") ?? defaults.WeightDecay,
+            AverageLastEpochs = args.Int("average") ?? defaults.AverageLastEpochs,
             MixedPrecision = args.MixedPrecision(),
             Device = args.Value("device") ?? "cpu",
             CheckpointDirectory = args.Value("checkpoints"),
@@ -79,7 +81,7 @@ internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, Decodi
         d_model = Options.Shape.ModelDimension, heads = Options.Shape.Heads, encoder_layers = Options.Shape.Layers, decoder_layers = Options.Shape.DecoderLayers,
         d_ff = Options.Shape.FeedForwardDimension ?? 4 * Options.Shape.ModelDimension, epochs = Options.Epochs, batch = Options.BatchSize, batch_tokens = Options.BatchTokens, lr = Options.LearningRate,
         schedule = Options.Schedule.ToString(), warmup = Options.WarmupSteps, dropout = Options.Shape.Dropout, label_smoothing = Options.LabelSmoothing,
-        weight_decay = Options.WeightDecay, mixed_precision = Options.UsesMixedPrecision, device = Options.Device, threads = Threads, seed = Options.Seed,
+        weight_decay = Options.WeightDecay, average_last_epochs = Options.AverageLastEpochs, mixed_precision = Options.UsesMixedPrecision, device = Options.Device, threads = Threads, seed = Options.Seed,
         beam = Beam.BeamSize, length_penalty = Beam.LengthPenalty, rows = Rows, extra,
     };
 }

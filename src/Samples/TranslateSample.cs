@@ -62,12 +62,16 @@ internal static class TranslateSample
         Decoded beam = Seq2SeqSample.Decode(trained, test, settings.Beam);
         BleuScore greedyBleu = Seq2SeqMetrics.Bleu(greedy.Predictions, references);
         BleuScore beamBleu = Seq2SeqMetrics.Bleu(beam.Predictions, references);
+        BleuScore greedyBleuLowercase = Seq2SeqMetrics.Bleu(greedy.Predictions, references, lowercase: true);
+        BleuScore beamBleuLowercase = Seq2SeqMetrics.Bleu(beam.Predictions, references, lowercase: true);
 
         Seq2SeqSample.ShowExamples(Enumerable.Range(0, Math.Min(6, testPairs.Count)).Select(i => (testPairs[i].English, greedy.Predictions[i],
             beam.Predictions[i], testPairs[i].German)), "reference");
         var table = new Table().AddColumn($"test 2016: {testPairs.Count:N0} sentences").AddColumn("BLEU").AddColumn("details").AddColumn("sentences/s");
         table.AddRow("greedy", $"[bold]{greedyBleu.Score:F2}[/]", Markup.Escape(greedyBleu.ToString()), $"{greedy.RowsPerSecond:N1}");
         table.AddRow($"beam {settings.Beam.BeamSize}", $"[bold]{beamBleu.Score:F2}[/]", Markup.Escape(beamBleu.ToString()), $"{beam.RowsPerSecond:N1}");
+        table.AddRow("greedy, lowercased (-lc)", $"{greedyBleuLowercase.Score:F2}", Markup.Escape(greedyBleuLowercase.ToString()), "");
+        table.AddRow($"beam {settings.Beam.BeamSize}, lowercased (-lc)", $"[bold]{beamBleuLowercase.Score:F2}[/]", Markup.Escape(beamBleuLowercase.ToString()), "");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Training: {trained.TrainingTime.TotalMinutes:F1} min, {trained.TokensPerSecond:N0} tokens/s.");
 
@@ -83,6 +87,9 @@ internal static class TranslateSample
             bleu_greedy = Math.Round(greedyBleu.Score, 2),
             bleu_beam = Math.Round(beamBleu.Score, 2),
             bleu_beam_detail = beamBleu.ToString(),
+            bleu_greedy_lc = Math.Round(greedyBleuLowercase.Score, 2),
+            bleu_beam_lc = Math.Round(beamBleuLowercase.Score, 2),
+            bleu_beam_lc_detail = beamBleuLowercase.ToString(),
             train_seconds = Math.Round(trained.TrainingTime.TotalSeconds, 1),
             tokens_per_s = Math.Round(trained.TokensPerSecond),
             decode_rows_per_s_greedy = Math.Round(greedy.RowsPerSecond, 1),

@@ -62,7 +62,7 @@ internal static class ModuleState
         _ => throw new NotSupportedException($"Saving tensors of type {type} is not supported."),
     };
 
-    private static ScalarType ToScalarType(TensorDType dtype) => dtype switch
+    public static ScalarType ToScalarType(TensorDType dtype) => dtype switch
     {
         TensorDType.F32 => ScalarType.Float32,
         TensorDType.F64 => ScalarType.Float64,

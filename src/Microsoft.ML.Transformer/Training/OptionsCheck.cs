@@ -27,6 +27,7 @@ internal static class OptionsCheck
         host.CheckUserArg(o.EarlyStoppingPatience is null or > 0, nameof(o.EarlyStoppingPatience), "must be positive");
         host.CheckUserArg(o.EarlyStoppingPatience is null || o.ValidationSet is not null, nameof(o.EarlyStoppingPatience),
             "needs a ValidationSet to watch");
+        host.CheckUserArg(o.AverageLastEpochs > 0, nameof(o.AverageLastEpochs), "must be positive (1: no averaging)");
         host.CheckUserArg(o.ProgressInterval > 0, nameof(o.ProgressInterval), "must be positive");
         host.CheckUserArg(o.ShuffleBufferRows is null || o.ShuffleBufferRows >= o.BatchSize, nameof(o.ShuffleBufferRows), "must hold at least one batch");
         host.CheckUserArg(o.BucketFactor > 0, nameof(o.BucketFactor), "must be positive");

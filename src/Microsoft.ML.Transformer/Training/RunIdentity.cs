@@ -15,7 +15,7 @@ internal static class RunIdentity
         {
             trainer = trainerIdentity, o.BatchSize, o.Epochs, defaults = o.Defaults.Name, LearningRate = o.EffectiveLearningRate, o.MinimumLearningRate, o.Schedule, o.WarmupSteps, o.AdamBeta1,
             o.AdamBeta2, o.AdamEpsilon, o.WeightDecay, o.GradientClipNorm, o.LabelSmoothing, o.GradientAccumulationSteps, o.MixedPrecision,
-            o.ShuffleBufferRows, o.BucketFactor, o.KeepBestModel, o.EarlyStoppingPatience, validation = o.ValidationSet is not null,
+            o.ShuffleBufferRows, o.BucketFactor, o.KeepBestModel, o.EarlyStoppingPatience, o.AverageLastEpochs, validation = o.ValidationSet is not null,
         };
         return Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(identity, ComponentArchive.Json)));
     }

@@ -34,6 +34,11 @@ internal sealed class RunState
     [JsonIgnore]
     public List<TensorData>? Best { get; set; }
 
+    /// <summary>CPU copies of the weights at the ends of the last epochs, oldest first (kept only with
+    /// <see cref="TransformerTrainingOptions.AverageLastEpochs"/> above 1; see <see cref="WeightAverage"/>).</summary>
+    [JsonIgnore]
+    public List<List<TensorData>> AveragingWindow { get; set; } = [];
+
     /// <summary>Records 0-based <paramref name="epoch"/>: updates the best epoch, keep-best weights and early stopping.</summary>
     public EpochSummary EndEpoch(int epoch, double loss, double accuracy, ValidationResult? validation, EpochStatistics? stats,
         double tokensPerSecond, TimeSpan duration, TransformerTrainingOptions options, nn.Module model)
@@ -47,12 +52,17 @@ internal sealed class RunState
             if (validation is not null)
             {
                 BestMetric = validation.Metric;
-                if (options.KeepBestModel) Best = ModuleState.Export(model);
+                if (options.KeepBestModel && options.AverageLastEpochs == 1) Best = ModuleState.Export(model);
             }
         }
         else if (++EpochsWithoutImprovement >= (options.EarlyStoppingPatience ?? int.MaxValue))
         {
             Stopped = true;
+        }
+        if (options.AverageLastEpochs > 1)
+        {
+            AveragingWindow.Add(ModuleState.Export(model));
+            if (AveragingWindow.Count > options.AverageLastEpochs) AveragingWindow.RemoveAt(0);
         }
         var summary = new EpochSummary(EpochsDone, loss, accuracy, validation?.Loss, validation?.Metric, isBest,
             stats?.RowsUsed ?? 0, stats?.RowsSkipped ?? 0, tokensPerSecond, duration) { SkippedRows = stats?.SkippedByReason ?? [] };

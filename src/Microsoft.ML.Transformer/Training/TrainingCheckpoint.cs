@@ -9,7 +9,7 @@ namespace Microsoft.ML.Transformer.Training;
 
 /// <summary>
 /// A checkpoint folder: <c>checkpoint.json</c> (the <see cref="RunState"/> and the names of its files) plus the
-/// model's weights, the optimizer's state and the best epoch's weights, written per epoch. The JSON is replaced
+/// model's weights, the optimizer's state, the best epoch's weights and the weights kept for averaging, written per epoch. The JSON is replaced
 /// last and atomically, so a crash mid-save leaves the previous checkpoint intact; older files are then removed.
 /// </summary>
 internal sealed class TrainingCheckpoint
@@ -49,6 +49,7 @@ internal sealed class TrainingCheckpoint
         using (var reader = new BinaryReader(File.OpenRead(Path.Combine(Directory, saved.OptimizerFile))))
             optimizer.load_state_dict(reader);
         if (saved.BestFile is { } bestFile) saved.State.Best = [.. ReadTensors(bestFile)];
+        saved.State.AveragingWindow = [.. (saved.WindowFiles ?? []).Select(file => ReadTensors(file).ToList())];
         return saved.State;
     }
 
@@ -57,17 +58,20 @@ internal sealed class TrainingCheckpoint
         System.IO.Directory.CreateDirectory(Directory);
         string suffix = $"epoch{state.EpochsDone}";
         var saved = new Saved(state, $"model-{suffix}.safetensors", $"optimizer-{suffix}.bin",
-            state.Best is null ? null : $"best-{suffix}.safetensors");
+            state.Best is null ? null : $"best-{suffix}.safetensors",
+            [.. state.AveragingWindow.Select((_, i) => $"average{i}-{suffix}.safetensors")]);
         File.WriteAllBytes(Path.Combine(Directory, saved.ModelFile), SafeTensors.Write(ModuleState.Export(model)));
         using (var writer = new BinaryWriter(File.Create(Path.Combine(Directory, saved.OptimizerFile))))
             optimizer.save_state_dict(writer);
         if (saved.BestFile is { } bestFile) File.WriteAllBytes(Path.Combine(Directory, bestFile), SafeTensors.Write(state.Best!));
+        for (int i = 0; i < saved.WindowFiles!.Length; i++)
+            File.WriteAllBytes(Path.Combine(Directory, saved.WindowFiles[i]), SafeTensors.Write(state.AveragingWindow[i]));
 
         string temporary = Path.Combine(Directory, StateFile + ".tmp");
         File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(saved, ComponentArchive.Json));
         File.Move(temporary, Path.Combine(Directory, StateFile), overwrite: true);
 
-        var current = new HashSet<string?> { saved.ModelFile, saved.OptimizerFile, saved.BestFile };
+        var current = new HashSet<string?>([saved.ModelFile, saved.OptimizerFile, saved.BestFile, .. saved.WindowFiles]);
         foreach (string file in System.IO.Directory.EnumerateFiles(Directory, "*-epoch*.*"))
             if (!current.Contains(Path.GetFileName(file))) File.Delete(file);
     }
@@ -78,5 +82,6 @@ internal sealed class TrainingCheckpoint
         return SafeTensors.Read(File.ReadAllBytes(path), path).Tensors;
     }
 
-    private sealed record Saved(RunState State, string ModelFile, string OptimizerFile, string? BestFile);
+    /// <param name="WindowFiles">The <see cref="RunState.AveragingWindow"/>, oldest first; null in checkpoints written before it existed.</param>
+    private sealed record Saved(RunState State, string ModelFile, string OptimizerFile, string? BestFile, string[]? WindowFiles);
 }

@@ -103,13 +103,25 @@ internal sealed class TrainingLoop<TBatch>
             if (_task.Finished) channel.Info($"The task finished training during epoch {summary.Epoch} (its time budget ran out).");
         }
 
-        if (_options.KeepBestModel && run.Best is { } best && run.BestEpoch != run.EpochsDone)
+        if (run.AveragingWindow.Count > 1) AverageWeights(run, channel);
+        else if (_options.KeepBestModel && run.Best is { } best && run.BestEpoch != run.EpochsDone)
         {
             channel.Info($"Keeping the weights of epoch {run.BestEpoch}, the best on validation.");
             Serialization.ModuleState.Import(_task.Model, new Serialization.TensorSet(best, "best epoch"));
         }
         _task.Model.eval();
         return run.History;
+    }
+
+    /// <summary>Sets the model to the mean of the window's weights and logs its validation metric beside the last epoch's.</summary>
+    private void AverageWeights(RunState run, IChannel channel)
+    {
+        int count = run.AveragingWindow.Count, last = run.EpochsDone;
+        Serialization.ModuleState.Import(_task.Model, new Serialization.TensorSet(WeightAverage.Mean(run.AveragingWindow), "averaged epochs"));
+        string validation = Validate() is { } averaged
+            ? $"; validation loss {averaged.Loss:F4}, metric {averaged.Metric:F4} (epoch {last}: {run.History[^1].ValidationLoss:F4}, {run.History[^1].ValidationMetric:F4})"
+            : "";
+        channel.Info($"Averaged the weights of epochs {last - count + 1}–{last} (AverageLastEpochs = {_options.AverageLastEpochs}){validation}.");
     }
 
     private (double Loss, double Accuracy, long Tokens) TrainEpoch(int epoch, AdamW optimizer, LearningRateScheduler scheduler, RunState run, ProgressMeter meter)

@@ -75,6 +75,13 @@ public abstract class TransformerTrainingOptions
     /// not those of the last epoch. Default true.</summary>
     public bool KeepBestModel { get; set; } = true;
 
+    /// <summary>Checkpoint averaging (Vaswani et al. 2017, §6.1): the fitted model's weights are the element-wise mean
+    /// of the weights at the ends of the last this-many epochs of the run (those it ran, when early stopping ended it
+    /// sooner), which smooths out the last steps' noise and usually scores better than the last or the best epoch alone.
+    /// It replaces <see cref="KeepBestModel"/>; with a <see cref="ValidationSet"/> the averaged model is validated once
+    /// more and its metric logged. Costs one CPU copy of the weights per averaged epoch. Default 1: no averaging.</summary>
+    public int AverageLastEpochs { get; set; } = 1;
+
     /// <summary>"cpu", "cuda" (cuda:0) or "cuda:N", case-insensitive. Default "cpu". Anything else, empty included, fails
     /// when the estimator is created; a CUDA index beyond the visible devices fails when training starts.</summary>
     public string Device { get; set; } = "cpu";

@@ -166,6 +166,19 @@ public class BleuTests
     }
 
     [Fact]
+    public void LowercaseComparesWithoutCaseAsSacreBleuLc()
+    {
+        // sacreBLEU -lc lowercases hypotheses and references before 13a: the same as scoring lowercased text
+        string[] hypotheses = ["Ein Mann mit einem orangefarbenen Hut.", "Ein boston Terrier läuft über Gras."];
+        string[] references = ["ein Mann mit einem orangefarbenen Hut.", "Ein Boston Terrier läuft über saftig-grünes Gras."];
+        BleuScore mixed = Bleu.Compute(hypotheses, references), lowercased = Bleu.Compute(hypotheses, references, lowercase: true);
+        Assert.True(lowercased.Score > mixed.Score, $"{lowercased} vs {mixed}");
+        Assert.Equal(Bleu.Compute([.. hypotheses.Select(h => h.ToLowerInvariant())], [.. references.Select(r => r.ToLowerInvariant())]).ToString(),
+            lowercased.ToString());
+        Assert.Equal(100.0, Bleu.Compute(["THE DOG BIT THE MAN."], ["The dog bit the man."], lowercase: true).Score, Epsilon);
+    }
+
+    [Fact]
     public void InvalidArgumentsAreRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Bleu.Compute(["a"], ["a"], maxNgramOrder: 0));
