@@ -58,10 +58,15 @@ internal static class G2pSample
                                $"{sourceTokenizer.Tokenizer.VocabularySize} characters → phonemes, {o.Epochs} epochs of batch {o.BatchSize}, lr {o.LearningRate} " +
                                $"{o.Schedule}, dropout {o.Shape.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
 
-        using TrainedSeq2Seq trained = Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(Pronunciation.Phonemes), o);
+        string? modelPath = args.Value("model");
+        using TrainedSeq2Seq trained = modelPath is not null ? Seq2SeqSample.Load(ml, modelPath)
+            : Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(Pronunciation.Phonemes), o);
+        IReadOnlyList<string>[] validReferences = [.. validWords.Select(w => (IReadOnlyList<string>)[.. w.Pronunciations.Select(CmuDict.WithoutStress)])];
+        var (chosenBeam, decodingTrials) = Seq2SeqSample.ChooseBeam(args, trained, ml.Data.LoadFromEnumerable(validWords.Select(w => new Spelling { Word = w.Word })),
+            settings.Beam, predictions => -Seq2SeqMetrics.Pronunciations([.. predictions.Select(CmuDict.WithoutStress)], validReferences).Wer, "−WER without stress");
         IReadOnlyList<string>[] references = [.. testWords.Select(w => w.Pronunciations)];
         Decoded greedy = Seq2SeqSample.Decode(trained, test, trained.Model.Decoding);
-        Decoded beam = Seq2SeqSample.Decode(trained, test, settings.Beam);
+        Decoded beam = Seq2SeqSample.Decode(trained, test, chosenBeam);
         var (greedyWer, greedyPer) = Seq2SeqMetrics.Pronunciations(greedy.Predictions, references);
         var (beamWer, beamPer) = Seq2SeqMetrics.Pronunciations(beam.Predictions, references);
         // Published CMUdict results (cmusphinx g2p-seq2seq, Phonetisaurus) are without stress: the same predictions, digits removed.
@@ -74,12 +79,12 @@ internal static class G2pSample
         var table = new Table().AddColumn($"test: {testWords.Count:N0} words").AddColumn("WER").AddColumn("PER")
             .AddColumn("WER without stress").AddColumn("PER without stress").AddColumn("words/s");
         table.AddRow("greedy", $"[bold]{greedyWer:P2}[/]", $"{greedyPer:P2}", $"{greedyWerStressless:P2}", $"{greedyPerStressless:P2}", $"{greedy.RowsPerSecond:N0}");
-        table.AddRow($"beam {settings.Beam.BeamSize}", $"[bold]{beamWer:P2}[/]", $"{beamPer:P2}", $"{beamWerStressless:P2}", $"{beamPerStressless:P2}",
+        table.AddRow($"beam {chosenBeam.BeamSize} (length penalty {chosenBeam.LengthPenalty})", $"[bold]{beamWer:P2}[/]", $"{beamPer:P2}", $"{beamWerStressless:P2}", $"{beamPerStressless:P2}",
             $"{beam.RowsPerSecond:N0}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Training: {trained.TrainingTime.TotalMinutes:F1} min, {trained.TokensPerSecond:N0} tokens/s.");
 
-        var (same, reloaded) = Seq2SeqSample.SaveAndReload(ml, trained, train.Schema, settings.ModelPath, test, greedy.Predictions);
+        var (same, reloaded) = modelPath is null ? Seq2SeqSample.SaveAndReload(ml, trained, train.Schema, settings.ModelPath, test, greedy.Predictions) : (true, greedy);
         Seq2SeqSample.WriteJson(new
         {
             sample = "g2p",
@@ -89,6 +94,10 @@ internal static class G2pSample
             valid_words = validWords.Count,
             test_words = testWords.Count,
             config = settings.Describe(),
+            loaded_model = modelPath,
+            chosen_beam = chosenBeam.BeamSize,
+            chosen_length_penalty = chosenBeam.LengthPenalty,
+            decoding_trials = decodingTrials,
             wer_greedy = Math.Round(greedyWer, 4),
             per_greedy = Math.Round(greedyPer, 4),
             wer_beam = Math.Round(beamWer, 4),
@@ -97,6 +106,7 @@ internal static class G2pSample
             per_greedy_stressless = Math.Round(greedyPerStressless, 4),
             wer_beam_stressless = Math.Round(beamWerStressless, 4),
             per_beam_stressless = Math.Round(beamPerStressless, 4),
+            averaging = trained.Averaging,
             train_seconds = Math.Round(trained.TrainingTime.TotalSeconds, 1),
             tokens_per_s = Math.Round(trained.TokensPerSecond),
             decode_rows_per_s_greedy = Math.Round(greedy.RowsPerSecond, 1),

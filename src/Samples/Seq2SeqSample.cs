@@ -13,6 +13,9 @@ internal sealed record TrainedSeq2Seq(TokenizerTransformer SourceTokenizer, Sequ
     /// <summary>The saved pipeline: source text → "Predicted".</summary>
     public TransformerChain<ITransformer> Chain => new(SourceTokenizer, Model);
 
+    /// <summary>With checkpoint averaging: the trainer's line on it (epochs averaged, validation before and after).</summary>
+    public string? Averaging { get; init; }
+
     /// <summary>Real tokens (source + target) per second over the epochs trained in this run.</summary>
     public double TokensPerSecond => Model.TrainingHistory.Count == 0 ? 0 : Model.TrainingHistory.Average(e => e.TokensPerSecond);
 
@@ -47,6 +50,8 @@ internal static class Seq2SeqSample
     {
         options.ValidationSet = sourceTokenizer.Transform(validation);
         var estimator = ml.Transforms.Text.SequenceToSequence(Predicted, SourceTokens, targetColumn, options);
+        string? averaged = null;   // the trainer's log line on checkpoint averaging (--average), with the averaged model's validation
+        ml.Log += (_, e) => { if (e.RawMessage.StartsWith("Averaged the weights", StringComparison.Ordinal)) averaged = e.RawMessage; };
         var clock = Stopwatch.StartNew();
         SequenceToSequenceTransformer model = TrainingProgressBar.Fit(options, "Learning the target vocabulary",
             p => $"token acc {p.Accuracy:P1} lr {p.LearningRate:G2}",
@@ -54,7 +59,8 @@ internal static class Seq2SeqSample
                  $"[bold]{e.ValidationMetric:P2}[/]{(e.IsBest ? " (best)" : "")}, loss {e.ValidationLoss:F4}; {e.TokensPerSecond:N0} tokens/s, " +
                  $"{e.Duration.TotalSeconds:F0} s (total {clock.Elapsed.TotalMinutes:F1} min).",
             () => estimator.Fit(sourceTokenizer.Transform(train)));
-        return new TrainedSeq2Seq(sourceTokenizer, model, clock.Elapsed);
+        if (averaged is not null) AnsiConsole.MarkupLine(Markup.Escape(averaged));
+        return new TrainedSeq2Seq(sourceTokenizer, model, clock.Elapsed) { Averaging = averaged };
     }
 
     /// <summary>Decodes every source row with <paramref name="decoding"/> (the same weights; greedy when the beam is 1).</summary>
@@ -93,6 +99,40 @@ internal static class Seq2SeqSample
         {
             if (loaded is TransformerChain<ITransformer> chain) foreach (IDisposable d in chain.OfType<IDisposable>()) d.Dispose();
         }
+    }
+
+    /// <summary>Loads a pipeline this sample saved (<c>--model</c>): its source tokenizer and model, without training.</summary>
+    public static TrainedSeq2Seq Load(MLContext ml, string path)
+    {
+        ITransformer loaded = ml.Model.Load(path, out _);
+        if (loaded is not TransformerChain<ITransformer> chain || chain.OfType<TokenizerTransformer>().FirstOrDefault() is not { } tokenizer
+            || chain.OfType<SequenceToSequenceTransformer>().FirstOrDefault() is not { } model)
+            throw new ArgumentException($"--model {path} is not a pipeline saved by this sample (a source tokenizer, then a sequence-to-sequence model).");
+        AnsiConsole.MarkupLine($"Loaded [bold]{Markup.Escape(path)}[/]; no training.");
+        return new TrainedSeq2Seq(tokenizer, model, TimeSpan.Zero);
+    }
+
+    /// <summary>With <c>--choose-decoding</c>: the beam size (4 or 8) and length penalty (0.6, 1.0 or 1.4) whose predictions on
+    /// <paramref name="validation"/> <paramref name="score"/> rates best (library: <c>ChooseDecoding</c>), and every trial for
+    /// the JSON line; otherwise <paramref name="flagged"/> (the --beam and --length-penalty flags) and null.</summary>
+    public static (DecodingOptions Beam, object? Trials) ChooseBeam(ILookup<string, string> args, TrainedSeq2Seq trained, IDataView validation,
+        DecodingOptions flagged, Func<IReadOnlyList<string>, double> score, string scoreName)
+    {
+        if (!args.Flag("choose-decoding")) return (flagged, null);
+        DecodingOptions[] candidates = [.. from beam in new[] { 4, 8 } from alpha in new[] { 0.6, 1.0, 1.4 }
+                                           select flagged with { BeamSize = beam, LengthPenalty = alpha }];
+        DecodingChoice choice = null!;
+        AnsiConsole.Status().Start("Choosing the beam size and length penalty on the validation set…",
+            _ => choice = trained.Model.ChooseDecoding(trained.SourceTokenizer.Transform(validation), candidates, score));
+        var table = new Table().AddColumn("validation").AddColumn(scoreName).AddColumn("seconds");
+        foreach (DecodingTrial trial in choice.Trials)
+            table.AddRow($"beam {trial.Decoding.BeamSize}, length penalty {trial.Decoding.LengthPenalty}{(trial.Decoding == choice.Best ? " [green](chosen)[/]" : "")}",
+                $"{trial.Score:F4}", $"{trial.Duration.TotalSeconds:F1}");
+        AnsiConsole.Write(table);
+        return (choice.Best, choice.Trials.Select(t => new
+        {
+            beam = t.Decoding.BeamSize, length_penalty = t.Decoding.LengthPenalty, valid_score = Math.Round(t.Score, 4), seconds = Math.Round(t.Duration.TotalSeconds, 1),
+        }).ToArray());
     }
 
     /// <summary>Prints a few test rows: source, prediction and reference(s).</summary>

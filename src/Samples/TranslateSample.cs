@@ -37,12 +37,70 @@ internal static class TranslateSample
 
         int vocabulary = args.Int("vocab") ?? 8_000;
         bool shared = !args.Flag("separate-vocabularies");
+        string? modelPath = args.Value("model");
+        using TrainedSeq2Seq trained = modelPath is not null ? Seq2SeqSample.Load(ml, modelPath) : Train(ml, settings, trainPairs, train, valid, vocabulary, shared);
+        string[] validReferences = [.. validPairs.Select(p => p.German)];
+        var (chosenBeam, decodingTrials) = Seq2SeqSample.ChooseBeam(args, trained, valid, settings.Beam,
+            predictions => Seq2SeqMetrics.Bleu(predictions, validReferences).Score, "BLEU");
+        string[] references = [.. testPairs.Select(p => p.German)];
+        Decoded greedy = Seq2SeqSample.Decode(trained, test, trained.Model.Decoding);
+        Decoded beam = Seq2SeqSample.Decode(trained, test, chosenBeam);
+        BleuScore greedyBleu = Seq2SeqMetrics.Bleu(greedy.Predictions, references);
+        BleuScore beamBleu = Seq2SeqMetrics.Bleu(beam.Predictions, references);
+        BleuScore greedyBleuLowercase = Seq2SeqMetrics.Bleu(greedy.Predictions, references, lowercase: true);
+        BleuScore beamBleuLowercase = Seq2SeqMetrics.Bleu(beam.Predictions, references, lowercase: true);
+
+        Seq2SeqSample.ShowExamples(Enumerable.Range(0, Math.Min(6, testPairs.Count)).Select(i => (testPairs[i].English, greedy.Predictions[i],
+            beam.Predictions[i], testPairs[i].German)), "reference");
+        var table = new Table().AddColumn($"test 2016: {testPairs.Count:N0} sentences").AddColumn("BLEU").AddColumn("details").AddColumn("sentences/s");
+        table.AddRow("greedy", $"[bold]{greedyBleu.Score:F2}[/]", Markup.Escape(greedyBleu.ToString()), $"{greedy.RowsPerSecond:N1}");
+        table.AddRow($"beam {chosenBeam.BeamSize} (length penalty {chosenBeam.LengthPenalty})", $"[bold]{beamBleu.Score:F2}[/]", Markup.Escape(beamBleu.ToString()), $"{beam.RowsPerSecond:N1}");
+        table.AddRow("greedy, lowercased (-lc)", $"{greedyBleuLowercase.Score:F2}", Markup.Escape(greedyBleuLowercase.ToString()), "");
+        table.AddRow($"beam {chosenBeam.BeamSize}, lowercased (-lc)", $"[bold]{beamBleuLowercase.Score:F2}[/]", Markup.Escape(beamBleuLowercase.ToString()), "");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Training: {trained.TrainingTime.TotalMinutes:F1} min, {trained.TokensPerSecond:N0} tokens/s.");
+
+        var (same, reloaded) = modelPath is null ? Seq2SeqSample.SaveAndReload(ml, trained, train.Schema, settings.ModelPath, test, greedy.Predictions) : (true, greedy);
+        Seq2SeqSample.WriteJson(new
+        {
+            sample = "translate",
+            data = dataDir,
+            train_pairs = trainPairs.Count,
+            valid_pairs = validPairs.Count,
+            test_pairs = testPairs.Count,
+            config = settings.Describe(new { bpe = vocabulary, shared_vocabulary = shared }),
+            loaded_model = modelPath,
+            chosen_beam = chosenBeam.BeamSize,
+            chosen_length_penalty = chosenBeam.LengthPenalty,
+            decoding_trials = decodingTrials,
+            bleu_greedy = Math.Round(greedyBleu.Score, 2),
+            bleu_beam = Math.Round(beamBleu.Score, 2),
+            bleu_beam_detail = beamBleu.ToString(),
+            bleu_greedy_lc = Math.Round(greedyBleuLowercase.Score, 2),
+            bleu_beam_lc = Math.Round(beamBleuLowercase.Score, 2),
+            bleu_beam_lc_detail = beamBleuLowercase.ToString(),
+            averaging = trained.Averaging,
+            train_seconds = Math.Round(trained.TrainingTime.TotalSeconds, 1),
+            tokens_per_s = Math.Round(trained.TokensPerSecond),
+            decode_rows_per_s_greedy = Math.Round(greedy.RowsPerSecond, 1),
+            decode_rows_per_s_beam = Math.Round(beam.RowsPerSecond, 1),
+            reload_rows_per_s = Math.Round(reloaded.RowsPerSecond, 1),
+            reload_same_predictions = same,
+            epochs = trained.Epochs,
+        });
+        return same ? 0 : 1;
+    }
+
+    /// <summary>Learns the BPE vocabulary (shared: one on the English and the German sentences, fed through the source
+    /// column; the model then shares its embeddings) and trains the model.</summary>
+    private static TrainedSeq2Seq Train(MLContext ml, Seq2SeqSettings settings, List<TranslationPair> trainPairs, IDataView train, IDataView valid,
+        int vocabulary, bool shared)
+    {
         var bpe = new TokenizerOptions { Kind = TokenizerKind.BytePairEncoding, VocabularySize = vocabulary, MaxLength = 128 };
         SequenceToSequenceOptions o = settings.Options;
         TokenizerTransformer sourceTokenizer = null!;
         AnsiConsole.Status().Start("Learning the BPE vocabulary…", _ =>
         {
-            // Shared: one vocabulary learned on the English and the German sentences (fed through the source column).
             IDataView text = shared ? ml.Data.LoadFromEnumerable(trainPairs.SelectMany(p => new[] { p, new TranslationPair { English = p.German } })) : train;
             sourceTokenizer = ml.Transforms.Text.TokenizeForTransformer(Seq2SeqSample.SourceTokens, nameof(TranslationPair.English), bpe).Fit(text);
         });
@@ -55,49 +113,6 @@ internal static class TranslateSample
         AnsiConsole.MarkupLine($"Transformer: d_model {o.Shape.ModelDimension}, {o.Shape.Heads} heads, {o.Shape.Layers} + {o.Shape.DecoderLayers} layers, " +
                                $"{(shared ? "one shared" : "per-language")} BPE {vocabulary:N0}, {o.Epochs} epochs of batch {o.BatchSize}, lr {o.LearningRate} " +
                                $"{o.Schedule}, dropout {o.Shape.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
-
-        using TrainedSeq2Seq trained = Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(TranslationPair.German), o);
-        string[] references = [.. testPairs.Select(p => p.German)];
-        Decoded greedy = Seq2SeqSample.Decode(trained, test, trained.Model.Decoding);
-        Decoded beam = Seq2SeqSample.Decode(trained, test, settings.Beam);
-        BleuScore greedyBleu = Seq2SeqMetrics.Bleu(greedy.Predictions, references);
-        BleuScore beamBleu = Seq2SeqMetrics.Bleu(beam.Predictions, references);
-        BleuScore greedyBleuLowercase = Seq2SeqMetrics.Bleu(greedy.Predictions, references, lowercase: true);
-        BleuScore beamBleuLowercase = Seq2SeqMetrics.Bleu(beam.Predictions, references, lowercase: true);
-
-        Seq2SeqSample.ShowExamples(Enumerable.Range(0, Math.Min(6, testPairs.Count)).Select(i => (testPairs[i].English, greedy.Predictions[i],
-            beam.Predictions[i], testPairs[i].German)), "reference");
-        var table = new Table().AddColumn($"test 2016: {testPairs.Count:N0} sentences").AddColumn("BLEU").AddColumn("details").AddColumn("sentences/s");
-        table.AddRow("greedy", $"[bold]{greedyBleu.Score:F2}[/]", Markup.Escape(greedyBleu.ToString()), $"{greedy.RowsPerSecond:N1}");
-        table.AddRow($"beam {settings.Beam.BeamSize}", $"[bold]{beamBleu.Score:F2}[/]", Markup.Escape(beamBleu.ToString()), $"{beam.RowsPerSecond:N1}");
-        table.AddRow("greedy, lowercased (-lc)", $"{greedyBleuLowercase.Score:F2}", Markup.Escape(greedyBleuLowercase.ToString()), "");
-        table.AddRow($"beam {settings.Beam.BeamSize}, lowercased (-lc)", $"[bold]{beamBleuLowercase.Score:F2}[/]", Markup.Escape(beamBleuLowercase.ToString()), "");
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Training: {trained.TrainingTime.TotalMinutes:F1} min, {trained.TokensPerSecond:N0} tokens/s.");
-
-        var (same, reloaded) = Seq2SeqSample.SaveAndReload(ml, trained, train.Schema, settings.ModelPath, test, greedy.Predictions);
-        Seq2SeqSample.WriteJson(new
-        {
-            sample = "translate",
-            data = dataDir,
-            train_pairs = trainPairs.Count,
-            valid_pairs = validPairs.Count,
-            test_pairs = testPairs.Count,
-            config = settings.Describe(new { bpe = vocabulary, shared_vocabulary = shared }),
-            bleu_greedy = Math.Round(greedyBleu.Score, 2),
-            bleu_beam = Math.Round(beamBleu.Score, 2),
-            bleu_beam_detail = beamBleu.ToString(),
-            bleu_greedy_lc = Math.Round(greedyBleuLowercase.Score, 2),
-            bleu_beam_lc = Math.Round(beamBleuLowercase.Score, 2),
-            bleu_beam_lc_detail = beamBleuLowercase.ToString(),
-            train_seconds = Math.Round(trained.TrainingTime.TotalSeconds, 1),
-            tokens_per_s = Math.Round(trained.TokensPerSecond),
-            decode_rows_per_s_greedy = Math.Round(greedy.RowsPerSecond, 1),
-            decode_rows_per_s_beam = Math.Round(beam.RowsPerSecond, 1),
-            reload_rows_per_s = Math.Round(reloaded.RowsPerSecond, 1),
-            reload_same_predictions = same,
-            epochs = trained.Epochs,
-        });
-        return same ? 0 : 1;
+        return Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(TranslationPair.German), o);
     }
 }
