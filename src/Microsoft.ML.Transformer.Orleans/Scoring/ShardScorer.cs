@@ -3,8 +3,9 @@ using Microsoft.ML.Transformer.Orleans.Shards;
 
 namespace Microsoft.ML.Transformer.Orleans.Scoring;
 
-/// <summary>What scoring one shard did: its rows and how long it took, reading and writing included.</summary>
-public readonly record struct ShardScore(int Rows, TimeSpan Duration);
+/// <summary>What scoring one shard did: its rows and how long it took, reading and writing included, and in which
+/// phase: reading the input, the model's <c>Transform</c> (rows read out of the scored view), writing the output.</summary>
+public readonly record struct ShardScore(int Rows, TimeSpan Duration, TimeSpan Read = default, TimeSpan Transform = default, TimeSpan Write = default);
 
 /// <summary>
 /// A saved model, loaded once, scoring whole shards: read the shard, match its columns to the model's input
@@ -39,11 +40,14 @@ public sealed class ShardScorer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         ShardTable input = ModelInputColumns.Adapt(await ShardFiles.ReadAsync(inputPath, cancellation), _input);
+        TimeSpan read = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();
         IDataView scored = _model.Transform(new ShardDataView(input));
         ShardTable output = ScoredTable.Read(scored, input.RowCount, cancellation);
+        TimeSpan transformed = clock.Elapsed;
         await ShardFiles.WriteAtomicallyAsync(output, outputPath, cancellation);
-        return new ShardScore(output.RowCount, clock.Elapsed);
+        TimeSpan total = clock.Elapsed;
+        return new ShardScore(output.RowCount, total, read, transformed - read, total - transformed);
     }
 
     /// <summary>Releases the model's weights.</summary>
