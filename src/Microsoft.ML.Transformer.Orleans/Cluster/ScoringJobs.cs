@@ -27,7 +27,9 @@ public static class ScoringJobs
         ArgumentNullException.ThrowIfNull(spec);
         IScoringJobGrain job = client.GetGrain<IScoringJobGrain>(jobId ?? Guid.NewGuid().ToString("N"));
         TimeSpan poll = pollInterval ?? TimeSpan.FromMilliseconds(250);
+        ScoringTrace.Line("client Start call");
         ScoringJobProgress status = await Call(() => job.Start(spec), null);
+        ScoringTrace.Line("client Start returned");
         while (true)
         {
             if (cancellation.IsCancellationRequested)
@@ -37,6 +39,7 @@ public static class ScoringJobs
             }
             status = await Call(() => job.Status(), status);
             if (status.State == ScoringJobState.NotStarted) status = await Call(() => job.Start(spec), status);   // its silo died
+            ScoringTrace.Line($"client status {status.State} {status.ShardsDone}/{status.ShardsTotal}");
             progress?.Report(status);
             switch (status.State)
             {

@@ -19,8 +19,15 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
     private ShardScorer? _scorer;
     private int? _scorerThreads;
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ScoringTrace.Line($"worker activated {this.GetPrimaryKeyString()}");
+        return Task.CompletedTask;
+    }
+
     public Task<bool> Start(string jobId)
     {
+        ScoringTrace.Line($"worker Start {jobId}");
         if (_jobs.ContainsKey(jobId)) return Task.FromResult(false);
         var cancellation = new CancellationTokenSource();
         _jobs[jobId] = cancellation;
@@ -53,7 +60,9 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
             while (!cancellation.IsCancellationRequested)
             {
                 DelayDeactivation(TimeSpan.FromMinutes(30));   // the loop's calls are outgoing: keep the activation alive
+                ScoringTrace.Line("worker lease asked");
                 ShardLease lease = await Call(() => job.Lease(here));
+                ScoringTrace.Line($"worker lease got {lease.Kind} {lease.Shard}");
                 if (lease.Kind == ShardLeaseKind.Stop) return;
                 if (lease.Kind == ShardLeaseKind.Wait)
                 {
@@ -77,7 +86,9 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
                 {
                     _scoring.Release();
                 }
+                ScoringTrace.Line($"worker finish call {lease.Shard}");
                 await Call(() => job.Finish(lease.Shard, here, outcome));
+                ScoringTrace.Line($"worker finish done {lease.Shard}");
             }
         }
         catch (Exception e)
@@ -96,7 +107,9 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
         try
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            ScoringTrace.Line("worker load start");
             _scorer = await Task.Run(() => ShardScorer.Load(spec.ModelPath, spec.TorchThreads));
+            ScoringTrace.Line($"worker load done {clock.Elapsed.TotalSeconds:F2}s threads={spec.TorchThreads}");
             _scorerThreads = spec.TorchThreads;
             log.LogInformation("Worker on {Silo} loaded {Model} in {Seconds:F1} s.", silo.SiloAddress, spec.ModelPath, clock.Elapsed.TotalSeconds);
             return null;
@@ -112,7 +125,8 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
     {
         try
         {
-            ShardScore score = await Task.Run(() => scorer.ScoreAsync(lease.InputPath, lease.OutputPath, cancellation), CancellationToken.None);
+            ShardScore score = await Task.Run(() => { ScoringTrace.Line($"score start {lease.Shard} torch_threads={TorchSharp.torch.get_num_threads()}"); return scorer.ScoreAsync(lease.InputPath, lease.OutputPath, cancellation); }, CancellationToken.None);
+            ScoringTrace.Line($"score done {lease.Shard} rows={score.Rows} total={score.Duration.TotalSeconds:F3} read={score.Read.TotalSeconds:F3} transform={score.Transform.TotalSeconds:F3} write={score.Write.TotalSeconds:F3}");
             log.LogInformation("Scored {Shard}: {Rows} rows in {Seconds:F2} s.", lease.Shard, score.Rows, score.Duration.TotalSeconds);
             return new ShardOutcome(ShardOutcomeKind.Scored, score.Rows);
         }
