@@ -77,6 +77,7 @@ internal static class ScoreClusterSample
             });
         });
         ScoringTrace.Line("sample job clock start");
+        ScoringTrace.Threads("client at job start");
         var jobClock = Stopwatch.StartNew();
         ScoringJobProgress done;
         try { done = await cluster.RunAsync(spec, jobId, progress); }
@@ -87,6 +88,7 @@ internal static class ScoreClusterSample
         }
         jobClock.Stop();
         ScoringTrace.Line($"sample job clock stop {jobClock.Elapsed.TotalSeconds:F3}s");
+        ScoringTrace.Threads("client at job end");
         if (kill is not null) await kill;
         if (args.Flag("silo-log"))
             foreach (ChildProcess silo in cluster.Silos) Console.WriteLine($"--- {silo.Name} (process {silo.Id}) last wrote:\n{silo.LastOutput}");
@@ -196,6 +198,7 @@ internal static class ScoreClusterSample
         }
         double seconds = clock.Elapsed.TotalSeconds;
         ScoringTrace.Line($"single clock stop {seconds:F3}s");
+        ScoringTrace.Threads("single at end");
         Console.WriteLine(JsonSerializer.Serialize(new { sample = "score-shards", rows, seconds = Math.Round(seconds, 2), rows_per_second = Math.Round(rows / seconds) }));
         return 0;
     }

@@ -31,6 +31,7 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
             return await Status();
         }
         ScoringTrace.Line("coordinator Start");
+        ScoringTrace.Threads("silo at job start");
         string[] shards = Validate(spec);
         Reset();
         _spec = spec;
@@ -199,6 +200,7 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
         {
             _clock.Stop();
             ScoringTrace.Line($"coordinator job {_state} in {_clock.Elapsed.TotalSeconds:F3}s");
+            ScoringTrace.Threads("silo at job end");
             // nothing writes any more: what a killed worker left half-written goes
             int partials = ShardFiles.DeletePartials(_spec!.OutputDirectory);
             log.LogInformation("Job {Job} {State} ({Partials} partial files of dead workers deleted).", this.GetPrimaryKeyString(), _state, partials);
