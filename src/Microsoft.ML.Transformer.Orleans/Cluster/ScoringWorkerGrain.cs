@@ -127,7 +127,8 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
         {
             ShardScore score = await Task.Run(() => { ScoringTrace.Line($"score start {lease.Shard} torch_threads={TorchSharp.torch.get_num_threads()}"); return scorer.ScoreAsync(lease.InputPath, lease.OutputPath, cancellation); }, CancellationToken.None);
             ScoringTrace.Line($"score done {lease.Shard} rows={score.Rows} total={score.Duration.TotalSeconds:F3} read={score.Read.TotalSeconds:F3} transform={score.Transform.TotalSeconds:F3} write={score.Write.TotalSeconds:F3}");
-            log.LogInformation("Scored {Shard}: {Rows} rows in {Seconds:F2} s.", lease.Shard, score.Rows, score.Duration.TotalSeconds);
+            log.LogInformation("Scored {Shard}: {Rows} rows in {Seconds:F2} s (read {Read:F2} s, Transform {Transform:F2} s, write {Write:F2} s).",
+                lease.Shard, score.Rows, score.Duration.TotalSeconds, score.Read.TotalSeconds, score.Transform.TotalSeconds, score.Write.TotalSeconds);
             return new ShardOutcome(ShardOutcomeKind.Scored, score.Rows);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
