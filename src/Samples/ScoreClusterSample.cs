@@ -190,7 +190,7 @@ internal static class ScoreClusterSample
             try
             {
                 ScoringTrace.Line($"score start {Path.GetFileName(shard)} torch_threads={TorchSharp.torch.get_num_threads()}");
-                ShardScore score = scorer.ScoreAsync(shard, Path.Combine(output, Path.GetFileName(shard))).GetAwaiter().GetResult();
+                ShardScore score = scorer.Score(shard, Path.Combine(output, Path.GetFileName(shard)));
                 ScoringTrace.Line($"score done {Path.GetFileName(shard)} rows={score.Rows} total={score.Duration.TotalSeconds:F3} read={score.Read.TotalSeconds:F3} transform={score.Transform.TotalSeconds:F3} write={score.Write.TotalSeconds:F3}");
                 rows += score.Rows;
             }

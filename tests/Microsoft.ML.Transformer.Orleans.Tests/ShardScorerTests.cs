@@ -20,7 +20,7 @@ public sealed class ShardScorerTests(ClusterFixture fixture)
         string shard = Assert.Single(ShardFormats.List(input));
         using ShardScorer scorer = ShardScorer.Load(fixture.ModelPath, torchThreads: 1);
 
-        ShardScore score = await scorer.ScoreAsync(shard, Path.Combine(output, Path.GetFileName(shard)));
+        ShardScore score = scorer.Score(shard, Path.Combine(output, Path.GetFileName(shard)));
 
         Assert.Equal(25, score.Rows);
         ScoringTestData.AssertScoredOnce(ScoringTestData.SingleProcess(fixture.ModelPath, texts), await ScoringTestData.ReadOutputs(output));

@@ -35,17 +35,19 @@ public sealed class ShardScorer : IDisposable
     }
 
     /// <summary>Scores the shard at <paramref name="inputPath"/> into <paramref name="outputPath"/> (same format as its
-    /// name says), which is complete or absent whatever happens, cancellation included.</summary>
-    public async Task<ShardScore> ScoreAsync(string inputPath, string outputPath, CancellationToken cancellation = default)
+    /// name says), which is complete or absent whatever happens, cancellation included. The model computes on the
+    /// calling thread (and libtorch's OpenMP team of that thread): call it from one thread, not from pool threads in turn.</summary>
+    public ShardScore Score(string inputPath, string outputPath, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        ShardTable input = ModelInputColumns.Adapt(await ShardFiles.ReadAsync(inputPath, cancellation), _input);
+        // the file reads and writes are asynchronous only; waiting for them keeps the model's work on this thread
+        ShardTable input = ModelInputColumns.Adapt(ShardFiles.ReadAsync(inputPath, cancellation).GetAwaiter().GetResult(), _input);
         TimeSpan read = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();
         IDataView scored = _model.Transform(new ShardDataView(input));
         ShardTable output = ScoredTable.Read(scored, input.RowCount, cancellation);
         TimeSpan transformed = clock.Elapsed;
-        await ShardFiles.WriteAtomicallyAsync(output, outputPath, cancellation);
+        ShardFiles.WriteAtomicallyAsync(output, outputPath, cancellation).GetAwaiter().GetResult();
         TimeSpan total = clock.Elapsed;
         return new ShardScore(output.RowCount, total, read, transformed - read, total - transformed);
     }
