@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Transformer;
-using Microsoft.ML.Transformer.Orleans;
 using Microsoft.ML.Transformer.Orleans.Cluster;
 using Microsoft.ML.Transformer.Orleans.LocalCluster;
 using Microsoft.ML.Transformer.Orleans.Scoring;
@@ -76,8 +75,6 @@ internal static class ScoreClusterSample
                 Console.WriteLine($"Killed silo {silo} (process {cluster.Silos[silo].Id}), the one hosting the job's coordinator.");
             });
         });
-        ScoringTrace.Line("sample job clock start");
-        ScoringTrace.Threads("client at job start");
         var jobClock = Stopwatch.StartNew();
         ScoringJobProgress done;
         try { done = await cluster.RunAsync(spec, jobId, progress); }
@@ -87,8 +84,6 @@ internal static class ScoreClusterSample
             throw;
         }
         jobClock.Stop();
-        ScoringTrace.Line($"sample job clock stop {jobClock.Elapsed.TotalSeconds:F3}s");
-        ScoringTrace.Threads("client at job end");
         if (kill is not null) await kill;
         if (args.Flag("silo-log"))
             foreach (ChildProcess silo in cluster.Silos) Console.WriteLine($"--- {silo.Name} (process {silo.Id}) last wrote:\n{silo.LastOutput}");
@@ -180,25 +175,15 @@ internal static class ScoreClusterSample
     {
         string output = Required(args, "output");
         Directory.CreateDirectory(output);
-        ScoringTrace.Line("single clock start");
         var clock = Stopwatch.StartNew();
         using ShardScorer scorer = ShardScorer.Load(Required(args, "model"), Environment.ProcessorCount);
-        ScoringTrace.Line($"single load done {clock.Elapsed.TotalSeconds:F2}s");
         long rows = 0;
         foreach (string shard in ShardFormats.List(Required(args, "input")))
         {
-            try
-            {
-                ScoringTrace.Line($"score start {Path.GetFileName(shard)} torch_threads={TorchSharp.torch.get_num_threads()}");
-                ShardScore score = scorer.Score(shard, Path.Combine(output, Path.GetFileName(shard)));
-                ScoringTrace.Line($"score done {Path.GetFileName(shard)} rows={score.Rows} total={score.Duration.TotalSeconds:F3} read={score.Read.TotalSeconds:F3} transform={score.Transform.TotalSeconds:F3} write={score.Write.TotalSeconds:F3}");
-                rows += score.Rows;
-            }
+            try { rows += scorer.Score(shard, Path.Combine(output, Path.GetFileName(shard))).Rows; }
             catch (Exception e) when (e is InvalidDataException or IOException) { }   // a corrupt shard: the cluster reported it
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        ScoringTrace.Line($"single clock stop {seconds:F3}s");
-        ScoringTrace.Threads("single at end");
         Console.WriteLine(JsonSerializer.Serialize(new { sample = "score-shards", rows, seconds = Math.Round(seconds, 2), rows_per_second = Math.Round(rows / seconds) }));
         return 0;
     }

@@ -31,8 +31,6 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
             if (spec != _spec) throw new InvalidOperationException($"job '{this.GetPrimaryKeyString()}' already runs with another spec.");
             return await Status();
         }
-        ScoringTrace.Line("coordinator Start");
-        ScoringTrace.Threads("silo at job start");
         string[] shards = Validate(spec);
         Reset();
         _spec = spec;
@@ -171,13 +169,11 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
         foreach (SiloAddress silo in membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress))
         {
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
-            ScoringTrace.Line($"coordinator worker start call {silo}");
             try
             {
                 // bounded: a silo that vanished without closing its connections is not yet dead to membership, and
                 // this (non-reentrant) coordinator would wait the whole response timeout, holding up every worker
                 bool started = await GrainFactory.GetGrain<IScoringWorkerGrain>(silo.ToParsableString()).Start(job).WaitAsync(WorkerStartTimeout);
-                ScoringTrace.Line($"coordinator worker start returned {started}");
                 if (started && !_workers.Add(silo)) Requeue(silo, "its worker started again");
                 else _workers.Add(silo);
             }
@@ -225,8 +221,6 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
         if (_clock.IsRunning)
         {
             _clock.Stop();
-            ScoringTrace.Line($"coordinator job {_state} in {_clock.Elapsed.TotalSeconds:F3}s");
-            ScoringTrace.Threads("silo at job end");
             // nothing writes any more: what a killed worker left half-written goes
             int partials = ShardFiles.DeletePartials(_spec!.OutputDirectory);
             log.LogInformation("Job {Job} {State} ({Partials} partial files of dead workers deleted).", this.GetPrimaryKeyString(), _state, partials);

@@ -29,10 +29,7 @@ public static class ScoringJobs
         ArgumentNullException.ThrowIfNull(spec);
         IScoringJobGrain job = client.GetGrain<IScoringJobGrain>(jobId ?? Guid.NewGuid().ToString("N"));
         TimeSpan poll = pollInterval ?? TimeSpan.FromSeconds(1);
-        if (OldPoll) poll = TimeSpan.FromMilliseconds(250);
-        ScoringTrace.Line($"client Start call (old poll: {OldPoll})");
         ScoringJobProgress status = await Call(() => job.Start(spec), null);
-        ScoringTrace.Line("client Start returned");
         DateTime nextCheck = DateTime.UtcNow + poll;
         while (true)
         {
@@ -47,7 +44,6 @@ public static class ScoringJobs
                 if (status.State == ScoringJobState.NotStarted) status = await Call(() => job.Start(spec), status);   // its silo died
                 nextCheck = DateTime.UtcNow + poll;
             }
-            ScoringTrace.Line($"client status {status.State} {status.ShardsDone}/{status.ShardsTotal}");
             progress?.Report(status);
             switch (status.State)
             {
@@ -67,11 +63,6 @@ public static class ScoringJobs
     private static async Task<ScoringJobProgress> WaitForChange(IScoringJobGrain job, ScoringJobProgress seen, TimeSpan timeout, CancellationToken cancellation)
     {
         if (timeout <= TimeSpan.Zero) return seen;
-        if (OldPoll)
-        {
-            try { await Task.Delay(timeout, cancellation); } catch (OperationCanceledException) { }
-            return seen;
-        }
         Task<ScoringJobProgress> wait = Call(() => job.WaitForChange(seen.ShardsDone + seen.Failures.Count, seen.State, timeout), seen);
         try { return await wait.WaitAsync(cancellation); }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -80,8 +71,6 @@ public static class ScoringJobs
             return seen;
         }
     }
-
-    private static readonly bool OldPoll = Environment.GetEnvironmentVariable("MLT_OLD_POLL") == "1";   // TEMPORARY A/B
 
     private static async Task CancelAndWait(IScoringJobGrain job, ScoringJobProgress status, IProgress<ScoringJobProgress>? progress, TimeSpan poll)
     {

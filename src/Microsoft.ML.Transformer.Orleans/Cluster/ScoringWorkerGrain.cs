@@ -20,15 +20,8 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
     private ShardScorer? _scorer;
     private int? _scorerThreads;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        ScoringTrace.Line($"worker activated {this.GetPrimaryKeyString()}");
-        return Task.CompletedTask;
-    }
-
     public Task<bool> Start(string jobId)
     {
-        ScoringTrace.Line($"worker Start {jobId}");
         if (_jobs.ContainsKey(jobId)) return Task.FromResult(false);
         var cancellation = new CancellationTokenSource();
         _jobs[jobId] = cancellation;
@@ -65,9 +58,7 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
             while (!cancellation.IsCancellationRequested)
             {
                 DelayDeactivation(TimeSpan.FromMinutes(30));   // the loop's calls are outgoing: keep the activation alive
-                ScoringTrace.Line("worker lease asked");
                 ShardLease lease = await Call(() => job.Lease(here));
-                ScoringTrace.Line($"worker lease got {lease.Kind} {lease.Shard}");
                 if (lease.Kind == ShardLeaseKind.Stop) return;
                 if (lease.Kind == ShardLeaseKind.Wait)
                 {
@@ -91,9 +82,7 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
                 {
                     _scoring.Release();
                 }
-                ScoringTrace.Line($"worker finish call {lease.Shard}");
                 await Call(() => job.Finish(lease.Shard, here, outcome));
-                ScoringTrace.Line($"worker finish done {lease.Shard}");
             }
         }
         catch (Exception e)
@@ -112,13 +101,11 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
         try
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            ScoringTrace.Line("worker load start");
             _scorer = await _thread.Run(() =>
             {
                 previous?.Dispose();
                 return ShardScorer.Load(spec.ModelPath, spec.TorchThreads);
             });
-            ScoringTrace.Line($"worker load done {clock.Elapsed.TotalSeconds:F2}s threads={spec.TorchThreads}");
             _scorerThreads = spec.TorchThreads;
             log.LogInformation("Worker on {Silo} loaded {Model} in {Seconds:F1} s.", silo.SiloAddress, spec.ModelPath, clock.Elapsed.TotalSeconds);
             return null;
@@ -130,14 +117,11 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails silo, ILogger<Scoring
         }
     }
 
-    private static readonly bool OldThread = Environment.GetEnvironmentVariable("MLT_OLD_THREAD") == "1";   // TEMPORARY A/B
-
     private async Task<ShardOutcome> Score(ShardScorer scorer, ShardLease lease, CancellationToken cancellation)
     {
         try
         {
-            ShardScore score = await (OldThread ? Task.Run : (Func<Func<ShardScore>, Task<ShardScore>>)_thread.Run)(() => { ScoringTrace.Line($"score start {lease.Shard} torch_threads={TorchSharp.torch.get_num_threads()}"); return scorer.Score(lease.InputPath, lease.OutputPath, cancellation); });
-            ScoringTrace.Line($"score done {lease.Shard} rows={score.Rows} total={score.Duration.TotalSeconds:F3} read={score.Read.TotalSeconds:F3} transform={score.Transform.TotalSeconds:F3} write={score.Write.TotalSeconds:F3}");
+            ShardScore score = await _thread.Run(() => scorer.Score(lease.InputPath, lease.OutputPath, cancellation));
             log.LogInformation("Scored {Shard}: {Rows} rows in {Seconds:F2} s (read {Read:F2} s, Transform {Transform:F2} s, write {Write:F2} s).",
                 lease.Shard, score.Rows, score.Duration.TotalSeconds, score.Read.TotalSeconds, score.Transform.TotalSeconds, score.Write.TotalSeconds);
             return new ShardOutcome(ShardOutcomeKind.Scored, score.Rows);
