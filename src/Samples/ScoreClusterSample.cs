@@ -180,7 +180,7 @@ internal static class ScoreClusterSample
         long rows = 0;
         foreach (string shard in ShardFormats.List(Required(args, "input")))
         {
-            try { rows += scorer.ScoreAsync(shard, Path.Combine(output, Path.GetFileName(shard))).GetAwaiter().GetResult().Rows; }
+            try { rows += scorer.Score(shard, Path.Combine(output, Path.GetFileName(shard))).Rows; }
             catch (Exception e) when (e is InvalidDataException or IOException) { }   // a corrupt shard: the cluster reported it
         }
         double seconds = clock.Elapsed.TotalSeconds;

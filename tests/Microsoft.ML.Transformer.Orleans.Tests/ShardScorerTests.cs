@@ -20,9 +20,11 @@ public sealed class ShardScorerTests(ClusterFixture fixture)
         string shard = Assert.Single(ShardFormats.List(input));
         using ShardScorer scorer = ShardScorer.Load(fixture.ModelPath, torchThreads: 1);
 
-        ShardScore score = await scorer.ScoreAsync(shard, Path.Combine(output, Path.GetFileName(shard)));
+        ShardScore score = scorer.Score(shard, Path.Combine(output, Path.GetFileName(shard)));
 
         Assert.Equal(25, score.Rows);
+        Assert.Equal(score.Duration, score.Read + score.Transform + score.Write);   // the phases cover the whole shard
+        Assert.True(score.Transform > TimeSpan.Zero && score.Read > TimeSpan.Zero && score.Write > TimeSpan.Zero, $"phases: {score}");
         ScoringTestData.AssertScoredOnce(ScoringTestData.SingleProcess(fixture.ModelPath, texts), await ScoringTestData.ReadOutputs(output));
         ShardTable written = await ShardFiles.ReadAsync(Path.Combine(output, Path.GetFileName(shard)));
         Assert.Equal(["id", "Text", "label"], written.Columns.Take(3).Select(c => c.Name));   // the model's Text matched 'text'

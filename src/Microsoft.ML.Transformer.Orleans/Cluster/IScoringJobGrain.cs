@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Microsoft.ML.Transformer.Orleans.Cluster;
 
 /// <summary>
@@ -14,6 +16,12 @@ public interface IScoringJobGrain : IGrainWithStringKey
 
     /// <summary>The job's progress; also takes back the shards of dead silos and starts workers on silos that joined.</summary>
     Task<ScoringJobProgress> Status();
+
+    /// <summary>Waits until the job's progress differs from what the caller saw (<paramref name="settledShards"/>:
+    /// shards done or failed; <paramref name="state"/>) or <paramref name="timeout"/> passes, and returns it: progress
+    /// and the job's end reach a client as they happen, without polling. Runs beside the other calls (it only waits).</summary>
+    [AlwaysInterleave]
+    Task<ScoringJobProgress> WaitForChange(int settledShards, ScoringJobState state, TimeSpan timeout);
 
     /// <summary>Stops handing out shards and tells the workers to stop; the state goes to Cancelled when nothing is in flight.</summary>
     Task<ScoringJobProgress> Cancel();

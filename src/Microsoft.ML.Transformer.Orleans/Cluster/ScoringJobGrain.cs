@@ -17,6 +17,7 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
     private readonly Dictionary<string, string> _failed = [];
     private readonly HashSet<SiloAddress> _workers = [];
     private readonly Stopwatch _clock = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ScoringJobSpec? _spec;
     private ScoringJobState _state = ScoringJobState.NotStarted;
     private int _total, _skipped;
@@ -42,6 +43,7 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
         _state = ScoringJobState.Running;
         _clock.Restart();
         log.LogInformation("Job {Job}: {Total} shards, {Skipped} already done.", this.GetPrimaryKeyString(), _total, _skipped);
+        Changed();
         return await Status();
     }
 
@@ -50,6 +52,16 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
         Reclaim();
         if (_state == ScoringJobState.Running) await StartWorkers();
         CheckFinished();
+        return Progress();
+    }
+
+    public async Task<ScoringJobProgress> WaitForChange(int settledShards, ScoringJobState state, TimeSpan timeout)
+    {
+        if (_state == state && Settled == settledShards && timeout > TimeSpan.Zero)
+        {
+            try { await _changed.Task.WaitAsync(timeout); }
+            catch (TimeoutException) { }
+        }
         return Progress();
     }
 
@@ -91,6 +103,7 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
                 break;
         }
         CheckFinished();
+        Changed();
         return Task.CompletedTask;
     }
 
@@ -101,6 +114,7 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
         log.LogError("Job {Job} failed on {Silo}: {Error}", this.GetPrimaryKeyString(), silo, error);
         await Stop(ScoringJobState.Failed);
         CheckFinished();
+        Changed();
     }
 
     private static string[] Validate(ScoringJobSpec spec)
@@ -179,11 +193,23 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
     {
         _state = state;
         _pending.Clear();
+        Changed();
         foreach (SiloAddress silo in _workers)
         {
             try { await GrainFactory.GetGrain<IScoringWorkerGrain>(silo.ToParsableString()).Cancel(this.GetPrimaryKeyString()); }
             catch (Exception e) when (e is OrleansException or TimeoutException) { }   // a dead silo's shards are reclaimed anyway
         }
+    }
+
+    /// <summary>Shards done or failed: what a client waiting for progress compares.</summary>
+    private int Settled => _done.Count + _failed.Count;
+
+    /// <summary>Wakes the clients waiting in <see cref="WaitForChange"/>.</summary>
+    private void Changed()
+    {
+        TaskCompletionSource changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
     }
 
     private void CheckFinished()
@@ -198,6 +224,7 @@ internal sealed class ScoringJobGrain(IClusterMembershipService membership, ILog
             // nothing writes any more: what a killed worker left half-written goes
             int partials = ShardFiles.DeletePartials(_spec!.OutputDirectory);
             log.LogInformation("Job {Job} {State} ({Partials} partial files of dead workers deleted).", this.GetPrimaryKeyString(), _state, partials);
+            Changed();
         }
     }
 

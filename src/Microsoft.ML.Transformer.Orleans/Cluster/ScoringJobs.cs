@@ -15,8 +15,10 @@ public static class ScoringJobs
     /// (<see cref="ScoringJobState.Completed"/>; shards that could not be scored are in its
     /// <see cref="ScoringJobProgress.Failures"/>).</summary>
     /// <param name="jobId">The coordinator's key; null: a new one.</param>
-    /// <param name="progress">Told the job's progress at every poll.</param>
-    /// <param name="pollInterval">How often to ask; default 250 ms.</param>
+    /// <param name="progress">Told the job's progress as shards finish (the coordinator pushes it: no polling).</param>
+    /// <param name="pollInterval">How often the coordinator is asked to take back the shards of dead silos and start
+    /// workers on silos that joined, besides the checks the workers' own calls make; default 1 s. The job's end reaches
+    /// the client at once, whatever this is.</param>
     /// <param name="cancellation">Cancels the job: no shard is handed out any more, the ones in flight stop and leave
     /// no partial file; then <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ScoringJobException">The job failed as a whole (its error says why).</exception>
@@ -26,8 +28,9 @@ public static class ScoringJobs
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(spec);
         IScoringJobGrain job = client.GetGrain<IScoringJobGrain>(jobId ?? Guid.NewGuid().ToString("N"));
-        TimeSpan poll = pollInterval ?? TimeSpan.FromMilliseconds(250);
+        TimeSpan poll = pollInterval ?? TimeSpan.FromSeconds(1);
         ScoringJobProgress status = await Call(() => job.Start(spec), null);
+        DateTime nextCheck = DateTime.UtcNow + poll;
         while (true)
         {
             if (cancellation.IsCancellationRequested)
@@ -35,8 +38,12 @@ public static class ScoringJobs
                 await CancelAndWait(job, status, progress, poll);
                 cancellation.ThrowIfCancellationRequested();
             }
-            status = await Call(() => job.Status(), status);
-            if (status.State == ScoringJobState.NotStarted) status = await Call(() => job.Start(spec), status);   // its silo died
+            if (DateTime.UtcNow >= nextCheck || status.State == ScoringJobState.NotStarted)
+            {
+                status = await Call(() => job.Status(), status);
+                if (status.State == ScoringJobState.NotStarted) status = await Call(() => job.Start(spec), status);   // its silo died
+                nextCheck = DateTime.UtcNow + poll;
+            }
             progress?.Report(status);
             switch (status.State)
             {
@@ -47,8 +54,21 @@ public static class ScoringJobs
                 case ScoringJobState.Cancelled:
                     throw new OperationCanceledException("the scoring job was cancelled on the cluster.");
             }
-            try { await Task.Delay(poll, cancellation); }
-            catch (OperationCanceledException) { }   // handled at the top of the loop
+            status = await WaitForChange(job, status, nextCheck - DateTime.UtcNow, cancellation);
+        }
+    }
+
+    /// <summary>The job's progress once it differs from <paramref name="seen"/>, or after <paramref name="timeout"/>;
+    /// <paramref name="seen"/> itself when <paramref name="cancellation"/> fires first (the call is left to end on its own).</summary>
+    private static async Task<ScoringJobProgress> WaitForChange(IScoringJobGrain job, ScoringJobProgress seen, TimeSpan timeout, CancellationToken cancellation)
+    {
+        if (timeout <= TimeSpan.Zero) return seen;
+        Task<ScoringJobProgress> wait = Call(() => job.WaitForChange(seen.ShardsDone + seen.Failures.Count, seen.State, timeout), seen);
+        try { return await wait.WaitAsync(cancellation); }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            _ = wait.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return seen;
         }
     }
 
@@ -59,7 +79,7 @@ public static class ScoringJobs
         while (status.State is ScoringJobState.Running or ScoringJobState.Cancelling && DateTime.UtcNow < giveUp)
         {
             progress?.Report(status);
-            await Task.Delay(poll);
+            await WaitForChange(job, status, poll, CancellationToken.None);
             status = await Call(() => job.Status(), status);
         }
         progress?.Report(status);

@@ -3,8 +3,9 @@ using Microsoft.ML.Transformer.Orleans.Shards;
 
 namespace Microsoft.ML.Transformer.Orleans.Scoring;
 
-/// <summary>What scoring one shard did: its rows and how long it took, reading and writing included.</summary>
-public readonly record struct ShardScore(int Rows, TimeSpan Duration);
+/// <summary>What scoring one shard did: its rows and how long it took, reading and writing included, and in which
+/// phase: reading the input, the model's <c>Transform</c> (rows read out of the scored view), writing the output.</summary>
+public readonly record struct ShardScore(int Rows, TimeSpan Duration, TimeSpan Read = default, TimeSpan Transform = default, TimeSpan Write = default);
 
 /// <summary>
 /// A saved model, loaded once, scoring whole shards: read the shard, match its columns to the model's input
@@ -34,16 +35,21 @@ public sealed class ShardScorer : IDisposable
     }
 
     /// <summary>Scores the shard at <paramref name="inputPath"/> into <paramref name="outputPath"/> (same format as its
-    /// name says), which is complete or absent whatever happens, cancellation included.</summary>
-    public async Task<ShardScore> ScoreAsync(string inputPath, string outputPath, CancellationToken cancellation = default)
+    /// name says), which is complete or absent whatever happens, cancellation included. The model computes on the
+    /// calling thread (and libtorch's OpenMP team of that thread): call it from one thread, not from pool threads in turn.</summary>
+    public ShardScore Score(string inputPath, string outputPath, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        ShardTable input = ModelInputColumns.Adapt(await ShardFiles.ReadAsync(inputPath, cancellation), _input);
+        // the file reads and writes are asynchronous only; waiting for them keeps the model's work on this thread
+        ShardTable input = ModelInputColumns.Adapt(ShardFiles.ReadAsync(inputPath, cancellation).GetAwaiter().GetResult(), _input);
+        TimeSpan read = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();
         IDataView scored = _model.Transform(new ShardDataView(input));
         ShardTable output = ScoredTable.Read(scored, input.RowCount, cancellation);
-        await ShardFiles.WriteAtomicallyAsync(output, outputPath, cancellation);
-        return new ShardScore(output.RowCount, clock.Elapsed);
+        TimeSpan transformed = clock.Elapsed;
+        ShardFiles.WriteAtomicallyAsync(output, outputPath, cancellation).GetAwaiter().GetResult();
+        TimeSpan total = clock.Elapsed;
+        return new ShardScore(output.RowCount, total, read, transformed - read, total - transformed);
     }
 
     /// <summary>Releases the model's weights.</summary>
