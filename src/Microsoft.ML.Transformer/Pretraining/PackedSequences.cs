@@ -44,7 +44,7 @@ internal sealed class PackedSequences
                 window.Ids.AsSpan(row * _length, _length - 1).CopyTo(sequence.AsSpan(1));
                 masked += _masking.Apply(sequence, inputs.AsSpan(row * _length, _length), labels.AsSpan(row * _length, _length), random);
             }
-            yield return new MaskedBatch(inputs, labels, window.Rows, _length, masked);
+            yield return new MaskedBatch(inputs, labels, window.Rows, _length, masked, SamplingSeed: random.NextInt64());
         }
     }
 }
