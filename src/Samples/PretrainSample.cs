@@ -184,6 +184,8 @@ internal static class PretrainSample
             ProgressInterval = 10,
             Seed = 1,
         };
+        // ELECTRA's validation metric, the discriminator's accuracy, can fall as the generator gets better: keep the last weights
+        if (options.Objective == PretrainingObjective.ReplacedTokenDetection) options.KeepBestModel = false;
         if (args.Double("generator-fraction") is { } fraction) options.GeneratorSizeFraction = fraction;
         if (args.Double("discriminator-weight") is { } weight) options.DiscriminatorLossWeight = weight;
         AnsiConsole.MarkupLine($"Pretraining ({ObjectiveName(options.Objective)}): d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, sequences of {options.SequenceLength}, " +

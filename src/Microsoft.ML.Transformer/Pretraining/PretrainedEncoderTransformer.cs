@@ -14,9 +14,8 @@ using Microsoft.ML.Transformer.Tokenization;
 namespace Microsoft.ML.Transformer;
 
 /// <summary>
-/// An encoder pretrained on text (<c>mlContext.Transforms.Text.PretrainEncoder</c>; masked language modelling, or the
-/// discriminator of ELECTRA's replaced-token detection), with
-/// the tokenizer it was pretrained with. Like an imported checkpoint (<see cref="PretrainedEncoder"/>) it starts a
+/// An encoder pretrained on text (<c>mlContext.Transforms.Text.PretrainEncoder</c>: with masked language modelling, or as
+/// the discriminator of ELECTRA's replaced-token detection), with the tokenizer it was pretrained with. Like an imported checkpoint (<see cref="PretrainedEncoder"/>) it starts a
 /// classifier (<see cref="TransformerClassifierOptions.InitialEncoder"/>; <c>TransformerOnText</c> then tokenizes with
 /// this tokenizer), lends its encoder to <see cref="EmbeddingOptions.Source"/> and to further pretraining; as a
 /// transformer, <c>Transform</c> writes each text's sentence embedding (the mean of its last hidden states, padding

@@ -1,3 +1,4 @@
+using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Modules;
 using Microsoft.ML.Transformer.Tests.Classification;
 
