@@ -59,7 +59,8 @@ internal sealed class ReplacedTokenDetection : nn.Module
         static int Scaled(int size, double fraction) => Math.Max(1, (int)Math.Round(size * fraction, MidpointRounding.AwayFromZero));
         int width = Scaled(discriminator.ModelDimension, fraction), heads = Scaled(discriminator.Heads, fraction);
         while (width % heads != 0) heads--;
-        return discriminator with { ModelDimension = width, Heads = heads, FeedForwardDimension = Scaled(discriminator.ResolvedFeedForwardDimension, fraction) };
+        int feedForward = Scaled(discriminator.ResolvedFeedForwardDimension, fraction);
+        return discriminator with { ModelDimension = width, Heads = heads, FeedForwardDimension = feedForward };
     }
 
     /// <summary>Masked ids [batch, L] → G's last hidden states [batch, L, width].</summary>

@@ -2,10 +2,11 @@ namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// Options of <c>mlContext.Transforms.Text.PretrainEncoder(...)</c>: self-supervised pretraining of a Transformer encoder
-/// on unlabelled text with BERT's masked-language-model objective or ELECTRA's replaced-token detection (<see cref="Objective"/>),
-/// so that a classifier fine-tuned from it starts from what the text taught it. The shape defaults (<see cref="TransformerShape"/>: d_model 256, 4 heads, 4 layers, GELU,
-/// learned positions, pre-LN) are a small BERT for a CPU; pre-LN because it trains from random weights without a long
-/// warmup. Training settings come from <see cref="TransformerTrainingOptions"/>; this class changes <c>BatchSize</c> to 64.
+/// on unlabelled text with BERT's masked-language-model objective or ELECTRA's replaced-token detection
+/// (<see cref="Objective"/>), so that a classifier fine-tuned from it starts from what the text taught it. The shape
+/// defaults (<see cref="TransformerShape"/>: d_model 256, 4 heads, 4 layers, GELU, learned positions, pre-LN) are a small
+/// BERT for a CPU; pre-LN because it trains from random weights without a long warmup. Training settings come from
+/// <see cref="TransformerTrainingOptions"/>; this class changes <c>BatchSize</c> to 64.
 /// An unset <c>LearningRate</c> is 5e-4 from random weights, and 5e-5 (the fine-tuning default) when continuing an
 /// <see cref="InitialEncoder"/>; an unset <c>Epochs</c> is chosen from the data size, as for every trainer.
 /// </summary>
@@ -71,7 +72,8 @@ public sealed class EncoderPretrainingOptions : TransformerTrainingOptions
 
     /// <summary>Replaced-token detection: λ, the weight of the discriminator's loss in the joint loss
     /// L_MLM(generator) + λ·L_Disc. Default 50, ELECTRA's (appendix A: the best of 1, 10, 20, 50 and 100); the
-    /// discriminator's binary loss per token is far smaller than the generator's over the vocabulary. Must be positive and finite.</summary>
+    /// discriminator's binary loss per token is far smaller than the generator's over the vocabulary. Must be positive
+    /// and finite.</summary>
     public double DiscriminatorLossWeight { get; set; } = 50;
 
     /// <summary>Without a <see cref="TransformerTrainingOptions.ValidationSet"/>: the share of the training tokens, from the
