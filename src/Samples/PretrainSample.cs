@@ -61,7 +61,7 @@ internal static class PretrainSample
         var table = new Table().AddColumns("pretraining", "masked-token accuracy", "replaced-token accuracy", "test accuracy", "AUC", "fine-tuning");
         if (scratch is { } s) table.AddRow("none (imdb sample, from scratch)", "", "", $"{s.Accuracy:F4}", "", $"{s.Seconds / 60:F1} min");
         foreach (FineTuned r in results)
-            table.AddRow($"{r.Stage.Minutes} min ({r.Stage.Objective})", $"{r.Stage.MaskedAccuracy:P2}", $"{r.Stage.ReplacedTokenAccuracy:P2}", $"[bold]{r.Accuracy:F4}[/]",
+            table.AddRow($"{r.Stage.Minutes} min ({ObjectiveName(r.Stage.Objective)})", $"{r.Stage.MaskedAccuracy:P2}", $"{r.Stage.ReplacedTokenAccuracy:P2}", $"[bold]{r.Accuracy:F4}[/]",
                 $"{r.Auc:F4}", $"{r.Seconds / 60:F1} min");
         if (baseline is not null)
             table.AddRow(ClassicTextBaseline.BinaryName, "", "", $"{baseline.Accuracy:F4}", $"{baseline.AreaUnderRocCurve:F4}", $"{baselineTime.TotalMinutes:F1} min");
