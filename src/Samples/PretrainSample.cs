@@ -10,7 +10,7 @@ namespace Samples;
 
 /// <summary>
 /// Self-supervised pretraining on IMDb's own text, then fine-tuning: pretrains an encoder with masked language modelling
-/// on the 50,000 unlabelled reviews (<c>unsup.tsv.gz</c>) plus the training reviews' text — never the test reviews' —
+/// (or ELECTRA's replaced-token detection: <c>--objective electra</c>) on the 50,000 unlabelled reviews (<c>unsup.tsv.gz</c>) plus the training reviews' text — never the test reviews' —
 /// for a time budget (<c>--minutes</c>), saves it as an ML.NET zip, loads it back in a fresh MLContext, fine-tunes a
 /// classifier from it on the labelled training reviews with its tokenizer, and evaluates on the test split beside
 /// ML.NET's classic baseline (and, with <c>--from-scratch</c>, the <c>imdb</c> sample's classifier trained without
@@ -58,11 +58,13 @@ internal static class PretrainSample
             baseline = reference.BinaryClassification.Evaluate(baselineModel.Transform(testView));
         }
 
-        var table = new Table().AddColumns("pretraining", "masked-token accuracy", "test accuracy", "AUC", "fine-tuning");
-        if (scratch is { } s) table.AddRow("none (imdb sample, from scratch)", "", $"{s.Accuracy:F4}", "", $"{s.Seconds / 60:F1} min");
+        var table = new Table().AddColumns("pretraining", "masked-token accuracy", "replaced-token accuracy", "test accuracy", "AUC", "fine-tuning");
+        if (scratch is { } s) table.AddRow("none (imdb sample, from scratch)", "", "", $"{s.Accuracy:F4}", "", $"{s.Seconds / 60:F1} min");
         foreach (FineTuned r in results)
-            table.AddRow($"{r.Stage.Minutes} min", $"{r.Stage.MaskedAccuracy:P2}", $"[bold]{r.Accuracy:F4}[/]", $"{r.Auc:F4}", $"{r.Seconds / 60:F1} min");
-        if (baseline is not null) table.AddRow(ClassicTextBaseline.BinaryName, "", $"{baseline.Accuracy:F4}", $"{baseline.AreaUnderRocCurve:F4}", $"{baselineTime.TotalMinutes:F1} min");
+            table.AddRow($"{r.Stage.Minutes} min ({ObjectiveName(r.Stage.Objective)})", $"{r.Stage.MaskedAccuracy:P2}", $"{r.Stage.ReplacedTokenAccuracy:P2}", $"[bold]{r.Accuracy:F4}[/]",
+                $"{r.Auc:F4}", $"{r.Seconds / 60:F1} min");
+        if (baseline is not null)
+            table.AddRow(ClassicTextBaseline.BinaryName, "", "", $"{baseline.Accuracy:F4}", $"{baseline.AreaUnderRocCurve:F4}", $"{baselineTime.TotalMinutes:F1} min");
         AnsiConsole.Write(table);
 
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -76,7 +78,7 @@ internal static class PretrainSample
             {
                 d_model = final.Encoder.ModelDimension, layers = final.Encoder.Layers, sequence_length = final.Encoder.SequenceLength,
                 vocabulary = final.Encoder.Vocabulary, minutes = final.Stage.Minutes, finetune_epochs = final.Epochs, finetune_lr = final.LearningRate,
-                device = args.Value("device") ?? "cpu",
+                device = args.Value("device") ?? "cpu", objective = ObjectiveName(final.Stage.Objective),
             },
             accuracy = Math.Round(final.Accuracy, 4),
             auc = Math.Round(final.Auc, 4),
@@ -84,11 +86,13 @@ internal static class PretrainSample
             pretrain_epochs = final.Stage.Epochs,
             masked_accuracy = final.Stage.MaskedAccuracy,
             masked_loss = final.Stage.MaskedLoss,
+            replaced_token_accuracy = final.Stage.ReplacedTokenAccuracy,
+            replaced_share = final.Stage.ReplacedShare,
             train_seconds = Math.Round(final.Seconds, 1),
             curve = results.Select(r => new
             {
                 minutes = r.Stage.Minutes, pretrain_seconds = Math.Round(r.Stage.Seconds, 1), masked_accuracy = r.Stage.MaskedAccuracy,
-                accuracy = Math.Round(r.Accuracy, 4), auc = Math.Round(r.Auc, 4), train_seconds = Math.Round(r.Seconds, 1),
+                replaced_token_accuracy = r.Stage.ReplacedTokenAccuracy, accuracy = Math.Round(r.Accuracy, 4), auc = Math.Round(r.Auc, 4), train_seconds = Math.Round(r.Seconds, 1),
             }),
             rss_mib_epochs = rss.Select(m => Math.Round(m)),
             scratch_accuracy = scratch is null ? (double?)null : Math.Round(scratch.Value.Accuracy, 4),
@@ -121,9 +125,7 @@ internal static class PretrainSample
                 {
                     ml.Model.SaveAtomically(encoder, ml.Data.LoadFromEnumerable(corpus).Schema, path);
                     pretrainClock.Stop();
-                    EpochSummary? last = encoder.TrainingHistory.LastOrDefault();
-                    stages.Add(new PretrainingStage(minutes, path, pretrainClock.Elapsed.TotalSeconds, encoder.TrainingHistory.Count,
-                        last?.ValidationMetric ?? last?.TrainingAccuracy, last?.ValidationLoss ?? last?.TrainingLoss));
+                    stages.Add(PretrainingStage.Of(encoder, minutes, path, pretrainClock.Elapsed.TotalSeconds));
                 }
                 AnsiConsole.MarkupLine($"Saved the encoder after {minutes} min to [bold]{Path.GetFullPath(path)}[/] ({new FileInfo(path).Length / 1024.0 / 1024:F1} MiB).");
                 done = minutes;
@@ -140,14 +142,12 @@ internal static class PretrainSample
     private static PretrainingStage SavedStage(string path)
     {
         using var encoder = (PretrainedEncoderTransformer)new MLContext(seed: 1).Model.Load(path, out _);
-        IReadOnlyList<EpochSummary> history = encoder.TrainingHistory;
-        double seconds = history.Sum(e => e.Duration.TotalSeconds);
-        EpochSummary? last = history.LastOrDefault();
-        return new PretrainingStage(Math.Round(seconds / 60, 1), path, seconds, history.Count, last?.ValidationMetric ?? last?.TrainingAccuracy,
-            last?.ValidationLoss ?? last?.TrainingLoss);
+        double seconds = encoder.TrainingHistory.Sum(e => e.Duration.TotalSeconds);
+        return PretrainingStage.Of(encoder, Math.Round(seconds / 60, 1), path, seconds);
     }
 
-    /// <summary>Masked-language-model pretraining for <paramref name="minutes"/> more minutes (resuming from
+    /// <summary>Pretraining (masked language modelling, or ELECTRA's replaced-token detection with <c>--objective electra</c>,
+    /// <c>--generator-fraction</c>, <c>--discriminator-weight</c>) for <paramref name="minutes"/> more minutes (resuming from
     /// <paramref name="checkpoints"/> when it holds this run's checkpoint): epochs enough to fill the budget, a learning
     /// rate that decays as 1/√step after warmup (no run length to plan a cosine on). Logs the process's resident memory
     /// at each epoch's end into <paramref name="rssMiB"/>.</summary>
@@ -156,6 +156,7 @@ internal static class PretrainSample
     {
         var options = new EncoderPretrainingOptions
         {
+            Objective = Objective(args),
             Tokenizer = new TokenizerOptions
             {
                 VocabularySize = args.Int("vocab") ?? 8_000, LowerCase = true, StripHtmlTags = true,
@@ -183,17 +184,34 @@ internal static class PretrainSample
             ProgressInterval = 10,
             Seed = 1,
         };
-        AnsiConsole.MarkupLine($"Pretraining: d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, sequences of {options.SequenceLength}, " +
+        // ELECTRA's validation metric, the discriminator's accuracy, can fall as the generator gets better: keep the last weights
+        if (options.Objective == PretrainingObjective.ReplacedTokenDetection) options.KeepBestModel = false;
+        if (args.Double("generator-fraction") is { } fraction) options.GeneratorSizeFraction = fraction;
+        if (args.Double("discriminator-weight") is { } weight) options.DiscriminatorLossWeight = weight;
+        AnsiConsole.MarkupLine($"Pretraining ({ObjectiveName(options.Objective)}): d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, sequences of {options.SequenceLength}, " +
                                $"BPE {options.Tokenizer.VocabularySize:N0}, batch {options.BatchSize}, peak rate {PeakRate(args)} after {options.WarmupSteps} steps, for {minutes} min on {options.Device}, {CommandLine.PrecisionName(options)}.");
-        return TrainingProgressBar.Fit(options, "Learning the vocabulary", p => $"masked acc {p.Accuracy:P1}",
+        string accuracy = options.Objective == PretrainingObjective.MaskedLanguageModel ? "masked-token" : "replaced-token";
+        return TrainingProgressBar.Fit(options, "Learning the vocabulary", p => $"{accuracy} acc {p.Accuracy:P1}",
             e =>
             {
                 rssMiB.Add(Environment.WorkingSet / 1024.0 / 1024);
-                return $"Pretraining epoch {e.Epoch}: masked-token loss {e.TrainingLoss:F4}, accuracy {e.TrainingAccuracy:P2}; validation " +
-                       $"[bold]{e.ValidationMetric:P2}[/], loss {e.ValidationLoss:F4}; {e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s; RSS {rssMiB[^1]:N0} MiB.";
+                string generator = e.ValidationDetails.TryGetValue(ReplacedTokenDetectionMetrics.GeneratorAccuracy, out double g)
+                    ? $", generator {g:P2} (replaced {e.ValidationDetails[ReplacedTokenDetectionMetrics.ReplacedShare]:P1})" : "";
+                return $"Pretraining epoch {e.Epoch}: loss {e.TrainingLoss:F4}, {accuracy} accuracy {e.TrainingAccuracy:P2}; validation " +
+                       $"[bold]{e.ValidationMetric:P2}[/], loss {e.ValidationLoss:F4}{generator}; {e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s; RSS {rssMiB[^1]:N0} MiB.";
             },
             () => ml.Transforms.Text.PretrainEncoder("Features", "Text", options).Fit(ml.Data.LoadFromEnumerable(corpus)));
     }
+
+    /// <summary><c>--objective mlm</c> (the default) or <c>electra</c>.</summary>
+    private static PretrainingObjective Objective(ILookup<string, string> args) => args.Value("objective")?.ToLowerInvariant() switch
+    {
+        null or "mlm" => PretrainingObjective.MaskedLanguageModel,
+        "electra" => PretrainingObjective.ReplacedTokenDetection,
+        var other => throw new ArgumentException($"--objective takes mlm or electra, not '{other}'"),
+    };
+
+    private static string ObjectiveName(PretrainingObjective objective) => objective == PretrainingObjective.MaskedLanguageModel ? "mlm" : "electra";
 
     /// <summary>The pretraining's peak learning rate: a small pre-LN model takes a high one, as short-budget BERT recipes do.</summary>
     private static double PeakRate(ILookup<string, string> args) => args.Double("lr") ?? 1e-3;
@@ -253,7 +271,23 @@ internal static class PretrainSample
     private static string PathForPoint(string path, double minutes)
         => Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{minutes.ToString(CultureInfo.InvariantCulture)}min{Path.GetExtension(path)}");
 
-    private sealed record PretrainingStage(double Minutes, string Path, double Seconds, int Epochs, double? MaskedAccuracy, double? MaskedLoss);
+    /// <summary>A point of the curve: the encoder saved at <see cref="Path"/> after <see cref="Minutes"/>, with its last epoch's
+    /// figures. Masked-token accuracy and loss are the encoder's (MLM) or the generator's (ELECTRA); the replaced-token
+    /// accuracy (ELECTRA's discriminator) is read against 1 − <see cref="ReplacedShare"/>. Validation figures where there are.</summary>
+    private sealed record PretrainingStage(double Minutes, string Path, double Seconds, int Epochs, PretrainingObjective Objective, double? MaskedAccuracy,
+        double? MaskedLoss, double? ReplacedTokenAccuracy, double? ReplacedShare)
+    {
+        public static PretrainingStage Of(PretrainedEncoderTransformer encoder, double minutes, string path, double seconds)
+        {
+            EpochSummary? last = encoder.TrainingHistory.LastOrDefault();
+            double? accuracy = last?.ValidationMetric ?? last?.TrainingAccuracy, loss = last?.ValidationLoss ?? last?.TrainingLoss;
+            if (encoder.Objective == PretrainingObjective.MaskedLanguageModel)
+                return new(minutes, path, seconds, encoder.TrainingHistory.Count, encoder.Objective, accuracy, loss, null, null);
+            double? Detail(string name) => last is not null && last.ValidationDetails.TryGetValue(name, out double value) ? value : null;
+            return new(minutes, path, seconds, encoder.TrainingHistory.Count, encoder.Objective, Detail(ReplacedTokenDetectionMetrics.GeneratorAccuracy),
+                Detail(ReplacedTokenDetectionMetrics.GeneratorLoss), accuracy, Detail(ReplacedTokenDetectionMetrics.ReplacedShare));
+        }
+    }
 
     private sealed record EncoderShape(int ModelDimension, int Layers, int SequenceLength, int Vocabulary);
 

@@ -29,6 +29,10 @@ internal sealed class TransformerEncoderModel : nn.Module
     /// <summary>The token embedding [vocabulary, d_model], which a tied output projection reuses.</summary>
     public TorchSharp.Modules.Embedding TokenTable => embedding.TokenTable;
 
+    /// <summary>[batch, L] int64 ids → the stack's input [batch, L, d_model] (embedding, positions, dropout): what
+    /// ELECTRA's generator reads, sharing these embeddings with the encoder.</summary>
+    public Tensor Embed(Tensor tokenIds) => embedding.Forward(tokenIds);
+
     /// <summary>[batch, L] int64 ids → (hidden [batch, L, d_model], key-padding mask [batch, 1, 1, L]).</summary>
     /// <param name="tokenTypeIds">BERT's segment ids [batch, L], when the config has a token-type table; null = type 0.</param>
     public (Tensor Hidden, Tensor Mask) Forward(Tensor tokenIds, Tensor? tokenTypeIds = null)

@@ -13,8 +13,9 @@ namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// Pretrains a Transformer encoder on a text column with masked language modelling (BERT's recipe with RoBERTa's packing
-/// and dynamic masking): fits or takes a tokenizer, packs the documents into full sequences, and trains the encoder to
-/// restore the masked tokens. Returns a <see cref="PretrainedEncoderTransformer"/>, which starts a classifier
+/// and dynamic masking) or ELECTRA's replaced-token detection (<see cref="EncoderPretrainingOptions.Objective"/>): fits or
+/// takes a tokenizer, packs the documents into full sequences, and trains the encoder to restore the masked tokens, or to
+/// tell which tokens a small generator replaced. Returns a <see cref="PretrainedEncoderTransformer"/>, which starts a classifier
 /// (<see cref="TransformerClassifierOptions.InitialEncoder"/>) and featurizes text. Create it with
 /// <c>mlContext.Transforms.Text.PretrainEncoder(...)</c>. Every check of the text, the tokenizer and the encoder is made
 /// before training starts.
@@ -49,8 +50,10 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
             PretrainingTokenizer.CheckMatches(_host, tokenizer.Tokenizer, initial, sourceTokenizer: _options.InitialEncoder is IEncoderTokenizerSource);
         using IChannel channel = _host.Start("Fit");
         int seed = _options.Seed ?? _host.Rand.Next();
+        bool electra = _options.Objective == PretrainingObjective.ReplacedTokenDetection;
+        // ELECTRA gives the generator every chosen token as [MASK] (section 2)
         var masking = OptionsCheck.Valid(_host, nameof(EncoderPretrainingOptions), () => new DynamicMasking(tokenizer.Tokenizer,
-            _options.MaskProbability, _options.MaskTokenFraction, _options.RandomTokenFraction, seed));
+            _options.MaskProbability, electra ? 1 : _options.MaskTokenFraction, electra ? 0 : _options.RandomTokenFraction, seed));
         PretrainingCorpus corpus = PretrainingCorpus.Read(_host, input, _textColumnName, tokenizer.Tokenizer, sequenceLength, _options, channel);
         channel.Info($"Pretraining: {corpus.Text.Rows} documents, {corpus.Text.Characters:N0} characters → {corpus.Text.Ids.Length:N0} tokens " +
                      $"(vocabulary {tokenizer.VocabularySize}) in sequences of {sequenceLength}.");
@@ -65,24 +68,25 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
         {
             if (initial is not null) ModuleState.Import(encoder, new TensorSet(initial.State, "InitialEncoder"));
             encoder.to(device);
-            var network = new MaskedLanguageModel(encoder, seed);   // only its head is disposed: the encoder is returned
             int classificationId = tokenizer.Tokenizer.ClassificationId;
             var train = new PackedSequences(corpus.Train, sequenceLength, classificationId, _options.BatchSize, masking, seed);
             PackedSequences? validation = corpus.Validation is { } held ? new PackedSequences(held, sequenceLength, classificationId, _options.BatchSize, masking, seed) : null;
-            var task = new MaskedLanguageModelTask(network, train, validation, device, _options.LabelSmoothing, _options.TimeLimit);
-            string fingerprint = RunIdentity.Fingerprint(runOptions, new
+            PretrainingTask task = electra ? CreateReplacedTokenDetection(encoder, tokenizer.Tokenizer, train, validation, device, seed, channel)
+                : new MaskedLanguageModelTask(new MaskedLanguageModel(encoder, seed), train, validation, device, _options.LabelSmoothing, _options.TimeLimit);
+            object identity = new
             {
                 model, seed, tokens = corpus.Train.Length, validationTokens = corpus.Validation?.Length, _options.MaskProbability, _options.MaskTokenFraction,
                 _options.RandomTokenFraction, vocabulary = tokenizer.Tokenizer.VocabularyFingerprint,
-            });
+            };
+            if (electra) identity = new { identity, _options.Objective, _options.GeneratorSizeFraction, _options.DiscriminatorLossWeight };
             IReadOnlyList<EpochSummary> history;
             try
             {
-                history = new TrainingLoop<MaskedBatch>(_host, runOptions, task, device, seed, fingerprint).Run();
+                history = new TrainingLoop<MaskedBatch>(_host, runOptions, task, device, seed, RunIdentity.Fingerprint(runOptions, identity)).Run();
             }
             finally
             {
-                network.DisposeHead();
+                task.DisposeObjective();   // the objective's heads (and ELECTRA's generator); the encoder is returned
             }
             var config = new PretrainedEncoderConfig
             {
@@ -93,6 +97,7 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
                 BlockSize = _options.ScoringBlockSize,
                 VocabularyFingerprint = tokenizer.Tokenizer.VocabularyFingerprint,
                 History = history,
+                Objective = _options.Objective,
             };
             return new PretrainedEncoderTransformer(_host, config, encoder, tokenizer) { ScoringThreads = _options.Threads };
         }
@@ -101,6 +106,20 @@ public sealed class EncoderPretrainingEstimator : IEstimator<PretrainedEncoderTr
             encoder.Dispose();
             throw;
         }
+    }
+
+    /// <summary>ELECTRA's task around <paramref name="encoder"/>, the discriminator: a generator of
+    /// <see cref="EncoderPretrainingOptions.GeneratorSizeFraction"/> of its size, which never samples special tokens.</summary>
+    private ReplacedTokenDetectionTask CreateReplacedTokenDetection(TransformerEncoderModel encoder, TextTokenizer tokenizer, PackedSequences train,
+        PackedSequences? validation, Device device, int seed, IChannel channel)
+    {
+        TransformerConfig generator = ReplacedTokenDetection.GeneratorShape(encoder.Config, _options.GeneratorSizeFraction);
+        channel.Info($"Replaced-token detection: a generator of d_model {generator.ModelDimension}, {generator.Heads} heads, d_ff " +
+            $"{generator.ResolvedFeedForwardDimension}, {generator.EncoderLayers} layers ({_options.GeneratorSizeFraction:0.###} of the encoder's size), " +
+            $"sharing its embeddings; discriminator loss weight {_options.DiscriminatorLossWeight}.");
+        long[] special = [.. Enumerable.Range(0, tokenizer.VocabularySize).Where(tokenizer.IsSpecialToken).Select(id => (long)id)];
+        var network = new ReplacedTokenDetection(encoder, generator, special, seed);
+        return new ReplacedTokenDetectionTask(network, train, validation, device, _options.DiscriminatorLossWeight, _options.LabelSmoothing, _options.TimeLimit);
     }
 
     /// <summary>Checks the text column; promises the features column (d_model floats).</summary>

@@ -2,10 +2,11 @@ namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// Options of <c>mlContext.Transforms.Text.PretrainEncoder(...)</c>: self-supervised pretraining of a Transformer encoder
-/// on unlabelled text with BERT's masked-language-model objective, so that a classifier fine-tuned from it starts from
-/// what the text taught it. The shape defaults (<see cref="TransformerShape"/>: d_model 256, 4 heads, 4 layers, GELU,
-/// learned positions, pre-LN) are a small BERT for a CPU; pre-LN because it trains from random weights without a long
-/// warmup. Training settings come from <see cref="TransformerTrainingOptions"/>; this class changes <c>BatchSize</c> to 64.
+/// on unlabelled text with BERT's masked-language-model objective or ELECTRA's replaced-token detection
+/// (<see cref="Objective"/>), so that a classifier fine-tuned from it starts from what the text taught it. The shape
+/// defaults (<see cref="TransformerShape"/>: d_model 256, 4 heads, 4 layers, GELU, learned positions, pre-LN) are a small
+/// BERT for a CPU; pre-LN because it trains from random weights without a long warmup. Training settings come from
+/// <see cref="TransformerTrainingOptions"/>; this class changes <c>BatchSize</c> to 64.
 /// An unset <c>LearningRate</c> is 5e-4 from random weights, and 5e-5 (the fine-tuning default) when continuing an
 /// <see cref="InitialEncoder"/>; an unset <c>Epochs</c> is chosen from the data size, as for every trainer.
 /// </summary>
@@ -46,15 +47,34 @@ public sealed class EncoderPretrainingOptions : TransformerTrainingOptions
     /// <see cref="InitialEncoder"/>'s positions when it has fewer.</summary>
     public int? SequenceLength { get; set; }
 
-    /// <summary>Share of the ordinary tokens chosen for prediction in each sequence. Default 0.15 (BERT).</summary>
+    /// <summary>The self-supervised task. Default <see cref="PretrainingObjective.MaskedLanguageModel"/> (BERT);
+    /// <see cref="PretrainingObjective.ReplacedTokenDetection"/> is ELECTRA's (its settings: <see cref="GeneratorSizeFraction"/>,
+    /// <see cref="DiscriminatorLossWeight"/>, <see cref="MaskProbability"/>). Either gives the same encoder type.</summary>
+    public PretrainingObjective Objective { get; set; } = PretrainingObjective.MaskedLanguageModel;
+
+    /// <summary>Share of the ordinary tokens chosen for prediction in each sequence. Default 0.15 (BERT; ELECTRA-Small
+    /// uses it too).</summary>
     public double MaskProbability { get; set; } = 0.15;
 
-    /// <summary>Share of the chosen tokens replaced by [MASK]. Default 0.8 (BERT).</summary>
+    /// <summary>Share of the chosen tokens replaced by [MASK]. Default 0.8 (BERT). Masked language modelling only: replaced-token
+    /// detection gives the generator every chosen token as [MASK] (ELECTRA, section 2).</summary>
     public double MaskTokenFraction { get; set; } = 0.8;
 
     /// <summary>Share of the chosen tokens replaced by a random ordinary token; the rest of the chosen tokens stay as they
-    /// are. Default 0.1 (BERT).</summary>
+    /// are. Default 0.1 (BERT). Masked language modelling only.</summary>
     public double RandomTokenFraction { get; set; } = 0.1;
+
+    /// <summary>Replaced-token detection: the generator's size as a share of the encoder's (the discriminator's) — the
+    /// multiplier of its d_model, d_ff and heads (each at least 1, the heads a divisor of its d_model), with as many
+    /// layers. Default 0.25, ELECTRA-Small's generator; the paper found generators of 1/4 to 1/2 of the discriminator best
+    /// (section 3.2, figure 3): a stronger one makes the discriminator's task too hard. Must be in (0, 1].</summary>
+    public double GeneratorSizeFraction { get; set; } = 0.25;
+
+    /// <summary>Replaced-token detection: λ, the weight of the discriminator's loss in the joint loss
+    /// L_MLM(generator) + λ·L_Disc. Default 50, ELECTRA's (appendix A: the best of 1, 10, 20, 50 and 100); the
+    /// discriminator's binary loss per token is far smaller than the generator's over the vocabulary. Must be positive
+    /// and finite.</summary>
+    public double DiscriminatorLossWeight { get; set; } = 50;
 
     /// <summary>Without a <see cref="TransformerTrainingOptions.ValidationSet"/>: the share of the training tokens, from the
     /// end of the text, kept back to report masked-token loss and accuracy after every epoch. Default 0.02 (at most 1,000
@@ -78,6 +98,10 @@ public sealed class EncoderPretrainingOptions : TransformerTrainingOptions
         Check(MaskTokenFraction is >= 0 and <= 1, nameof(MaskTokenFraction), MaskTokenFraction, "must be in [0, 1]");
         Check(RandomTokenFraction >= 0 && MaskTokenFraction + RandomTokenFraction <= 1, nameof(RandomTokenFraction), RandomTokenFraction,
             "must be at least 0, with MaskTokenFraction + RandomTokenFraction at most 1");
+        Check(Enum.IsDefined(Objective), nameof(Objective), Objective, "must be MaskedLanguageModel or ReplacedTokenDetection");
+        Check(GeneratorSizeFraction is > 0 and <= 1, nameof(GeneratorSizeFraction), GeneratorSizeFraction, "must be in (0, 1]");
+        Check(DiscriminatorLossWeight > 0 && double.IsFinite(DiscriminatorLossWeight), nameof(DiscriminatorLossWeight), DiscriminatorLossWeight,
+            "must be positive and finite");
         Check(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
         Check(TimeLimit is null || TimeLimit > TimeSpan.Zero, nameof(TimeLimit), TimeLimit, "must be positive");
         Tokenizer.Validate();

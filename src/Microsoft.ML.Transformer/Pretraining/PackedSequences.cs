@@ -8,7 +8,8 @@ namespace Microsoft.ML.Transformer.Pretraining;
 /// document boundaries, so that no position is padding. A document longer than a sequence continues in the next one;
 /// none is dropped. The cuts come from <see cref="TokenWindows"/>: each epoch starts at another random offset (so at
 /// most one sequence of tokens at each end of the stream sits out an epoch, other ones every epoch) and visits the
-/// sequences in another order; <see cref="DynamicMasking"/> masks them anew.
+/// sequences in another order; <see cref="DynamicMasking"/> masks them anew, its generator for the batch drawing the
+/// batch's <see cref="MaskedBatch.SamplingSeed"/> after the masks.
 /// </summary>
 internal sealed class PackedSequences
 {
@@ -44,7 +45,7 @@ internal sealed class PackedSequences
                 window.Ids.AsSpan(row * _length, _length - 1).CopyTo(sequence.AsSpan(1));
                 masked += _masking.Apply(sequence, inputs.AsSpan(row * _length, _length), labels.AsSpan(row * _length, _length), random);
             }
-            yield return new MaskedBatch(inputs, labels, window.Rows, _length, masked);
+            yield return new MaskedBatch(inputs, labels, window.Rows, _length, masked, SamplingSeed: random.NextInt64());
         }
     }
 }

@@ -28,4 +28,7 @@ internal sealed record PretrainedEncoderConfig : IModelConfig
     public required string VocabularyFingerprint { get; init; }
 
     public IReadOnlyList<EpochSummary> History { get; init; } = [];
+
+    /// <summary>How the encoder was pretrained (masked language modelling in models saved before there was a choice).</summary>
+    public PretrainingObjective Objective { get; init; } = PretrainingObjective.MaskedLanguageModel;
 }

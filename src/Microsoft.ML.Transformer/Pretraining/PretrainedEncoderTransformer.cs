@@ -14,8 +14,8 @@ using Microsoft.ML.Transformer.Tokenization;
 namespace Microsoft.ML.Transformer;
 
 /// <summary>
-/// An encoder pretrained on text with masked language modelling (<c>mlContext.Transforms.Text.PretrainEncoder</c>), with
-/// the tokenizer it was pretrained with. Like an imported checkpoint (<see cref="PretrainedEncoder"/>) it starts a
+/// An encoder pretrained on text (<c>mlContext.Transforms.Text.PretrainEncoder</c>: with masked language modelling, or as
+/// the discriminator of ELECTRA's replaced-token detection), with the tokenizer it was pretrained with. Like an imported checkpoint (<see cref="PretrainedEncoder"/>) it starts a
 /// classifier (<see cref="TransformerClassifierOptions.InitialEncoder"/>; <c>TransformerOnText</c> then tokenizes with
 /// this tokenizer), lends its encoder to <see cref="EmbeddingOptions.Source"/> and to further pretraining; as a
 /// transformer, <c>Transform</c> writes each text's sentence embedding (the mean of its last hidden states, padding
@@ -58,8 +58,13 @@ public sealed class PretrainedEncoderTransformer : ModelTransformerBase, ITransf
     /// <summary>Rows of the token embedding.</summary>
     public int VocabularySize => Config.Model.SourceVocabularySize;
 
-    /// <summary>Each epoch: masked-token loss and accuracy (training and validation), speed.</summary>
+    /// <summary>Each epoch: the objective's loss and accuracy (training and validation), speed. Masked language modelling:
+    /// masked-token loss and accuracy; replaced-token detection: the joint loss and the discriminator's accuracy over the
+    /// tokens, with <see cref="ReplacedTokenDetectionMetrics"/> in <see cref="EpochSummary.ValidationDetails"/>.</summary>
     public IReadOnlyList<EpochSummary> TrainingHistory => Config.History;
+
+    /// <summary>The objective the encoder was pretrained with.</summary>
+    public PretrainingObjective Objective => Config.Objective;
 
     EncoderSnapshot ITransformerEncoderSource.ExportEncoder()
     {

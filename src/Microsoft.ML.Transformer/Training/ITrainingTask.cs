@@ -44,11 +44,15 @@ internal interface ITrainingTask<TBatch>
 
     /// <summary>The metric early stopping maximizes, from the validation's mean loss and accuracy.</summary>
     double ValidationMetric(double meanLoss, double accuracy);
+
+    /// <summary>Further metrics of the validation pass just run, by name (a task that trains two models reports the
+    /// second's here), for <see cref="EpochSummary.ValidationDetails"/>; finite values. Null by default.</summary>
+    IReadOnlyDictionary<string, double>? ValidationDetails => null;
 }
 
 /// <summary>A batch's mean loss (float32 scalar, with a graph), its correct predictions (a scalar tensor) out of
 /// <paramref name="Examples"/>, and its real tokens.</summary>
 internal readonly record struct BatchLoss(Tensor Loss, Tensor Correct, int Examples, int Tokens);
 
-/// <summary>Mean validation loss and the metric that early stopping maximizes.</summary>
-internal sealed record ValidationResult(double Loss, double Metric);
+/// <summary>Mean validation loss, the metric that early stopping maximizes, and the task's further metrics (or null).</summary>
+internal sealed record ValidationResult(double Loss, double Metric, IReadOnlyDictionary<string, double>? Details = null);

@@ -65,7 +65,10 @@ internal sealed class RunState
             if (AveragingWindow.Count > options.AverageLastEpochs) AveragingWindow.RemoveAt(0);
         }
         var summary = new EpochSummary(EpochsDone, loss, accuracy, validation?.Loss, validation?.Metric, isBest,
-            stats?.RowsUsed ?? 0, stats?.RowsSkipped ?? 0, tokensPerSecond, duration) { SkippedRows = stats?.SkippedByReason ?? [] };
+            stats?.RowsUsed ?? 0, stats?.RowsSkipped ?? 0, tokensPerSecond, duration)
+        {
+            SkippedRows = stats?.SkippedByReason ?? [], ValidationDetails = validation?.Details ?? NamedValues<double>.None,
+        };
         History.Add(summary);
         return summary;
     }

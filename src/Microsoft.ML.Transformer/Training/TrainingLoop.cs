@@ -167,7 +167,7 @@ internal sealed class TrainingLoop<TBatch>
         if (_task.ValidationBatches(_cancellation) is not { } batches) return null;
         ValidationTotals totals;
         using (Autocast.Enable(_autocast)) totals = ValidationPass.Run(_task.Model, batches, _task.ValidationLoss, _cancellation);
-        return new ValidationResult(totals.MeanLoss, _task.ValidationMetric(totals.MeanLoss, totals.Accuracy));
+        return new ValidationResult(totals.MeanLoss, _task.ValidationMetric(totals.MeanLoss, totals.Accuracy), _task.ValidationDetails);
     }
 
     private void Step(AdamW optimizer, LearningRateScheduler scheduler, RunState run, ProgressMeter meter)
@@ -187,7 +187,8 @@ internal sealed class TrainingLoop<TBatch>
 
     private static string Describe(EpochSummary s)
         => $"Epoch {s.Epoch}: training loss {s.TrainingLoss:F4}, accuracy {s.TrainingAccuracy:P2}" +
-           (s.ValidationLoss is { } vl ? $"; validation loss {vl:F4}, metric {s.ValidationMetric:F4}{(s.IsBest ? " (best)" : "")}" : "") +
+           (s.ValidationLoss is { } vl ? $"; validation loss {vl:F4}, metric {s.ValidationMetric:F4}{(s.IsBest ? " (best)" : "")}" +
+               string.Concat(s.ValidationDetails.Select(detail => $", {detail.Key} {detail.Value:F4}")) : "") +
            $"; {s.Rows} rows{string.Concat(s.SkippedRows.Select(skip => $", {skip.Value} skipped for {skip.Key}"))}, {s.TokensPerSecond:N0} tokens/s, " +
            $"{s.Duration.TotalSeconds:F0} s.";
 }

@@ -30,13 +30,22 @@ public sealed record TrainingProgress(int Epoch, int Epochs, long Step, long Tot
 public sealed record EpochSummary(int Epoch, double TrainingLoss, double TrainingAccuracy, double? ValidationLoss,
     double? ValidationMetric, bool IsBest, long Rows, long RowsSkipped, double TokensPerSecond, TimeSpan Duration)
 {
-    private readonly SkipCounts _skippedRows = SkipCounts.None;
+    private readonly NamedValues<long> _skippedRows = NamedValues<long>.None;
+    private readonly NamedValues<double> _validationDetails = NamedValues<double>.None;
 
     /// <summary>Rows skipped, by reason (e.g. "a missing label in 'Label'", "an empty target in '…'"); empty in summaries
     /// saved before reasons were recorded.</summary>
     public IReadOnlyDictionary<string, long> SkippedRows
     {
         get => _skippedRows;
-        init => _skippedRows = new SkipCounts(value);
+        init => _skippedRows = new NamedValues<long>(value);
+    }
+
+    /// <summary>Further validation metrics by name, where the trainer has some besides <see cref="ValidationLoss"/> and
+    /// <see cref="ValidationMetric"/> (replaced-token detection: <see cref="ReplacedTokenDetectionMetrics"/>); empty otherwise.</summary>
+    public IReadOnlyDictionary<string, double> ValidationDetails
+    {
+        get => _validationDetails;
+        init => _validationDetails = new NamedValues<double>(value);
     }
 }

@@ -24,10 +24,13 @@ internal static class VocabularyLoss
     /// <param name="logits">The model's projection: hidden [n, d_model] → float32 logits [n, V].</param>
     /// <param name="chunkPositions">Positions per chunk; null: as many as keep a chunk's logits within 16 MB.</param>
     /// <param name="countCorrect">Also count the positions whose argmax is the label (an argmax per chunk).</param>
+    /// <param name="eachChunk">Sees each chunk's logits [n, V] (with their graph), in the order of the labelled positions
+    /// (row-major), e.g. to sample from them; a tensor it keeps must leave this method's dispose scope
+    /// (<c>MoveToOuterDisposeScope</c>).</param>
     /// <returns>The mean loss over the labelled positions (a scalar with a graph) and the correct count (a scalar; null
     /// unless <paramref name="countCorrect"/>).</returns>
     public static (Tensor Loss, Tensor? Correct) Compute(Tensor hidden, Tensor labels, Func<Tensor, Tensor> logits, int vocabularySize,
-        double labelSmoothing, long? chunkPositions = null, bool countCorrect = true)
+        double labelSmoothing, long? chunkPositions = null, bool countCorrect = true, Action<Tensor>? eachChunk = null)
     {
         using var scope = NewDisposeScope();
         Tensor flatHidden = hidden.reshape(-1, hidden.shape[^1]);
@@ -43,6 +46,7 @@ internal static class VocabularyLoss
             long length = Math.Min(chunk, positions - start);
             Tensor chunkLabels = flatLabels.narrow(0, start, length);
             Tensor chunkLogits = logits(flatHidden.narrow(0, start, length));
+            eachChunk?.Invoke(chunkLogits);
             // scalars kept alive through the native calls (Modules/KeptScalars says why)
             lossSum = lossSum.add(nn.functional.cross_entropy(chunkLogits, chunkLabels, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing),
                 KeptScalars.One);

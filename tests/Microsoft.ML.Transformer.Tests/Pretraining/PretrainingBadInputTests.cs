@@ -88,11 +88,25 @@ public class PretrainingBadInputTests
     [InlineData(nameof(EncoderPretrainingOptions.MaskProbability), 0.0)]
     [InlineData(nameof(EncoderPretrainingOptions.RandomTokenFraction), 0.5)]
     [InlineData(nameof(EncoderPretrainingOptions.ValidationFraction), 1.0)]
-    public void InvalidMaskingSettingsAreRefusedAtCreation(string name, double value)
+    [InlineData(nameof(EncoderPretrainingOptions.GeneratorSizeFraction), 0.0)]
+    [InlineData(nameof(EncoderPretrainingOptions.GeneratorSizeFraction), 1.5)]
+    [InlineData(nameof(EncoderPretrainingOptions.GeneratorSizeFraction), double.NaN)]
+    [InlineData(nameof(EncoderPretrainingOptions.DiscriminatorLossWeight), 0.0)]
+    [InlineData(nameof(EncoderPretrainingOptions.DiscriminatorLossWeight), -50.0)]
+    [InlineData(nameof(EncoderPretrainingOptions.DiscriminatorLossWeight), double.PositiveInfinity)]
+    public void InvalidPretrainingSettingsAreRefusedAtCreation(string name, double value)
     {
-        var options = new EncoderPretrainingOptions();
+        var options = new EncoderPretrainingOptions { Objective = PretrainingObjective.ReplacedTokenDetection };
         typeof(EncoderPretrainingOptions).GetProperty(name)!.SetValue(options, value);
         var error = Assert.ThrowsAny<InvalidOperationException>(() => new MLContext().Transforms.Text.PretrainEncoder("Features", "Text", options));
         Assert.Contains($"Invalid EncoderPretrainingOptions: {name}", error.Message);
+    }
+
+    [Fact]
+    public void UnknownObjectiveIsRefusedAtCreation()
+    {
+        var options = new EncoderPretrainingOptions { Objective = (PretrainingObjective)7 };
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => new MLContext().Transforms.Text.PretrainEncoder("Features", "Text", options));
+        Assert.Contains("Invalid EncoderPretrainingOptions: Objective must be MaskedLanguageModel or ReplacedTokenDetection", error.Message);
     }
 }

@@ -37,6 +37,19 @@ internal static class PretrainingData
         })];
     }
 
+    /// <summary>Documents that are each the 8 words of one of 4 topics ("t2w5") in a random order: every word once. A
+    /// masked word is one of its topic's words missing from the rest of the document; a replacement that repeats a
+    /// word of the document, or leaves the topic, gives itself away — to a discriminator that compares the words.</summary>
+    public static Document[] Permutations(int documents, int seed = 1)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, documents).Select(_ =>
+        {
+            int topic = random.Next(4);
+            return new Document { Text = string.Join(' ', Enumerable.Range(0, 8).OrderBy(_ => random.Next()).Select(w => $"t{topic}w{w}")) };
+        })];
+    }
+
     /// <summary>Labelled pair documents: positive when p7 occurs.</summary>
     public static Review[] Reviews(int rows, int seed = 2)
         => [.. Pairs(rows, seed).Select(d => new Review { Text = d.Text, Label = d.Text.Split(' ').Contains("p7") })];
