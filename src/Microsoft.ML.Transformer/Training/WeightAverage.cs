@@ -17,7 +17,6 @@ internal static class WeightAverage
         if (states.Count == 0) throw new ArgumentException("There is no state to average.", nameof(states));
         List<TensorData> last = states[^1];
         var mean = new List<TensorData>(last.Count);
-        using var scope = NewDisposeScope();
         for (int i = 0; i < last.Count; i++)
         {
             if (!IsFloatingPoint(last[i].DType) || states.Count == 1)
@@ -25,6 +24,7 @@ internal static class WeightAverage
                 mean.Add(last[i]);
                 continue;
             }
+            using var scope = NewDisposeScope();   // one entry's tensors at a time, not every state's copy of the whole model
             Tensor sum = zeros(last[i].Shape, ScalarType.Float64);
             foreach (List<TensorData> state in states)
             {
