@@ -9,7 +9,7 @@
 //   dotnet run --project src/Samples -c Release -- pretrain --data <imdb folder> [--objective mlm|electra] [--minutes N | --curve 15,30,60] [--rows N] [--out <encoder.zip>] [--epochs N] [--no-finetune] ...
 //   dotnet run --project src/Samples -c Release -- onnx [--data <imdb folder>] [--model <model.zip>] [--rows N] [--epochs N] [--out <folder>] [--onnx-threads N] [--batch-rows N] [--profile <prefix>]
 //   dotnet run --project src/Samples -c Release -- onnx-score --model <file.onnx> --ids "id id …;id …"
-//   dotnet run --project src/Samples -c Release -- score-cluster (--model <model.zip> --input <shard folder> | --data <folder with train.tsv.gz, test.tsv.gz>) [--output <folder>] [--silos N] [--kill-one] [--localhost]
+//   dotnet run --project src/Samples -c Release -- score-cluster (--model <model.zip> --input <shard folder> | --data <folder with train.tsv.gz, test.tsv.gz>) [--output <folder>] [--silos N] [--kill-one] [--localhost] [--repeat N]
 //   dotnet run --project src/Samples -c Release -- score-shards --model <model.zip> --input <shard folder> --output <folder>   (one process: score-cluster's baseline)
 //   dotnet run --project src/Samples -c Release -- inspect --model <model.zip> [--text "some text"]...
 using Samples;

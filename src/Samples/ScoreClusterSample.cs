@@ -24,6 +24,7 @@ internal static class ScoreClusterSample
         int silos = args.Int("silos") ?? 3;
         bool killOne = args.Flag("kill-one");
         if (silos < 1 || (killOne && silos < 2)) throw new ArgumentException("--silos must be at least 1, and at least 2 with --kill-one.");
+        if (args.Int("repeat") is < 1 || (args.Int("repeat") > 1 && killOne)) throw new ArgumentException("--repeat must be at least 1, and 1 with --kill-one.");
         string? keep = args.Value("work");   // kept afterwards: model.zip and shards/ for runs with --model and --input
         string work = keep ?? Path.Combine(Path.GetTempPath(), "score-cluster-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
@@ -53,10 +54,80 @@ internal static class ScoreClusterSample
         });
         TimeSpan startTime = startClock.Elapsed;
         Console.WriteLine($"Cluster up in {startTime.TotalSeconds:F1} s.");
-        long rowsBefore = await OutputRows(output);   // a re-run into the same output scores only what is missing
 
-        string jobId = Guid.NewGuid().ToString("N");
+        // --repeat N: the job and the single-process pass N times, alternating, into fresh outputs. The first job is the
+        // cold one (a fresh cluster compiles and warms its scoring path, as every fresh single process does): seconds and
+        // rows_per_second are its; later jobs run on warm silos (rows_per_second_runs). The single process is always
+        // fresh: the median of its passes.
+        int repeat = args.Int("repeat") ?? 1;
+        var jobSeconds = new List<double>();
+        var jobRates = new List<double>();
+        var singleRates = new List<double>();
+        (long Rows, long Missing, long Duplicates) check = default;
+        ScoringJobProgress? worst = null;   // the run with the most failed shards (the first, when none failed)
         int killed = 0;
+        for (int run = 0; run < repeat; run++)
+        {
+            string runOutput = run == 0 ? output : Path.Combine(work, $"scored-repeat{run}");
+            long rowsBefore = await OutputRows(runOutput);   // a re-run into the same output scores only what is missing
+            ScoringJobSpec runSpec = spec with { OutputDirectory = Path.GetFullPath(runOutput) };
+            if (run > 0)
+            {
+                // a worker keeps the model it loaded for the next job with the same path: a copy under a new path makes
+                // every repeat load it again, as every single-process pass does
+                string copy = Path.Combine(Path.GetFullPath(work), $"model-repeat{run}.zip");
+                File.Copy(spec.ModelPath, copy, overwrite: true);
+                runSpec = runSpec with { ModelPath = copy };
+            }
+            (ScoringJobProgress runDone, TimeSpan elapsed, bool runKilled) = await RunJob(cluster, runSpec, killOne, args);
+            if (runKilled) killed++;
+            var runCheck = await CheckRowIds(input, runOutput);
+            long scored = await OutputRows(runOutput) - rowsBefore;   // not runDone.Rows: a coordinator that restarted counts from then
+            Console.WriteLine($"Scored {scored:N0} rows in {elapsed.TotalSeconds:F1} s; {runCheck.Missing} missing, {runCheck.Duplicates} duplicated; " +
+                              $"{runDone.Failures.Count} shards failed{string.Concat(runDone.Failures.Select(f => $"\n  {f.Shard}: {f.Error}"))}");
+            double singleRate = SingleProcessRate(spec, Path.Combine(work, $"single-process{run}"));
+            Console.WriteLine($"Single process (fresh, same scorer): {singleRate:N0} rows/s.");
+            if (run == 0 || runCheck.Missing + runCheck.Duplicates > check.Missing + check.Duplicates) check = runCheck;
+            if (worst is null || runDone.Failures.Count > worst.Failures.Count) worst = runDone;
+            jobSeconds.Add(elapsed.TotalSeconds);
+            jobRates.Add(scored / elapsed.TotalSeconds);
+            singleRates.Add(singleRate);
+        }
+        var (rows, missing, duplicates) = check;
+        ScoringJobProgress done = worst!;
+
+        var json = new Dictionary<string, object?>
+        {
+            ["sample"] = "score-cluster",
+            ["rows"] = rows,
+            ["shards"] = done.ShardsTotal,
+            ["silos"] = silos,
+            ["silos_killed"] = killed,
+            ["membership"] = redis ? "redis" : "localhost",
+            ["torch_threads_per_silo"] = threads,
+            ["shards_failed"] = done.Failures.Count,
+            ["shards_skipped"] = done.ShardsSkipped,
+            ["missing_rows"] = missing,
+            ["duplicate_rows"] = duplicates,
+            ["seconds"] = Math.Round(jobSeconds[0], 2),
+            ["cluster_start_seconds"] = Math.Round(startTime.TotalSeconds, 1),
+            ["rows_per_second"] = Math.Round(jobRates[0]),
+            ["single_process_rows_per_second"] = Math.Round(Median(singleRates)),
+            ["repeats"] = repeat,
+            ["rows_per_second_runs"] = jobRates.Select(r => Math.Round(r)).ToArray(),
+            ["single_process_rows_per_second_runs"] = singleRates.Select(r => Math.Round(r)).ToArray(),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(json));
+        return missing == 0 && duplicates == 0 && done.Failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>One scoring job on the running cluster, with progress lines; with <paramref name="killOne"/>, kills the
+    /// silo that hosts the job's coordinator once a quarter of the shards are done. Returns the job's end state, its
+    /// duration and whether a silo was killed.</summary>
+    private static async Task<(ScoringJobProgress Done, TimeSpan Elapsed, bool Killed)> RunJob(LocalScoringCluster cluster, ScoringJobSpec spec, bool killOne,
+        ILookup<string, string> args)
+    {
+        string jobId = Guid.NewGuid().ToString("N");
         Task? kill = null;
         DateTime lastLine = DateTime.MinValue;
         var progress = new Progress(p =>
@@ -71,11 +142,10 @@ internal static class ScoreClusterSample
             {
                 int silo = await cluster.CoordinatorSiloAsync(jobId) ?? 0;
                 cluster.KillSilo(silo);
-                killed++;
                 Console.WriteLine($"Killed silo {silo} (process {cluster.Silos[silo].Id}), the one hosting the job's coordinator.");
             });
         });
-        var jobClock = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         ScoringJobProgress done;
         try { done = await cluster.RunAsync(spec, jobId, progress); }
         catch (ScoringJobException)
@@ -83,38 +153,17 @@ internal static class ScoreClusterSample
             foreach (ChildProcess silo in cluster.Silos) Console.Error.WriteLine($"--- {silo.Name} (process {silo.Id}) last wrote:\n{silo.LastOutput}");
             throw;
         }
-        jobClock.Stop();
+        clock.Stop();
         if (kill is not null) await kill;
         if (args.Flag("silo-log"))
             foreach (ChildProcess silo in cluster.Silos) Console.WriteLine($"--- {silo.Name} (process {silo.Id}) last wrote:\n{silo.LastOutput}");
+        return (done, clock.Elapsed, kill is not null);
+    }
 
-        var (rows, missing, duplicates) = await CheckRowIds(input, output);
-        long scored = await OutputRows(output) - rowsBefore;   // not done.Rows: a coordinator that restarted counts from then
-        Console.WriteLine($"Scored {scored:N0} rows in {jobClock.Elapsed.TotalSeconds:F1} s; {missing} missing, {duplicates} duplicated; " +
-                          $"{done.Failures.Count} shards failed{string.Concat(done.Failures.Select(f => $"\n  {f.Shard}: {f.Error}"))}");
-
-        double singleRate = SingleProcessRate(spec, Path.Combine(work, "single-process"));
-        Console.WriteLine($"Single process (fresh, same scorer): {singleRate:N0} rows/s.");
-        var json = new Dictionary<string, object?>
-        {
-            ["sample"] = "score-cluster",
-            ["rows"] = rows,
-            ["shards"] = done.ShardsTotal,
-            ["silos"] = silos,
-            ["silos_killed"] = killed,
-            ["membership"] = redis ? "redis" : "localhost",
-            ["torch_threads_per_silo"] = threads,
-            ["shards_failed"] = done.Failures.Count,
-            ["shards_skipped"] = done.ShardsSkipped,
-            ["missing_rows"] = missing,
-            ["duplicate_rows"] = duplicates,
-            ["seconds"] = Math.Round(jobClock.Elapsed.TotalSeconds, 2),
-            ["cluster_start_seconds"] = Math.Round(startTime.TotalSeconds, 1),
-            ["rows_per_second"] = Math.Round(scored / jobClock.Elapsed.TotalSeconds),
-            ["single_process_rows_per_second"] = Math.Round(singleRate),
-        };
-        Console.WriteLine(JsonSerializer.Serialize(json));
-        return missing == 0 && duplicates == 0 && done.Failures.Count == 0 ? 0 : 1;
+    private static double Median(List<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static async Task<long> OutputRows(string output)

@@ -23,7 +23,6 @@ internal sealed class TrainingLoop<TBatch>
     private readonly ITrainingTask<TBatch> _task;
     private readonly PrecisionChoice _precision;
     private readonly ScalarType? _autocast;
-    private readonly bool _onCpu;
     private readonly int _seed;
     private readonly string _fingerprint;
     private readonly CancellationToken _cancellation;
@@ -34,7 +33,6 @@ internal sealed class TrainingLoop<TBatch>
         (_host, _options, _task, _seed, _fingerprint) = (host, options, task, seed, fingerprint);
         _precision = options.Precision(device.type);
         _autocast = _precision.BFloat16 ? ScalarType.BFloat16 : null;
-        _onCpu = device.type == DeviceType.CPU;
         _cancellation = options.CancellationToken;
     }
 
@@ -44,14 +42,16 @@ internal sealed class TrainingLoop<TBatch>
     public IReadOnlyList<EpochSummary> Run()
     {
         using (TrainingGate.Enter(_host, _cancellation))   // the trainer holds it already (reentrant); a loop alone takes it here
-        using (ComputeScope.During(_options.Threads))
+        using (ComputeScope compute = ComputeScope.During(_options.Threads))
+        {
+            if (compute.AllocatorTuning is { } tuning)
+                using (IChannel allocatorChannel = _host.Start("Native allocator")) allocatorChannel.Info(tuning);
             return Train();
+        }
     }
 
     private IReadOnlyList<EpochSummary> Train()
     {
-        if (_onCpu && NativeAllocator.TuneForTraining() is { } tuning)
-            using (IChannel allocatorChannel = _host.Start("Native allocator")) allocatorChannel.Info(tuning);
         long rows = _task.CountRows();
         if (rows == 0) throw _host.Except("The training data has no rows.");
         if (_options.ValidationSet is { } validationSet && _task.ValidationBatches(_cancellation) is { } validationBatches)

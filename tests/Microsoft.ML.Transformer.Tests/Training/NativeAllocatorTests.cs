@@ -50,7 +50,7 @@ public class NativeAllocatorTests
     {
         if (System.Environment.GetEnvironmentVariable(ChildVariable) != "1")
             Assert.Skip($"runs in the child process of {nameof(AfterTuningA20MBBlockComesFromTheHeapInsteadOfItsOwnMapping)}");
-        NativeAllocator.TuneForTraining();
+        NativeAllocator.Tune();
         // glibc's chunk header, one size_t before the pointer, has bit 1 (IS_MMAPPED) set on blocks mapped on their own
         IntPtr block = Marshal.AllocHGlobal(20 << 20);   // malloc on Unix
         long header = Marshal.ReadIntPtr(block, -IntPtr.Size);
