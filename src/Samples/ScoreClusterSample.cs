@@ -69,6 +69,7 @@ internal static class ScoreClusterSample
         for (int run = 0; run < repeat; run++)
         {
             string runOutput = run == 0 ? output : Path.Combine(work, $"scored-repeat{run}");
+            if (run > 0 && Directory.Exists(runOutput)) Directory.Delete(runOutput, recursive: true);   // a kept --work folder's last repeats
             long rowsBefore = await OutputRows(runOutput);   // a re-run into the same output scores only what is missing
             ScoringJobSpec runSpec = spec with { OutputDirectory = Path.GetFullPath(runOutput) };
             if (run > 0)

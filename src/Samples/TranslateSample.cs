@@ -37,8 +37,9 @@ internal static class TranslateSample
 
         int vocabulary = args.Int("vocab") ?? 8_000;
         bool shared = !args.Flag("separate-vocabularies");
+        bool lowerCase = args.Flag("lowercase");   // the anchor's data is lowercased: the model then learns and writes lowercase
         string? modelPath = args.Value("model");
-        using TrainedSeq2Seq trained = modelPath is not null ? Seq2SeqSample.Load(ml, modelPath) : Train(ml, settings, trainPairs, train, valid, vocabulary, shared);
+        using TrainedSeq2Seq trained = modelPath is not null ? Seq2SeqSample.Load(ml, modelPath) : Train(ml, settings, trainPairs, train, valid, vocabulary, shared, lowerCase);
         string[] validReferences = [.. validPairs.Select(p => p.German)];
         var (chosenBeam, decodingTrials) = Seq2SeqSample.ChooseBeam(args, trained, valid, settings.Beam,
             predictions => Seq2SeqMetrics.Bleu(predictions, validReferences).Score, "BLEU");
@@ -68,7 +69,7 @@ internal static class TranslateSample
             train_pairs = trainPairs.Count,
             valid_pairs = validPairs.Count,
             test_pairs = testPairs.Count,
-            config = settings.Describe(new { bpe = vocabulary, shared_vocabulary = shared }),
+            config = settings.Describe(new { bpe = vocabulary, shared_vocabulary = shared, lowercase = lowerCase }),
             loaded_model = modelPath,
             chosen_beam = chosenBeam.BeamSize,
             chosen_length_penalty = chosenBeam.LengthPenalty,
@@ -94,9 +95,9 @@ internal static class TranslateSample
     /// <summary>Learns the BPE vocabulary (shared: one on the English and the German sentences, fed through the source
     /// column; the model then shares its embeddings) and trains the model.</summary>
     private static TrainedSeq2Seq Train(MLContext ml, Seq2SeqSettings settings, List<TranslationPair> trainPairs, IDataView train, IDataView valid,
-        int vocabulary, bool shared)
+        int vocabulary, bool shared, bool lowerCase)
     {
-        var bpe = new TokenizerOptions { Kind = TokenizerKind.BytePairEncoding, VocabularySize = vocabulary, MaxLength = 128 };
+        var bpe = new TokenizerOptions { Kind = TokenizerKind.BytePairEncoding, VocabularySize = vocabulary, MaxLength = 128, LowerCase = lowerCase };
         SequenceToSequenceOptions o = settings.Options;
         TokenizerTransformer sourceTokenizer = null!;
         AnsiConsole.Status().Start("Learning the BPE vocabulary…", _ =>
