@@ -3,15 +3,16 @@ using System.Runtime.InteropServices;
 namespace Microsoft.ML.Transformer.Compute;
 
 /// <summary>
-/// Keeps glibc's malloc from giving memory back to the OS between training steps and scoring batches. libtorch allocates its CPU tensors
-/// with malloc; by default glibc serves blocks above a (dynamic) threshold with their own mmap and trims the heap top
-/// when more than twice that is free, so a step can map the same hundreds of megabytes again and pay a page fault per
-/// 4 KB page. On the 2-core VM of bench/README.md that was half of each step of a short seq2seq training (8-step Fits:
-/// 2,441 → 4,933 target tokens/s with this tuning); long trainings (the samples' epochs) ran at the same speed either
-/// way. Scoring paid the same: a fresh process scoring 10,000 IMDb rows with a small classifier spent 5–14 s of its
-/// 13–23 s in the kernel, at 439–797 rows/s, and 0.6 s of 7.0–7.9 s, at 1,262–1,424 rows/s, tuned (docs/cluster.md).
-/// Process-wide and once, on the first Fit or model call (<see cref="ComputeScope"/>): an mmap threshold of 32 MiB (glibc's own ceiling for the dynamic one) and a trim
-/// threshold of 1 GiB, the same as <c>GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:glibc.malloc.trim_threshold=…</c>.
+/// Keeps glibc's malloc from giving memory back to the OS between training steps and scoring batches. libtorch
+/// allocates its CPU tensors with malloc; by default glibc serves blocks above a (dynamic) threshold with their own mmap
+/// and trims the heap top when more than twice that is free, so a step can map the same hundreds of megabytes again and
+/// pay a page fault per 4 KB page. On the 2-core VM of bench/README.md that was half of each step of a short seq2seq
+/// training (8-step Fits: 2,441 → 4,933 target tokens/s with this tuning); long trainings (the samples' epochs) ran at
+/// the same speed either way. Scoring paid the same: a fresh process scoring 10,000 IMDb rows with a small classifier
+/// spent 5–14 s of its 13–23 s in the kernel, at 439–797 rows/s, and 0.6 s of 7.0–7.9 s, at 1,262–1,424 rows/s, tuned
+/// (docs/cluster.md). Process-wide and once, on the first Fit or model call (<see cref="ComputeScope"/>): an mmap
+/// threshold of 32 MiB (glibc's own ceiling for the dynamic one) and a trim threshold of 1 GiB, the same as
+/// <c>GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:glibc.malloc.trim_threshold=…</c>.
 /// The freed memory stays with the process for reuse (its resident size does not shrink after training): a
 /// <c>malloc_trim</c> after each training was tried and cost the next training and the scoring after it their page
 /// faults again (≈ 5,000 → 3,855 tokens/s in the benchmark's back-to-back Fits). Nothing is changed when the process is
