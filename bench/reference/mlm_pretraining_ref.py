@@ -1,13 +1,14 @@
 # PyTorch reference of the library's MLM pretraining recipe (pre-LN BERT-mini, BERT's head tied to the embedding) on
 # word tokens of IMDb's unlabelled reviews; prints validation masked-token accuracy per epoch (docs/pretraining.md).
-# usage: python3 bench/reference/mlm_pretraining_ref.py [data=../shared/data/imdb/unsup.tsv.gz] [docs=5000] [lr=1e-3] [sched=inv|const] [warmup=300] [dropout=0.1]
+# usage: python3 bench/reference/mlm_pretraining_ref.py [data=../shared/data/imdb/unsup.tsv.gz] [docs=5000] [epochs=4] [lr=1e-3] [sched=inv|const] [warmup=300] [dropout=0.1]
+#        [scale=true|false (token embedding x sqrt(d_model))] [init=xavier|torch (PyTorch's defaults: embeddings N(0, 1))]
 # needs PyTorch (Debian: apt-get install python3-torch; run it with /usr/bin/python3).
 import gzip, re, math, random, sys, time, collections
 import torch, torch.nn as nn, torch.nn.functional as F
 torch.manual_seed(1); random.seed(1); torch.set_num_threads(2)
 args = dict(a.split('=', 1) for a in sys.argv[1:])
 docs = int(args.get('docs', 5000)); peak = float(args.get('lr', 1e-3)); warm = int(args.get('warmup', 300)); sched = args.get('sched', 'inv')
-dropout = float(args.get('dropout', 0.1)); scale = args.get('scale', 'true') == 'true'; init = args.get('init', 'xavier')
+dropout = float(args.get('dropout', 0.1)); epochs = int(args.get('epochs', 4)); scale = args.get('scale', 'true') == 'true'; init = args.get('init', 'xavier')
 texts = []
 with gzip.open(args.get('data', '../shared/data/imdb/unsup.tsv.gz'), 'rt') as f:
     f.readline()
@@ -69,7 +70,7 @@ def loss_acc(x, y):
     lg = m.logits(hid.view(-1, d)[sel]); t = y.view(-1)[sel]
     return F.cross_entropy(lg, t), (lg.argmax(-1) == t).float().sum().item(), sel.sum().item()
 step = 0; t0 = time.time()
-for epoch in range(1, 5):
+for epoch in range(1, epochs + 1):
     rng = torch.Generator().manual_seed(epoch); order = list(range(len(train))); random.Random(epoch).shuffle(order); m.train()
     for b in range(0, len(order) - B + 1, B):
         x, y = mask([train[i] for i in order[b:b + B]], rng)

@@ -61,6 +61,10 @@ internal static class CmuDict
     public static string WithoutStress(string pronunciation)
         => string.Join(' ', pronunciation.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(phone => phone.TrimEnd(StressDigits)));
 
+    /// <summary>The word with its pronunciations stress-free, those that then coincide kept once: the dictionary without
+    /// stress that published CMUdict G2P results train and test on.</summary>
+    public static CmuWord WithoutStress(CmuWord word) => word with { Pronunciations = [.. word.Pronunciations.Select(WithoutStress).Distinct()] };
+
     /// <summary>Which side of the 90/5/5 split a word falls on.</summary>
     public static Split SideOf(string word) => (Fnv1a(word) % 100) switch
     {

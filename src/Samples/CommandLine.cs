@@ -57,8 +57,8 @@ internal static class CommandLine
         Console.Error.WriteLine("       Samples attention --model <model.zip> --text <text> [--out <folder>] [--panel <px>]");
         Console.Error.WriteLine("       Samples tokenize [--data <imdb folder>] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples features [--data <imdb folder>] [--rows N] [--dim d_model] [--out <model.zip>]");
-        Console.Error.WriteLine("       Samples g2p --data <cmudict folder> [seq2seq flags]");
-        Console.Error.WriteLine("       Samples translate --data <multi30k folder> [--vocab N] [--separate-vocabularies] [seq2seq flags]");
+        Console.Error.WriteLine("       Samples g2p --data <cmudict folder> [--stressless] [seq2seq flags]");
+        Console.Error.WriteLine("       Samples translate --data <multi30k folder> [--vocab N] [--separate-vocabularies] [--lowercase] [seq2seq flags]");
         Console.Error.WriteLine("         seq2seq flags: [--epochs N] [--dim d] [--heads h] [--layers N] [--ff d_ff] [--batch N] [--batch-tokens N] [--lr x]");
         Console.Error.WriteLine("                        [--schedule cosine|noam] [--warmup steps] [--dropout p] [--label-smoothing e] [--weight-decay x] [--fp32|--bf16] [--threads N]");
         Console.Error.WriteLine("                        [--device cpu|cuda|cuda:N] [--seed N] [--beam k] [--length-penalty a] [--checkpoints <dir>] [--rows N] [--out <model.zip>]");

@@ -10,6 +10,8 @@ namespace Samples;
 /// validated on the validation words; each test word decoded once (greedy, then beam search) and scored against all
 /// its pronunciations (the cmusphinx g2p-seq2seq convention): WER = share of words wrong, PER = phoneme edits to the
 /// closest pronunciation; both with stress digits, and without them as published CMUdict results are.
+/// <c>--stressless</c> trains and tests on the dictionary without stress, as those published results do (the task they
+/// report), so only the stressless figures exist then.
 /// </summary>
 internal static class G2pSample
 {
@@ -43,7 +45,8 @@ internal static class G2pSample
         string dataDir = args.Value("data") ?? throw new ArgumentException(DataHint);
         if (!Directory.Exists(dataDir)) throw new DirectoryNotFoundException($"CMUdict folder not found: {dataDir}. {DataHint}");
         Seq2SeqSettings settings = Seq2SeqSettings.Parse(args, Defaults);
-        var (trainWords, validWords, testWords) = LoadSplits(dataDir, settings.Rows);
+        bool stressless = args.Flag("stressless");
+        var (trainWords, validWords, testWords) = LoadSplits(dataDir, settings.Rows, stressless);
 
         var ml = new MLContext(seed: 1);
         IDataView train = ml.Data.LoadFromEnumerable(Pairs(trainWords));
@@ -67,8 +70,9 @@ internal static class G2pSample
         IReadOnlyList<string>[] references = [.. testWords.Select(w => w.Pronunciations)];
         Decoded greedy = Seq2SeqSample.Decode(trained, test, trained.Model.Decoding);
         Decoded beam = Seq2SeqSample.Decode(trained, test, chosenBeam);
-        var (greedyWer, greedyPer) = Seq2SeqMetrics.Pronunciations(greedy.Predictions, references);
-        var (beamWer, beamPer) = Seq2SeqMetrics.Pronunciations(beam.Predictions, references);
+        // Without stress in training there is no with-stress figure: null in the JSON, "—" in the table.
+        var (greedyWer, greedyPer) = stressless ? (double.NaN, double.NaN) : Seq2SeqMetrics.Pronunciations(greedy.Predictions, references);
+        var (beamWer, beamPer) = stressless ? (double.NaN, double.NaN) : Seq2SeqMetrics.Pronunciations(beam.Predictions, references);
         // Published CMUdict results (cmusphinx g2p-seq2seq, Phonetisaurus) are without stress: the same predictions, digits removed.
         IReadOnlyList<string>[] stresslessReferences = [.. references.Select(r => (IReadOnlyList<string>)[.. r.Select(CmuDict.WithoutStress)])];
         var (greedyWerStressless, greedyPerStressless) = Seq2SeqMetrics.Pronunciations([.. greedy.Predictions.Select(CmuDict.WithoutStress)], stresslessReferences);
@@ -78,8 +82,8 @@ internal static class G2pSample
             beam.Predictions[i], string.Join(" | ", testWords[i].Pronunciations))), "CMUdict");
         var table = new Table().AddColumn($"test: {testWords.Count:N0} words").AddColumn("WER").AddColumn("PER")
             .AddColumn("WER without stress").AddColumn("PER without stress").AddColumn("words/s");
-        table.AddRow("greedy", $"[bold]{greedyWer:P2}[/]", $"{greedyPer:P2}", $"{greedyWerStressless:P2}", $"{greedyPerStressless:P2}", $"{greedy.RowsPerSecond:N0}");
-        table.AddRow($"beam {chosenBeam.BeamSize} (length penalty {chosenBeam.LengthPenalty})", $"[bold]{beamWer:P2}[/]", $"{beamPer:P2}", $"{beamWerStressless:P2}", $"{beamPerStressless:P2}",
+        table.AddRow("greedy", $"[bold]{Percent(greedyWer)}[/]", Percent(greedyPer), $"{greedyWerStressless:P2}", $"{greedyPerStressless:P2}", $"{greedy.RowsPerSecond:N0}");
+        table.AddRow($"beam {chosenBeam.BeamSize} (length penalty {chosenBeam.LengthPenalty})", $"[bold]{Percent(beamWer)}[/]", Percent(beamPer), $"{beamWerStressless:P2}", $"{beamPerStressless:P2}",
             $"{beam.RowsPerSecond:N0}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Training: {trained.TrainingTime.TotalMinutes:F1} min, {trained.TokensPerSecond:N0} tokens/s.");
@@ -93,15 +97,15 @@ internal static class G2pSample
             train_pairs = trainWords.Sum(w => w.Pronunciations.Count),
             valid_words = validWords.Count,
             test_words = testWords.Count,
-            config = settings.Describe(),
+            config = settings.Describe(new { stressless }),
             loaded_model = modelPath,
             chosen_beam = chosenBeam.BeamSize,
             chosen_length_penalty = chosenBeam.LengthPenalty,
             decoding_trials = decodingTrials,
-            wer_greedy = Math.Round(greedyWer, 4),
-            per_greedy = Math.Round(greedyPer, 4),
-            wer_beam = Math.Round(beamWer, 4),
-            per_beam = Math.Round(beamPer, 4),
+            wer_greedy = Rounded(greedyWer),
+            per_greedy = Rounded(greedyPer),
+            wer_beam = Rounded(beamWer),
+            per_beam = Rounded(beamPer),
             wer_greedy_stressless = Math.Round(greedyWerStressless, 4),
             per_greedy_stressless = Math.Round(greedyPerStressless, 4),
             wer_beam_stressless = Math.Round(beamWerStressless, 4),
@@ -118,15 +122,21 @@ internal static class G2pSample
         return same ? 0 : 1;
     }
 
-    /// <summary>The three sides of the split; with <paramref name="rows"/>, that many training words and 1/18 of it each for
+    private static string Percent(double share) => double.IsNaN(share) ? "—" : $"{share:P2}";
+
+    private static double? Rounded(double share) => double.IsNaN(share) ? null : Math.Round(share, 4);
+
+    /// <summary>The three sides of the split (stress removed when <paramref name="stressless"/>); with <paramref name="rows"/>, that many training words and 1/18 of it each for
     /// validation and test, picked evenly through the (alphabetical) dictionary.</summary>
-    private static (List<CmuWord> Train, List<CmuWord> Valid, List<CmuWord> Test) LoadSplits(string dataDir, int? rows)
+    private static (List<CmuWord> Train, List<CmuWord> Valid, List<CmuWord> Test) LoadSplits(string dataDir, int? rows, bool stressless)
     {
         List<CmuWord> words = CmuDict.Load(Path.Combine(dataDir, "cmudict.dict.gz"));
+        if (stressless) words = [.. words.Select(CmuDict.WithoutStress)];
         List<CmuWord> Side(CmuDict.Split side, int? count) => Spread([.. words.Where(w => CmuDict.SideOf(w.Word) == side)], count);
         var split = (Side(CmuDict.Split.Train, rows), Side(CmuDict.Split.Validation, rows / 18), Side(CmuDict.Split.Test, rows / 18));
         AnsiConsole.MarkupLine($"CMUdict: {words.Count:N0} words; [bold]{split.Item1.Count:N0}[/] training, {split.Item2.Count:N0} validation and " +
-                               $"[bold]{split.Item3.Count:N0}[/] test words (split by a hash of the word).");
+                               $"[bold]{split.Item3.Count:N0}[/] test words (split by a hash of the word)" +
+                               (stressless ? $"; without stress: {split.Item1.Sum(w => w.Pronunciations.Count):N0} training pronunciations." : "."));
         return split;
     }
 

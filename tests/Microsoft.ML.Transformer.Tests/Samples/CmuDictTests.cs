@@ -54,6 +54,14 @@ public class CmuDictTests
     }
 
     [Fact]
+    public void AWordWithoutStressKeepsPronunciationsThatDifferOnlyInStressOnce()
+    {
+        var word = new CmuWord("object", ["AA1 B JH EH0 K T", "AH0 B JH EH1 K T", "AA1 B JH EH2 K T"]);
+        Assert.Equal(["AA B JH EH K T", "AH B JH EH K T"], CmuDict.WithoutStress(word).Pronunciations);
+        Assert.Equal("object", CmuDict.WithoutStress(word).Word);
+    }
+
+    [Fact]
     public void TheHashIsFnv1aOfTheUtf8Bytes()
     {
         Assert.Equal(0x811C9DC5u, CmuDict.Fnv1a(""));        // the offset basis
