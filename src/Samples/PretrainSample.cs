@@ -40,19 +40,20 @@ internal static class PretrainSample
         List<PretrainingStage> stages = args.Value("encoders") is { } saved
             ? [.. saved.Split(',').Select(SavedStage)]   // fine-tune encoders pretrained before, as the curve's points
             : PretrainCurve(args, corpus, points, encoderPath, rss);
-        if (args.Flag("no-finetune")) return 0;
+        bool fineTune = !args.Flag("no-finetune");
 
         // each fine-tuning in a fresh context, as a later process would: the zip holds the encoder and its tokenizer
-        var results = stages.Select(stage => FineTune(args, stage, train, test)).ToList();
-        FineTuned final = results[^1];
+        List<FineTuned> results = fineTune ? [.. stages.Select(stage => FineTune(args, stage, train, test))] : [];
+        PretrainingStage last = stages[^1];
+        FineTuned? final = results.LastOrDefault();
 
         var reference = new MLContext(seed: 1);
         var split = reference.Data.TrainTestSplit(reference.Data.LoadFromEnumerable(train), testFraction: 0.1, seed: 1);
         IDataView testView = reference.Data.LoadFromEnumerable(test);
-        (double Accuracy, double Seconds)? scratch = args.Flag("from-scratch") ? FromScratch(args, reference, split, testView) : null;
+        (double Accuracy, double Seconds)? scratch = fineTune && args.Flag("from-scratch") ? FromScratch(args, reference, split, testView) : null;
         CalibratedBinaryClassificationMetrics? baseline = null;
         TimeSpan baselineTime = TimeSpan.Zero;
-        if (!args.Flag("no-baseline"))
+        if (fineTune && !args.Flag("no-baseline"))
         {
             (ITransformer baselineModel, baselineTime) = ClassicTextBaseline.Fit(ClassicTextBaseline.Binary(reference), split.TrainSet, ClassicTextBaseline.BinaryName);
             baseline = reference.BinaryClassification.Evaluate(baselineModel.Transform(testView));
@@ -65,7 +66,7 @@ internal static class PretrainSample
                 $"{r.Auc:F4}", $"{r.Seconds / 60:F1} min");
         if (baseline is not null)
             table.AddRow(ClassicTextBaseline.BinaryName, "", "", $"{baseline.Accuracy:F4}", $"{baseline.AreaUnderRocCurve:F4}", $"{baselineTime.TotalMinutes:F1} min");
-        AnsiConsole.Write(table);
+        if (fineTune) AnsiConsole.Write(table);
 
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -76,23 +77,25 @@ internal static class PretrainSample
             test_rows = test.Count,
             config = new
             {
-                d_model = final.Encoder.ModelDimension, layers = final.Encoder.Layers, sequence_length = final.Encoder.SequenceLength,
-                vocabulary = final.Encoder.Vocabulary, minutes = final.Stage.Minutes, finetune_epochs = final.Epochs, finetune_lr = final.LearningRate,
-                device = args.Value("device") ?? "cpu", objective = ObjectiveName(final.Stage.Objective),
+                d_model = last.Encoder.ModelDimension, layers = last.Encoder.Layers, sequence_length = last.Encoder.SequenceLength,
+                vocabulary = last.Encoder.Vocabulary, minutes = last.Minutes, finetune_epochs = final?.Epochs, finetune_lr = final?.LearningRate,
+                device = args.Value("device") ?? "cpu", objective = ObjectiveName(last.Objective),
             },
-            accuracy = Math.Round(final.Accuracy, 4),
-            auc = Math.Round(final.Auc, 4),
-            pretrain_seconds = Math.Round(final.Stage.Seconds, 1),
-            pretrain_epochs = final.Stage.Epochs,
-            masked_accuracy = final.Stage.MaskedAccuracy,
-            masked_loss = final.Stage.MaskedLoss,
-            replaced_token_accuracy = final.Stage.ReplacedTokenAccuracy,
-            replaced_share = final.Stage.ReplacedShare,
-            train_seconds = Math.Round(final.Seconds, 1),
-            curve = results.Select(r => new
+            // null without fine-tuning (--no-finetune)
+            accuracy = Rounded(final?.Accuracy, 4),
+            auc = Rounded(final?.Auc, 4),
+            pretrain_seconds = Math.Round(last.Seconds, 1),
+            pretrain_epochs = last.Epochs,
+            masked_accuracy = last.MaskedAccuracy,
+            masked_loss = last.MaskedLoss,
+            replaced_token_accuracy = last.ReplacedTokenAccuracy,
+            replaced_share = last.ReplacedShare,
+            train_seconds = Rounded(final?.Seconds, 1),
+            curve = stages.Select(stage => (Stage: stage, Tuned: results.FirstOrDefault(r => r.Stage == stage))).Select(p => new
             {
-                minutes = r.Stage.Minutes, pretrain_seconds = Math.Round(r.Stage.Seconds, 1), masked_accuracy = r.Stage.MaskedAccuracy,
-                replaced_token_accuracy = r.Stage.ReplacedTokenAccuracy, accuracy = Math.Round(r.Accuracy, 4), auc = Math.Round(r.Auc, 4), train_seconds = Math.Round(r.Seconds, 1),
+                minutes = p.Stage.Minutes, pretrain_seconds = Math.Round(p.Stage.Seconds, 1), masked_accuracy = p.Stage.MaskedAccuracy,
+                replaced_token_accuracy = p.Stage.ReplacedTokenAccuracy, accuracy = Rounded(p.Tuned?.Accuracy, 4), auc = Rounded(p.Tuned?.Auc, 4),
+                train_seconds = Rounded(p.Tuned?.Seconds, 1),
             }),
             rss_mib_epochs = rss.Select(m => Math.Round(m)),
             scratch_accuracy = scratch is null ? (double?)null : Math.Round(scratch.Value.Accuracy, 4),
@@ -246,8 +249,7 @@ internal static class PretrainSample
         using TransformerClassifierTransformer classifier = model.LastTransformer;
         CalibratedBinaryClassificationMetrics metrics = fresh.BinaryClassification.Evaluate(model.Transform(fresh.Data.LoadFromEnumerable(test)));
         AnsiConsole.MarkupLine($"Pretrained {stage.Minutes} min + fine-tuned: test accuracy [bold]{metrics.Accuracy:F4}[/], AUC {metrics.AreaUnderRocCurve:F4}.");
-        return new FineTuned(stage, metrics.Accuracy, metrics.AreaUnderRocCurve, clock.Elapsed.TotalSeconds, options.Epochs!.Value, options.LearningRate!.Value,
-            new EncoderShape(pretrained.ModelDimension, pretrained.Layers, pretrained.MaxLength, pretrained.VocabularySize));
+        return new FineTuned(stage, metrics.Accuracy, metrics.AreaUnderRocCurve, clock.Elapsed.TotalSeconds, options.Epochs!.Value, options.LearningRate!.Value);
     }
 
     /// <summary>The imdb sample's classifier with its defaults, trained on the same split without pretraining: the curve's
@@ -267,6 +269,8 @@ internal static class PretrainSample
         return (accuracy, clock.Elapsed.TotalSeconds);
     }
 
+    private static double? Rounded(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;
+
     /// <summary>"imdb-encoder.zip" at 15 minutes: "imdb-encoder-15min.zip".</summary>
     private static string PathForPoint(string path, double minutes)
         => Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{minutes.ToString(CultureInfo.InvariantCulture)}min{Path.GetExtension(path)}");
@@ -275,21 +279,22 @@ internal static class PretrainSample
     /// figures. Masked-token accuracy and loss are the encoder's (MLM) or the generator's (ELECTRA); the replaced-token
     /// accuracy (ELECTRA's discriminator) is read against 1 − <see cref="ReplacedShare"/>. Validation figures where there are.</summary>
     private sealed record PretrainingStage(double Minutes, string Path, double Seconds, int Epochs, PretrainingObjective Objective, double? MaskedAccuracy,
-        double? MaskedLoss, double? ReplacedTokenAccuracy, double? ReplacedShare)
+        double? MaskedLoss, double? ReplacedTokenAccuracy, double? ReplacedShare, EncoderShape Encoder)
     {
         public static PretrainingStage Of(PretrainedEncoderTransformer encoder, double minutes, string path, double seconds)
         {
             EpochSummary? last = encoder.TrainingHistory.LastOrDefault();
             double? accuracy = last?.ValidationMetric ?? last?.TrainingAccuracy, loss = last?.ValidationLoss ?? last?.TrainingLoss;
+            var shape = new EncoderShape(encoder.ModelDimension, encoder.Layers, encoder.MaxLength, encoder.VocabularySize);
             if (encoder.Objective == PretrainingObjective.MaskedLanguageModel)
-                return new(minutes, path, seconds, encoder.TrainingHistory.Count, encoder.Objective, accuracy, loss, null, null);
+                return new(minutes, path, seconds, encoder.TrainingHistory.Count, encoder.Objective, accuracy, loss, null, null, shape);
             double? Detail(string name) => last is not null && last.ValidationDetails.TryGetValue(name, out double value) ? value : null;
             return new(minutes, path, seconds, encoder.TrainingHistory.Count, encoder.Objective, Detail(ReplacedTokenDetectionMetrics.GeneratorAccuracy),
-                Detail(ReplacedTokenDetectionMetrics.GeneratorLoss), accuracy, Detail(ReplacedTokenDetectionMetrics.ReplacedShare));
+                Detail(ReplacedTokenDetectionMetrics.GeneratorLoss), accuracy, Detail(ReplacedTokenDetectionMetrics.ReplacedShare), shape);
         }
     }
 
     private sealed record EncoderShape(int ModelDimension, int Layers, int SequenceLength, int Vocabulary);
 
-    private sealed record FineTuned(PretrainingStage Stage, double Accuracy, double Auc, double Seconds, int Epochs, double LearningRate, EncoderShape Encoder);
+    private sealed record FineTuned(PretrainingStage Stage, double Accuracy, double Auc, double Seconds, int Epochs, double LearningRate);
 }

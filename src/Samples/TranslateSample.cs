@@ -41,8 +41,9 @@ internal static class TranslateSample
         string? modelPath = args.Value("model");
         using TrainedSeq2Seq trained = modelPath is not null ? Seq2SeqSample.Load(ml, modelPath) : Train(ml, settings, trainPairs, train, valid, vocabulary, shared, lowerCase);
         string[] validReferences = [.. validPairs.Select(p => p.German)];
+        // a model that writes lowercase is chosen for by lowercased BLEU (its mixed-case BLEU only counts the case it cannot write)
         var (chosenBeam, decodingTrials) = Seq2SeqSample.ChooseBeam(args, trained, valid, settings.Beam,
-            predictions => Seq2SeqMetrics.Bleu(predictions, validReferences).Score, "BLEU");
+            predictions => Seq2SeqMetrics.Bleu(predictions, validReferences, lowercase: lowerCase).Score, lowerCase ? "BLEU (-lc)" : "BLEU");
         string[] references = [.. testPairs.Select(p => p.German)];
         Decoded greedy = Seq2SeqSample.Decode(trained, test, trained.Model.Decoding);
         Decoded beam = Seq2SeqSample.Decode(trained, test, chosenBeam);
