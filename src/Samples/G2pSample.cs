@@ -126,8 +126,9 @@ internal static class G2pSample
 
     private static double? Rounded(double share) => double.IsNaN(share) ? null : Math.Round(share, 4);
 
-    /// <summary>The three sides of the split (stress removed when <paramref name="stressless"/>); with <paramref name="rows"/>, that many training words and 1/18 of it each for
-    /// validation and test, picked evenly through the (alphabetical) dictionary.</summary>
+    /// <summary>The three sides of the split (stress removed when <paramref name="stressless"/>); with
+    /// <paramref name="rows"/>, that many training words and 1/18 of it each for validation and test, picked evenly
+    /// through the (alphabetical) dictionary.</summary>
     private static (List<CmuWord> Train, List<CmuWord> Valid, List<CmuWord> Test) LoadSplits(string dataDir, int? rows, bool stressless)
     {
         List<CmuWord> words = CmuDict.Load(Path.Combine(dataDir, "cmudict.dict.gz"));

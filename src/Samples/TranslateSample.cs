@@ -37,13 +37,15 @@ internal static class TranslateSample
 
         int vocabulary = args.Int("vocab") ?? 8_000;
         bool shared = !args.Flag("separate-vocabularies");
-        bool lowerCase = args.Flag("lowercase");   // the anchor's data is lowercased: the model then learns and writes lowercase
+        bool lowerCase = args.Flag("lowercase");   // train on lowercased text, as the anchor's data is
         string? modelPath = args.Value("model");
         using TrainedSeq2Seq trained = modelPath is not null ? Seq2SeqSample.Load(ml, modelPath) : Train(ml, settings, trainPairs, train, valid, vocabulary, shared, lowerCase);
         string[] validReferences = [.. validPairs.Select(p => p.German)];
-        // a model that writes lowercase is chosen for by lowercased BLEU (its mixed-case BLEU only counts the case it cannot write)
+        // a model that writes lowercase (trained with --lowercase, or loaded) is chosen for by lowercased BLEU: its
+        // mixed-case BLEU only counts the case it cannot write
+        bool writesLowercase = trained.Model.TargetTokenizer.Tokenizer.LowerCase;
         var (chosenBeam, decodingTrials) = Seq2SeqSample.ChooseBeam(args, trained, valid, settings.Beam,
-            predictions => Seq2SeqMetrics.Bleu(predictions, validReferences, lowercase: lowerCase).Score, lowerCase ? "BLEU (-lc)" : "BLEU");
+            predictions => Seq2SeqMetrics.Bleu(predictions, validReferences, lowercase: writesLowercase).Score, writesLowercase ? "BLEU (-lc)" : "BLEU");
         string[] references = [.. testPairs.Select(p => p.German)];
         Decoded greedy = Seq2SeqSample.Decode(trained, test, trained.Model.Decoding);
         Decoded beam = Seq2SeqSample.Decode(trained, test, chosenBeam);
@@ -70,7 +72,7 @@ internal static class TranslateSample
             train_pairs = trainPairs.Count,
             valid_pairs = validPairs.Count,
             test_pairs = testPairs.Count,
-            config = settings.Describe(new { bpe = vocabulary, shared_vocabulary = shared, lowercase = lowerCase }),
+            config = settings.Describe(new { bpe = vocabulary, shared_vocabulary = shared, lowercase = writesLowercase }),
             loaded_model = modelPath,
             chosen_beam = chosenBeam.BeamSize,
             chosen_length_penalty = chosenBeam.LengthPenalty,
