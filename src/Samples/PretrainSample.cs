@@ -36,10 +36,10 @@ internal static class PretrainSample
         corpus.AddRange(train.Select(review => new Document { Text = review.Text }));   // the training texts; never the test texts
         AnsiConsole.MarkupLine($"Pretraining corpus: [bold]{corpus.Count:N0}[/] documents (unlabelled + training reviews).");
 
-        var rss = new List<double>();
+        var memory = new List<ProcessMemory>();
         List<PretrainingStage> stages = args.Value("encoders") is { } saved
             ? [.. saved.Split(',').Select(SavedStage)]   // fine-tune encoders pretrained before, as the curve's points
-            : PretrainCurve(args, corpus, points, encoderPath, rss);
+            : PretrainCurve(args, corpus, points, encoderPath, memory);
         bool fineTune = !args.Flag("no-finetune");
 
         // each fine-tuning in a fresh context, as a later process would: the zip holds the encoder and its tokenizer
@@ -79,7 +79,7 @@ internal static class PretrainSample
             {
                 d_model = last.Encoder.ModelDimension, layers = last.Encoder.Layers, sequence_length = last.Encoder.SequenceLength,
                 vocabulary = last.Encoder.Vocabulary, minutes = last.Minutes, finetune_epochs = final?.Epochs, finetune_lr = final?.LearningRate,
-                device = args.Value("device") ?? "cpu", objective = ObjectiveName(last.Objective),
+                device = args.Value("device") ?? "cpu", objective = ObjectiveName(last.Objective), positions = Positions(args).ToString().ToLowerInvariant(),
             },
             // null without fine-tuning (--no-finetune)
             accuracy = Rounded(final?.Accuracy, 4),
@@ -97,7 +97,12 @@ internal static class PretrainSample
                 replaced_token_accuracy = p.Stage.ReplacedTokenAccuracy, accuracy = Rounded(p.Tuned?.Accuracy, 4), auc = Rounded(p.Tuned?.Auc, 4),
                 train_seconds = Rounded(p.Tuned?.Seconds, 1),
             }),
-            rss_mib_epochs = rss.Select(m => Math.Round(m)),
+            rss_mib_epochs = memory.Select(m => Math.Round(m.ResidentMiB)),
+            peak_rss_mib_epochs = memory.Select(m => Rounded(m.PeakResidentMiB, 0)),
+            // where the resident memory sits at each epoch's end: the .NET GC's committed heap, glibc malloc's bytes in use and free in its heaps
+            managed_mib_epochs = memory.Select(m => Math.Round(m.ManagedCommittedMiB)),
+            malloc_in_use_mib_epochs = memory.Select(m => Rounded(m.NativeInUseMiB, 0)),
+            malloc_free_mib_epochs = memory.Select(m => Rounded(m.NativeFreeMiB, 0)),
             scratch_accuracy = scratch is null ? (double?)null : Math.Round(scratch.Value.Accuracy, 4),
             scratch_seconds = scratch is null ? (double?)null : Math.Round(scratch.Value.Seconds, 1),
             baseline_accuracy = baseline is null ? (double?)null : Math.Round(baseline.Accuracy, 4),
@@ -107,9 +112,9 @@ internal static class PretrainSample
     }
 
     /// <summary>Pretrains once, stopping at each of <paramref name="points"/> (minutes) and resuming from the run's
-    /// checkpoint; saves the encoder of every point and logs the resident memory after every epoch into <paramref name="rss"/>.</summary>
+    /// checkpoint; saves the encoder of every point and logs the process's memory after every epoch into <paramref name="memory"/>.</summary>
     private static List<PretrainingStage> PretrainCurve(ILookup<string, string> args, List<Document> corpus, double[] points, string encoderPath,
-        List<double> rss)
+        List<ProcessMemory> memory)
     {
         var stages = new List<PretrainingStage>();
         // Every point after the first resumes the run from its checkpoint: one pretraining run, stopped at each point.
@@ -124,7 +129,7 @@ internal static class PretrainSample
                 string path = points.Length == 1 ? encoderPath : PathForPoint(encoderPath, minutes);
                 var ml = new MLContext(seed: 1);
                 pretrainClock.Start();
-                using (PretrainedEncoderTransformer encoder = Pretrain(ml, args, corpus, minutes - done, checkpoints ?? scratchCheckpoints, rss))
+                using (PretrainedEncoderTransformer encoder = Pretrain(ml, args, corpus, minutes - done, checkpoints ?? scratchCheckpoints, memory))
                 {
                     ml.Model.SaveAtomically(encoder, ml.Data.LoadFromEnumerable(corpus).Schema, path);
                     pretrainClock.Stop();
@@ -152,10 +157,10 @@ internal static class PretrainSample
     /// <summary>Pretraining (masked language modelling, or ELECTRA's replaced-token detection with <c>--objective electra</c>,
     /// <c>--generator-fraction</c>, <c>--discriminator-weight</c>) for <paramref name="minutes"/> more minutes (resuming from
     /// <paramref name="checkpoints"/> when it holds this run's checkpoint): epochs enough to fill the budget, a learning
-    /// rate that decays as 1/√step after warmup (no run length to plan a cosine on). Logs the process's resident memory
-    /// at each epoch's end into <paramref name="rssMiB"/>.</summary>
+    /// rate that decays as 1/√step after warmup (no run length to plan a cosine on). Logs the process's memory at each
+    /// epoch's end into <paramref name="memory"/>.</summary>
     private static PretrainedEncoderTransformer Pretrain(MLContext ml, ILookup<string, string> args, List<Document> corpus, double minutes,
-        string? checkpoints, List<double> rssMiB)
+        string? checkpoints, List<ProcessMemory> memory)
     {
         var options = new EncoderPretrainingOptions
         {
@@ -170,7 +175,7 @@ internal static class PretrainSample
             Shape =
             {
                 ModelDimension = args.Int("dim") ?? 128, Heads = args.Int("heads") ?? 4, Layers = args.Int("layers") ?? 2,
-                Activation = FeedForwardActivation.Gelu, Positional = PositionalEncodingKind.Learned, NormFirst = true,
+                Activation = FeedForwardActivation.Gelu, Positional = Positions(args), NormFirst = true,
             },
             SequenceLength = args.Int("sequence-length") ?? 512,
             BatchSize = args.Int("pretrain-batch") ?? 32,
@@ -191,17 +196,17 @@ internal static class PretrainSample
         if (options.Objective == PretrainingObjective.ReplacedTokenDetection) options.KeepBestModel = false;
         if (args.Double("generator-fraction") is { } fraction) options.GeneratorSizeFraction = fraction;
         if (args.Double("discriminator-weight") is { } weight) options.DiscriminatorLossWeight = weight;
-        AnsiConsole.MarkupLine($"Pretraining ({ObjectiveName(options.Objective)}): d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, sequences of {options.SequenceLength}, " +
+        AnsiConsole.MarkupLine($"Pretraining ({ObjectiveName(options.Objective)}): d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, {options.Shape.Positional} positions, sequences of {options.SequenceLength}, " +
                                $"BPE {options.Tokenizer.VocabularySize:N0}, batch {options.BatchSize}, peak rate {PeakRate(args)} after {options.WarmupSteps} steps, for {minutes} min on {options.Device}, {CommandLine.PrecisionName(options)}.");
         string accuracy = options.Objective == PretrainingObjective.MaskedLanguageModel ? "masked-token" : "replaced-token";
         return TrainingProgressBar.Fit(options, "Learning the vocabulary", p => $"{accuracy} acc {p.Accuracy:P1}",
             e =>
             {
-                rssMiB.Add(Environment.WorkingSet / 1024.0 / 1024);
+                memory.Add(ProcessMemory.Now());
                 string generator = e.ValidationDetails.TryGetValue(ReplacedTokenDetectionMetrics.GeneratorAccuracy, out double g)
                     ? $", generator {g:P2} (replaced {e.ValidationDetails[ReplacedTokenDetectionMetrics.ReplacedShare]:P1})" : "";
                 return $"Pretraining epoch {e.Epoch}: loss {e.TrainingLoss:F4}, {accuracy} accuracy {e.TrainingAccuracy:P2}; validation " +
-                       $"[bold]{e.ValidationMetric:P2}[/], loss {e.ValidationLoss:F4}{generator}; {e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s; RSS {rssMiB[^1]:N0} MiB.";
+                       $"[bold]{e.ValidationMetric:P2}[/], loss {e.ValidationLoss:F4}{generator}; {e.TokensPerSecond:N0} tokens/s, {e.Duration.TotalSeconds:F0} s; {memory[^1]}.";
             },
             () => ml.Transforms.Text.PretrainEncoder("Features", "Text", options).Fit(ml.Data.LoadFromEnumerable(corpus)));
     }
@@ -212,6 +217,14 @@ internal static class PretrainSample
         null or "mlm" => PretrainingObjective.MaskedLanguageModel,
         "electra" => PretrainingObjective.ReplacedTokenDetection,
         var other => throw new ArgumentException($"--objective takes mlm or electra, not '{other}'"),
+    };
+
+    /// <summary><c>--positions learned</c> (the default, BERT's) or <c>sinusoidal</c> (the paper's fixed table).</summary>
+    private static PositionalEncodingKind Positions(ILookup<string, string> args) => args.Value("positions")?.ToLowerInvariant() switch
+    {
+        null or "learned" => PositionalEncodingKind.Learned,
+        "sinusoidal" => PositionalEncodingKind.Sinusoidal,
+        var other => throw new ArgumentException($"--positions takes learned or sinusoidal, not '{other}'"),
     };
 
     private static string ObjectiveName(PretrainingObjective objective) => objective == PretrainingObjective.MaskedLanguageModel ? "mlm" : "electra";
