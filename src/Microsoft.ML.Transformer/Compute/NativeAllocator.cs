@@ -15,8 +15,7 @@ namespace Microsoft.ML.Transformer.Compute;
 /// <c>GLIBC_TUNABLES=glibc.malloc.mmap_threshold=…:glibc.malloc.trim_threshold=…</c>.
 /// The freed memory stays with the process for reuse (its resident size does not shrink after training): a
 /// <c>malloc_trim</c> after each training was tried and cost the next training and the scoring after it their page
-/// faults again (≈ 5,000 → 3,855 tokens/s in the benchmark's back-to-back Fits); between the epochs of one training it
-/// is given back (<see cref="ReleaseFreedMemory"/>). Nothing is changed when the process is
+/// faults again (≈ 5,000 → 3,855 tokens/s in the benchmark's back-to-back Fits). Nothing is changed when the process is
 /// not on glibc, when the user already tunes malloc through the environment, or when <c>MLTRANSFORMER_MALLOC_TUNING=0</c>.
 /// </summary>
 internal static class NativeAllocator
@@ -32,11 +31,8 @@ internal static class NativeAllocator
 
     private delegate int Mallopt(int parameter, int value);
 
-    private delegate int MallocTrim(nuint pad);
-
     private static readonly Lock s_gate = new();
     private static string? s_outcome;
-    private static MallocTrim? s_trim;   // set once the tuning is applied
 
     /// <summary>
     /// Applies the tuning on the first call in the process. Returns what was done, for the log, on that call only; null
@@ -51,17 +47,6 @@ internal static class NativeAllocator
             return s_outcome;
         }
     }
-
-    /// <summary>
-    /// Gives the freed memory the tuning keeps back to the OS: glibc's <c>malloc_trim</c>, which also releases the free
-    /// pages inside the heaps, not only at their tops. The training loop calls it between epochs. Over many epochs the
-    /// blocks of varying sizes (each batch's masked positions, a last short batch, validation) leave free holes that the
-    /// tuning never trims, and the resident size crept up by 35–148 MiB an epoch (docs/pretraining.md, "Memory"); released
-    /// between epochs, they cost only the next step its page faults. Not after the last epoch, so that back-to-back
-    /// trainings and the scoring after one keep their memory for reuse (see above). Does nothing when the tuning was not
-    /// applied.
-    /// </summary>
-    public static void ReleaseFreedMemory() => s_trim?.Invoke(0);
 
     /// <summary>Why the tuning must not be applied given these environment variables, or null when it may be.</summary>
     internal static string? ReasonToLeaveAlone(Func<string, string?> environment)
@@ -92,8 +77,6 @@ internal static class NativeAllocator
             return "Native allocator: glibc refused the mmap threshold; malloc left as it was.";
         if (mallopt(M_TRIM_THRESHOLD, TrimThresholdBytes) != 1)
             return "Native allocator: glibc took the mmap threshold but refused the trim threshold.";
-        if (NativeLibrary.TryGetExport(libc, "malloc_trim", out IntPtr trimAddress))
-            s_trim = Marshal.GetDelegateForFunctionPointer<MallocTrim>(trimAddress);
         return $"Native allocator: glibc malloc keeps freed memory for reuse between steps (mmap threshold {MmapThresholdBytes >> 20} MiB, " +
                $"trim threshold {TrimThresholdBytes >> 20} MiB). Set {OptOutVariable}=0 to leave malloc alone.";
     }

@@ -89,10 +89,8 @@ internal sealed class TrainingLoop<TBatch>
 
         if (length.ShortRunWarning() is { } tooShort) channel.Warning(tooShort);
 
-        int firstEpoch = run.EpochsDone;
-        for (int epoch = firstEpoch; epoch < length.Epochs && !run.Stopped && !_task.Finished; epoch++)
+        for (int epoch = run.EpochsDone; epoch < length.Epochs && !run.Stopped && !_task.Finished; epoch++)
         {
-            if (epoch > firstEpoch) NativeAllocator.ReleaseFreedMemory();   // between epochs only: see NativeAllocator
             var clock = Stopwatch.StartNew();
             var (loss, accuracy, tokens) = TrainEpoch(epoch, optimizer, scheduler, run, meter);
             ValidationResult? validation = Validate();
