@@ -4,9 +4,8 @@ namespace Samples;
 
 /// <summary>
 /// Where a process's memory sits, to tell growth apart: the resident set (and its peak since the last look), what the
-/// .NET GC has committed, and glibc malloc's bytes in use and free in its heaps. libtorch allocates CPU tensors with
-/// malloc; free bytes whose pages <c>malloc_trim</c> gave back still count as free, though not resident. glibc's
-/// figures are null off glibc or before 2.33 (no <c>mallinfo2</c>).
+/// .NET GC has committed, and glibc malloc's bytes in use and free in its heaps (libtorch allocates CPU tensors with
+/// malloc). glibc's figures are null off glibc or before 2.33 (no <c>mallinfo2</c>).
 /// </summary>
 internal sealed record ProcessMemory(double ResidentMiB, double? PeakResidentMiB, double ManagedCommittedMiB, double? NativeInUseMiB, double? NativeFreeMiB)
 {
