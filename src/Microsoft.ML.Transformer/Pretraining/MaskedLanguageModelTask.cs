@@ -38,7 +38,8 @@ internal sealed class MaskedLanguageModelTask : PretrainingTask
     private BatchLoss Loss(MaskedBatch batch, double labelSmoothing)
     {
         var (inputs, labels) = batch.ToTensors(Device);
-        var (loss, correct) = VocabularyLoss.Compute(_model.Forward(inputs), labels, _model.Logits, _model.Encoder.Config.SourceVocabularySize, labelSmoothing);
+        var (loss, correct) = VocabularyLoss.Compute(_model.Forward(inputs), labels, _model.Logits, _model.Encoder.Config.SourceVocabularySize, labelSmoothing,
+            constantSizes: true);
         return new BatchLoss(loss, correct!, batch.Masked, batch.Tokens);
     }
 }
