@@ -35,7 +35,7 @@ internal static class VocabularyLoss
     /// <see cref="PaddingMultiple"/> positions (or of the chunk, when smaller), so that the steps of a training whose
     /// batches keep one shape and vary only in how many positions are labelled (masked-language-model pretraining)
     /// allocate the same sizes every step. With sizes that differ from step to step, glibc's heaps fragmented: a 7-epoch
-    /// pretraining's resident set grew by a quarter, and by 4.6 % with this padding (docs/pretraining.md).</param>
+    /// pretraining's peak resident set grew by 27 %, and by 3 % with this padding (docs/pretraining.md).</param>
     /// <returns>The mean loss over the labelled positions (a scalar with a graph) and the correct count (a scalar; null
     /// unless <paramref name="countCorrect"/>).</returns>
     public static (Tensor Loss, Tensor? Correct) Compute(Tensor hidden, Tensor labels, Func<Tensor, Tensor> logits, int vocabularySize,
