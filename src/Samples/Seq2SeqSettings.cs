@@ -16,6 +16,7 @@ internal sealed record Seq2SeqDefaults
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
     public int? WarmupSteps { get; init; }
     public double Dropout { get; init; } = 0.1;
+    public EmbeddingInitialization EmbeddingInitialization { get; init; }
     public double LabelSmoothing { get; init; } = 0.1;
     public double WeightDecay { get; init; } = 0.01;
     public int BeamSize { get; init; } = 4;
@@ -26,7 +27,7 @@ internal sealed record Seq2SeqDefaults
 
 /// <summary>
 /// The flags the sequence-to-sequence samples share, read over a sample's defaults: --epochs --dim --heads --layers --ff
-/// --batch --batch-tokens --lr --schedule cosine|noam --warmup --dropout --label-smoothing --weight-decay --fp32|--bf16 --threads --device --seed
+/// --batch --batch-tokens --lr --schedule cosine|noam --warmup --dropout --embedding-init xavier|normal --label-smoothing --weight-decay --fp32|--bf16 --threads --device --seed
 /// --average N (checkpoint averaging of the last N epochs) --beam --length-penalty --checkpoints --rows --out.
 /// </summary>
 internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, DecodingOptions Beam, int? Rows, string ModelPath, int Threads)
@@ -45,6 +46,7 @@ internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, Decodi
                 DecoderLayers = args.Int("layers") ?? defaults.Layers,
                 FeedForwardDimension = args.Int("ff") ?? defaults.FeedForward,
                 Dropout = args.Double("dropout") ?? defaults.Dropout,
+                EmbeddingInitialization = args.Value("embedding-init") is { } init ? Initialization(init) : defaults.EmbeddingInitialization,
             },
             Epochs = args.Int("epochs") ?? defaults.Epochs,
             BatchSize = args.Int("batch") ?? defaults.BatchSize,
@@ -75,12 +77,21 @@ internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, Decodi
         _ => throw new ArgumentException($"--schedule must be cosine, noam, linear or constant, not '{name}'."),
     };
 
+    /// <summary>"xavier" (Glorot uniform, the library's default) or "normal" (N(0, 1/d_model), unit variance after the √d_model scale).</summary>
+    private static EmbeddingInitialization Initialization(string name) => name.ToLowerInvariant() switch
+    {
+        "xavier" => EmbeddingInitialization.XavierUniform,
+        "normal" => EmbeddingInitialization.Normal,
+        _ => throw new ArgumentException($"--embedding-init must be xavier or normal, not '{name}'."),
+    };
+
     /// <summary>The settings for the JSON line.</summary>
     public object Describe(object? extra = null) => new
     {
         d_model = Options.Shape.ModelDimension, heads = Options.Shape.Heads, encoder_layers = Options.Shape.Layers, decoder_layers = Options.Shape.DecoderLayers,
         d_ff = Options.Shape.FeedForwardDimension ?? 4 * Options.Shape.ModelDimension, epochs = Options.Epochs, batch = Options.BatchSize, batch_tokens = Options.BatchTokens, lr = Options.LearningRate,
-        schedule = Options.Schedule.ToString(), warmup = Options.WarmupSteps, dropout = Options.Shape.Dropout, label_smoothing = Options.LabelSmoothing,
+        schedule = Options.Schedule.ToString(), warmup = Options.WarmupSteps, dropout = Options.Shape.Dropout,
+        embedding_init = Options.Shape.EmbeddingInitialization == EmbeddingInitialization.Normal ? "normal" : "xavier", label_smoothing = Options.LabelSmoothing,
         weight_decay = Options.WeightDecay, average_last_epochs = Options.AverageLastEpochs, mixed_precision = Options.UsesMixedPrecision, device = Options.Device, threads = Threads, seed = Options.Seed,
         beam = Beam.BeamSize, length_penalty = Beam.LengthPenalty, rows = Rows, extra,
     };

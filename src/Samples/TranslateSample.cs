@@ -116,7 +116,7 @@ internal static class TranslateSample
         else o.Target = bpe;
         AnsiConsole.MarkupLine($"Transformer: d_model {o.Shape.ModelDimension}, {o.Shape.Heads} heads, {o.Shape.Layers} + {o.Shape.DecoderLayers} layers, " +
                                $"{(shared ? "one shared" : "per-language")} BPE {vocabulary:N0}, {o.Epochs} epochs of batch {o.BatchSize}, lr {o.LearningRate} " +
-                               $"{o.Schedule}, dropout {o.Shape.Dropout}, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
+                               $"{o.Schedule}, dropout {o.Shape.Dropout}, {o.Shape.EmbeddingInitialization} token embeddings, on {o.Device} ({settings.Threads} threads), {CommandLine.PrecisionName(o)}.");
         return Seq2SeqSample.Train(ml, sourceTokenizer, train, valid, nameof(TranslationPair.German), o);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class DecoderOnlyModel : nn.Module
         decoder = new Decoder(config, withCrossAttention: false);
         if (!config.TieOutputProjection) output_projection = nn.Linear(config.ModelDimension, config.TargetVocabularySize);
         RegisterComponents();
-        ParameterInitialization.XavierUniform(this, seed);
+        ParameterInitialization.Initialize(this, seed, config.EmbeddingInitialization);
     }
 
     public TransformerConfig Config { get; }

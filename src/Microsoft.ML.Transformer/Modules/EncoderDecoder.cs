@@ -27,7 +27,7 @@ internal sealed class EncoderDecoder : nn.Module
         decoder = new Decoder(config, withCrossAttention: true);
         if (!config.TieOutputProjection) output_projection = nn.Linear(config.ModelDimension, config.TargetVocabularySize);
         RegisterComponents();
-        ParameterInitialization.XavierUniform(this, seed);
+        ParameterInitialization.Initialize(this, seed, config.EmbeddingInitialization);
     }
 
     public TransformerConfig Config { get; }

@@ -23,7 +23,7 @@ internal sealed class MaskedLanguageModelHead : nn.Module
         transform = nn.Linear(inputDimension, config.ModelDimension, device: device);
         transform_norm = nn.LayerNorm(config.ModelDimension, config.LayerNormEpsilon, device: device);
         output_bias = new TorchSharp.Modules.Parameter(zeros(config.SourceVocabularySize, device: device));
-        ParameterInitialization.XavierUniform(transform, seed);
+        ParameterInitialization.Initialize(transform, seed);
         RegisterComponents();
     }
 

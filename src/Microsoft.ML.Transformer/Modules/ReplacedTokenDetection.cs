@@ -104,7 +104,7 @@ internal sealed class ReplacedTokenDetection : nn.Module
 
     private static T Initialized<T>(T module, long seed, Device device) where T : nn.Module
     {
-        ParameterInitialization.XavierUniform(module, seed);
+        ParameterInitialization.Initialize(module, seed);
         module.to(device);
         return module;
     }

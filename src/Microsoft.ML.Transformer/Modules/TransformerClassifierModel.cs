@@ -28,8 +28,8 @@ internal sealed class TransformerClassifierModel : nn.Module
         _pooling = pooling;
         Outputs = outputs;
         RegisterComponents();
-        ParameterInitialization.XavierUniform(head, seed + 1);   // the body initialized itself from the seed
-        if (pooler is not null) ParameterInitialization.XavierUniform(pooler, seed + 2);
+        ParameterInitialization.Initialize(head, seed + 1);   // the body initialized itself from the seed
+        if (pooler is not null) ParameterInitialization.Initialize(pooler, seed + 2);
     }
 
     public TransformerConfig Config => body.Config;

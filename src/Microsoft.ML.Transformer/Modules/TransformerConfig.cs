@@ -68,6 +68,9 @@ internal sealed record TransformerConfig
     /// <summary>Multiply token embeddings by √d_model (the paper's section 3.4). true by default; BERT does not scale.</summary>
     public bool ScaleEmbeddings { get; init; } = true;
 
+    /// <summary>How the token table is drawn when the model is created from random weights (not when weights are loaded).</summary>
+    public EmbeddingInitialization EmbeddingInitialization { get; init; }
+
     /// <summary>d_k = d_v = d_model / h.</summary>
     [JsonIgnore]
     public int HeadDimension => ModelDimension / Heads;

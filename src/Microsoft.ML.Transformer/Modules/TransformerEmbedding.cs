@@ -44,6 +44,9 @@ internal sealed class TransformerEmbedding : nn.Module
         }
     }
 
+    /// <summary>The registered name of the token table (<c>….tokens.weight</c>), which the initialization draws apart.</summary>
+    internal const string TokenTableName = nameof(tokens);
+
     /// <summary>The token embedding matrix [vocabulary, d_model] (shared with the output projection when tied).</summary>
     public TorchSharp.Modules.Embedding TokenTable => tokens;
 

@@ -21,7 +21,7 @@ internal sealed class TransformerEncoderModel : nn.Module
         embedding = new TransformerEmbedding(config.SourceVocabularySize, config);
         encoder = new Encoder(config);
         RegisterComponents();
-        ParameterInitialization.XavierUniform(this, seed);
+        ParameterInitialization.Initialize(this, seed, config.EmbeddingInitialization);
     }
 
     public TransformerConfig Config { get; }

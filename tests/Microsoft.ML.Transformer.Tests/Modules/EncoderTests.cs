@@ -110,7 +110,7 @@ public class EncoderTests
         float[] Parameters(long seed)
         {
             using var encoder = new Encoder(TinyModels.Config());
-            ParameterInitialization.XavierUniform(encoder, seed);
+            ParameterInitialization.Initialize(encoder, seed);
             return cat(encoder.parameters().Select(p => p.flatten()).ToArray()).data<float>().ToArray();
         }
         Assert.Equal(Parameters(5), Parameters(5));
@@ -122,8 +122,8 @@ public class EncoderTests
         var config = TinyModels.Config(normFirst, positional);
         var embedding = new TransformerEmbedding(config.SourceVocabularySize, config);
         var encoder = new Encoder(config);
-        ParameterInitialization.XavierUniform(embedding, 1);
-        ParameterInitialization.XavierUniform(encoder, 2);
+        ParameterInitialization.Initialize(embedding, 1);
+        ParameterInitialization.Initialize(encoder, 2);
         return (embedding, encoder);
     }
 }

@@ -12,7 +12,7 @@ public class MultiHeadAttentionTests
         using var scope = NewDisposeScope();
         using var attention = new MultiHeadAttention(dModel: 6, heads: 1, AttentionKind.EncoderSelf, layer: 0);
         attention.to(ScalarType.Float64);
-        ParameterInitialization.XavierUniform(attention, seed: 3);
+        ParameterInitialization.Initialize(attention, seed: 3);
         var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         Tensor x = randn([1, 4, 6], ScalarType.Float64, generator: new Generator(5));
 
@@ -69,7 +69,7 @@ public class MultiHeadAttentionTests
     {
         using var scope = NewDisposeScope();
         using var attention = new MultiHeadAttention(dModel: 16, heads: 4, AttentionKind.EncoderSelf, layer: 0);
-        ParameterInitialization.XavierUniform(attention, seed: 7);
+        ParameterInitialization.Initialize(attention, seed: 7);
         var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         Tensor x = randn([2, length, 16], generator: new Generator(11));
         var ids = ones(2, length, ScalarType.Int64);
