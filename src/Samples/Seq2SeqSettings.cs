@@ -77,13 +77,17 @@ internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, Decodi
         _ => throw new ArgumentException($"--schedule must be cosine, noam, linear or constant, not '{name}'."),
     };
 
-    /// <summary>"xavier" (Glorot uniform, the library's default) or "normal" (N(0, 1/d_model), unit variance after the √d_model scale).</summary>
-    private static EmbeddingInitialization Initialization(string name) => name.ToLowerInvariant() switch
+    /// <summary>--embedding-init's names: "xavier" (Glorot uniform, the library's default) or "normal" (N(0, 1/d_model),
+    /// unit variance after the √d_model scale); the JSON line writes the same names.</summary>
+    private static readonly Dictionary<string, EmbeddingInitialization> Initializations = new()
     {
-        "xavier" => EmbeddingInitialization.XavierUniform,
-        "normal" => EmbeddingInitialization.Normal,
-        _ => throw new ArgumentException($"--embedding-init must be xavier or normal, not '{name}'."),
+        ["xavier"] = EmbeddingInitialization.XavierUniform,
+        ["normal"] = EmbeddingInitialization.Normal,
     };
+
+    private static EmbeddingInitialization Initialization(string name) => Initializations.TryGetValue(name.ToLowerInvariant(), out var initialization)
+        ? initialization
+        : throw new ArgumentException($"--embedding-init must be xavier or normal, not '{name}'.");
 
     /// <summary>The settings for the JSON line.</summary>
     public object Describe(object? extra = null) => new
@@ -91,7 +95,7 @@ internal sealed record Seq2SeqSettings(SequenceToSequenceOptions Options, Decodi
         d_model = Options.Shape.ModelDimension, heads = Options.Shape.Heads, encoder_layers = Options.Shape.Layers, decoder_layers = Options.Shape.DecoderLayers,
         d_ff = Options.Shape.FeedForwardDimension ?? 4 * Options.Shape.ModelDimension, epochs = Options.Epochs, batch = Options.BatchSize, batch_tokens = Options.BatchTokens, lr = Options.LearningRate,
         schedule = Options.Schedule.ToString(), warmup = Options.WarmupSteps, dropout = Options.Shape.Dropout,
-        embedding_init = Options.Shape.EmbeddingInitialization == EmbeddingInitialization.Normal ? "normal" : "xavier", label_smoothing = Options.LabelSmoothing,
+        embedding_init = Initializations.Single(p => p.Value == Options.Shape.EmbeddingInitialization).Key, label_smoothing = Options.LabelSmoothing,
         weight_decay = Options.WeightDecay, average_last_epochs = Options.AverageLastEpochs, mixed_precision = Options.UsesMixedPrecision, device = Options.Device, threads = Threads, seed = Options.Seed,
         beam = Beam.BeamSize, length_penalty = Beam.LengthPenalty, rows = Rows, extra,
     };

@@ -39,11 +39,13 @@ internal static class ParameterInitialization
         }
     }
 
-    private static bool IsTokenTable(string name)
-        => name == $"{TransformerEmbedding.TokenTableName}.weight" || name.EndsWith($".{TransformerEmbedding.TokenTableName}.weight", StringComparison.Ordinal);
+    private static bool IsTokenTable(string name) => Is(name, $"{TransformerEmbedding.TokenTableName}.weight");
 
-    // A module's own parameters have bare names ("bias" when the module is itself a Linear).
-    private static bool IsBias(string name) => name == "bias" || name.EndsWith(".bias", StringComparison.Ordinal);
+    private static bool IsBias(string name) => Is(name, "bias");
+
+    // Whether a parameter's dotted name ends in the component path `leaf`; a module's own parameters have bare names
+    // ("bias" when the module is itself a Linear).
+    private static bool Is(string name, string leaf) => name == leaf || name.EndsWith($".{leaf}", StringComparison.Ordinal);
 
     private static string Owner(string name) => name.Contains('.') ? name[..name.LastIndexOf('.')] : "";
 }

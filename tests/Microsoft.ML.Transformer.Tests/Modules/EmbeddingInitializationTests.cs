@@ -8,6 +8,7 @@ namespace Microsoft.ML.Transformer.Tests.Modules;
 public class EmbeddingInitializationTests
 {
     private const int ModelDimension = 64, Vocabulary = 4_000;   // 256,000 draws: sample deviations within ±0.3 %
+    private const string TokenTableParameter = $"{TransformerEmbedding.TokenTableName}.weight";
 
     [Fact]
     public void NormalDrawsTheTokenTableWithUnitVarianceAfterTheSqrtDModelScale()
@@ -40,7 +41,7 @@ public class EmbeddingInitializationTests
     {
         using var scope = NewDisposeScope();
         using var model = new EncoderDecoder(Config(EmbeddingInitialization.Normal, TransformerStacks.EncoderDecoder), seed: 1);
-        var matrices = model.named_parameters().Where(p => p.parameter.dim() > 1 && !p.name.EndsWith("tokens.weight", StringComparison.Ordinal)).ToList();
+        var matrices = model.named_parameters().Where(p => p.parameter.dim() > 1 && !p.name.EndsWith(TokenTableParameter, StringComparison.Ordinal)).ToList();
 
         Assert.NotEmpty(matrices);
         foreach (var (name, parameter) in matrices)
@@ -65,7 +66,7 @@ public class EmbeddingInitializationTests
             TransformerStacks.Decoder => new DecoderOnlyModel(Config(EmbeddingInitialization.Normal, stacks), seed: 3),
             _ => new EncoderDecoder(Config(EmbeddingInitialization.Normal, stacks), seed: 3),
         };
-        var tables = model.named_parameters().Where(p => p.name.EndsWith("tokens.weight", StringComparison.Ordinal)).ToList();
+        var tables = model.named_parameters().Where(p => p.name.EndsWith(TokenTableParameter, StringComparison.Ordinal)).ToList();
 
         Assert.NotEmpty(tables);
         foreach (var (name, table) in tables)
