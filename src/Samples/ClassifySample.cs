@@ -33,7 +33,7 @@ internal static class ClassifySample
         if (args.Int("threads") is { } threads) TorchSharp.torch.set_num_threads(threads);
         var task = TextClassificationTask.Create(ml, labels, trainRows, testRows);
         string? encoderPath = args.Value("encoder");
-        ITransformerEncoderSource? encoder = encoderPath is null ? null : LoadEncoder(ml, encoderPath);
+        ITransformerEncoderSource? encoder = encoderPath is null ? null : EncoderFiles.Load(ml, encoderPath, "encoder");
         TokenizerOptions? tokenizer = encoder switch
         {
             null => new TokenizerOptions(),
@@ -134,14 +134,4 @@ internal static class ClassifySample
     /// <summary>The transformers of a model, nested chains (a TransformerOnText estimator's tokenizer + classifier) opened.</summary>
     private static IEnumerable<ITransformer> Parts(ITransformer model)
         => model is IEnumerable<ITransformer> chain ? chain.SelectMany(Parts) : [model];
-
-    /// <summary>A Hugging Face checkpoint folder (imported), or a zip an encoder was saved to by the pretrain sample
-    /// (<c>PretrainEncoder</c>'s fitted transformer).</summary>
-    private static ITransformerEncoderSource LoadEncoder(MLContext ml, string path)
-    {
-        if (Directory.Exists(path)) return ml.Model.LoadPretrainedEncoder(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"--encoder: no checkpoint folder or encoder zip at {path}", path);
-        return ml.Model.Load(path, out _) as PretrainedEncoderTransformer
-            ?? throw new ArgumentException($"--encoder: {path} is an ML.NET zip, but not of an encoder saved by PretrainEncoder.");
-    }
 }

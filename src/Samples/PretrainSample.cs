@@ -37,8 +37,10 @@ internal static class PretrainSample
         AnsiConsole.MarkupLine($"Pretraining corpus: [bold]{corpus.Count:N0}[/] documents (unlabelled + training reviews).");
 
         var memory = new List<ProcessMemory>();
+        if (args.Value("encoders") is not null && args.Value("from") is not null)
+            throw new ArgumentException("--from continues pretraining an encoder; --encoders skips pretraining: give one of them");
         List<PretrainingStage> stages = args.Value("encoders") is { } saved
-            ? [.. saved.Split(',').Select(SavedStage)]   // fine-tune encoders pretrained before, as the curve's points
+            ? [.. saved.Split(',').Select(path => SavedStage(path, args.Int("sequence-length")))]   // fine-tune encoders pretrained before, as the curve's points
             : PretrainCurve(args, corpus, points, encoderPath, memory);
         bool fineTune = !args.Flag("no-finetune");
 
@@ -62,7 +64,7 @@ internal static class PretrainSample
         var table = new Table().AddColumns("pretraining", "masked-token accuracy", "replaced-token accuracy", "test accuracy", "AUC", "fine-tuning");
         if (scratch is { } s) table.AddRow("none (imdb sample, from scratch)", "", "", $"{s.Accuracy:F4}", "", $"{s.Seconds / 60:F1} min");
         foreach (FineTuned r in results)
-            table.AddRow($"{r.Stage.Minutes} min ({ObjectiveName(r.Stage.Objective)})", $"{r.Stage.MaskedAccuracy:P2}", $"{r.Stage.ReplacedTokenAccuracy:P2}", $"[bold]{r.Accuracy:F4}[/]",
+            table.AddRow(r.Stage.Epochs == 0 ? "0 min (as imported)" : $"{r.Stage.Minutes} min ({ObjectiveName(r.Stage.Objective)})", $"{r.Stage.MaskedAccuracy:P2}", $"{r.Stage.ReplacedTokenAccuracy:P2}", $"[bold]{r.Accuracy:F4}[/]",
                 $"{r.Auc:F4}", $"{r.Seconds / 60:F1} min");
         if (baseline is not null)
             table.AddRow(ClassicTextBaseline.BinaryName, "", "", $"{baseline.Accuracy:F4}", $"{baseline.AreaUnderRocCurve:F4}", $"{baselineTime.TotalMinutes:F1} min");
@@ -79,7 +81,7 @@ internal static class PretrainSample
             {
                 d_model = last.Encoder.ModelDimension, layers = last.Encoder.Layers, sequence_length = last.Encoder.SequenceLength,
                 vocabulary = last.Encoder.Vocabulary, minutes = last.Minutes, finetune_epochs = final?.Epochs, finetune_lr = final?.LearningRate,
-                device = args.Value("device") ?? "cpu", objective = ObjectiveName(last.Objective), positions = Positions(args).ToString().ToLowerInvariant(),
+                from = args.Value("from"), device = args.Value("device") ?? "cpu", objective = ObjectiveName(last.Objective), positions = Positions(args).ToString().ToLowerInvariant(),
             },
             // null without fine-tuning (--no-finetune)
             accuracy = Rounded(final?.Accuracy, 4),
@@ -121,6 +123,8 @@ internal static class PretrainSample
         string? checkpoints = args.Value("checkpoints");
         string? scratchCheckpoints = checkpoints is null && points.Length > 1 ? Directory.CreateTempSubdirectory("imdb-pretrain-").FullName : null;
         var pretrainClock = new Stopwatch();
+        // --from: continued (domain-adaptive) pretraining of that encoder, loaded once for every stage
+        ITransformerEncoderSource? initial = args.Value("from") is { } from ? EncoderFiles.Load(new MLContext(seed: 1), from, "from") : null;
         try
         {
             double done = 0;
@@ -129,7 +133,7 @@ internal static class PretrainSample
                 string path = points.Length == 1 ? encoderPath : PathForPoint(encoderPath, minutes);
                 var ml = new MLContext(seed: 1);
                 pretrainClock.Start();
-                using (PretrainedEncoderTransformer encoder = Pretrain(ml, args, corpus, minutes - done, checkpoints ?? scratchCheckpoints, memory))
+                using (PretrainedEncoderTransformer encoder = Pretrain(ml, args, corpus, minutes - done, checkpoints ?? scratchCheckpoints, memory, initial))
                 {
                     ml.Model.SaveAtomically(encoder, ml.Data.LoadFromEnumerable(corpus).Schema, path);
                     pretrainClock.Stop();
@@ -142,13 +146,21 @@ internal static class PretrainSample
         finally
         {
             if (scratchCheckpoints is not null) Directory.Delete(scratchCheckpoints, recursive: true);
+            (initial as IDisposable)?.Dispose();
         }
         return stages;
     }
 
-    /// <summary>An encoder zip saved by an earlier run, as a point of the curve: its minutes are its epochs' training time.</summary>
-    private static PretrainingStage SavedStage(string path)
+    /// <summary>An encoder zip saved by an earlier run, as a point of the curve: its minutes are its epochs' training time;
+    /// or a checkpoint folder (imported), the 0-minute point of continued pretraining (<c>--from</c>), fine-tuned at
+    /// <paramref name="sequenceLength"/> tokens (null: all its positions).</summary>
+    private static PretrainingStage SavedStage(string path, int? sequenceLength)
     {
+        if (Directory.Exists(path))
+        {
+            var (modelDimension, layers, maxLength, vocabulary) = EncoderFiles.Shape(new MLContext(seed: 1).Model.LoadPretrainedEncoder(path));
+            return new(0, path, 0, 0, PretrainingObjective.MaskedLanguageModel, null, null, null, null, new EncoderShape(modelDimension, layers, sequenceLength ?? maxLength, vocabulary));
+        }
         using var encoder = (PretrainedEncoderTransformer)new MLContext(seed: 1).Model.Load(path, out _);
         double seconds = encoder.TrainingHistory.Sum(e => e.Duration.TotalSeconds);
         return PretrainingStage.Of(encoder, Math.Round(seconds / 60, 1), path, seconds);
@@ -158,10 +170,12 @@ internal static class PretrainSample
     /// <c>--generator-fraction</c>, <c>--discriminator-weight</c>) for <paramref name="minutes"/> more minutes (resuming from
     /// <paramref name="checkpoints"/> when it holds this run's checkpoint): epochs enough to fill the budget, a learning
     /// rate that decays as 1/√step after warmup (no run length to plan a cosine on). Logs the process's memory at each
-    /// epoch's end into <paramref name="memory"/>.</summary>
+    /// epoch's end into <paramref name="memory"/>. With <paramref name="initial"/> (<c>--from</c>), continues pretraining
+    /// that encoder: its shape and tokenizer, the shape and vocabulary flags unused.</summary>
     private static PretrainedEncoderTransformer Pretrain(MLContext ml, ILookup<string, string> args, List<Document> corpus, double minutes,
-        string? checkpoints, List<ProcessMemory> memory)
+        string? checkpoints, List<ProcessMemory> memory, ITransformerEncoderSource? initial)
     {
+        int modelDimension = initial is null ? args.Int("dim") ?? 128 : EncoderFiles.Shape(initial).ModelDimension;
         var options = new EncoderPretrainingOptions
         {
             Objective = Objective(args),
@@ -181,7 +195,7 @@ internal static class PretrainSample
             BatchSize = args.Int("pretrain-batch") ?? 32,
             // InverseSquareRoot is the paper's formula, rate = LearningRate · d_model^-0.5 · min(step^-0.5, step · warmup^-1.5):
             // its peak, at the end of warmup, is LearningRate / √(d_model · warmup). --lr gives the peak.
-            LearningRate = PeakRate(args) * Math.Sqrt((args.Int("dim") ?? 128) * (double)Warmup(args)),
+            LearningRate = PeakRate(args) * Math.Sqrt(modelDimension * (double)Warmup(args)),
             Schedule = LearningRateSchedule.InverseSquareRoot,
             WarmupSteps = Warmup(args),
             Epochs = args.Int("pretrain-epochs") ?? 100,
@@ -191,13 +205,17 @@ internal static class PretrainSample
             CheckpointDirectory = checkpoints,
             ProgressInterval = 10,
             Seed = 1,
+            InitialEncoder = initial,
         };
         // ELECTRA's validation metric, the discriminator's accuracy, can fall as the generator gets better: keep the last weights
         if (options.Objective == PretrainingObjective.ReplacedTokenDetection) options.KeepBestModel = false;
         if (args.Double("generator-fraction") is { } fraction) options.GeneratorSizeFraction = fraction;
         if (args.Double("discriminator-weight") is { } weight) options.DiscriminatorLossWeight = weight;
-        AnsiConsole.MarkupLine($"Pretraining ({ObjectiveName(options.Objective)}): d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, {options.Shape.Positional} positions, sequences of {options.SequenceLength}, " +
-                               $"BPE {options.Tokenizer.VocabularySize:N0}, batch {options.BatchSize}, peak rate {PeakRate(args)} after {options.WarmupSteps} steps, for {minutes} min on {options.Device}, {CommandLine.PrecisionName(options)}.");
+        string model = initial is null
+            ? $"d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, {options.Shape.Positional} positions, BPE {options.Tokenizer.VocabularySize:N0}"
+            : $"continuing {args.Value("from")} (d_model {modelDimension}, {EncoderFiles.Shape(initial).Layers} layers, its vocabulary of {EncoderFiles.Shape(initial).Vocabulary:N0})";
+        AnsiConsole.MarkupLine($"Pretraining ({ObjectiveName(options.Objective)}): {Markup.Escape(model)}, sequences of {options.SequenceLength}, " +
+                               $"batch {options.BatchSize}, peak rate {PeakRate(args)} after {options.WarmupSteps} steps, for {minutes} min on {options.Device}, {CommandLine.PrecisionName(options)}.");
         string accuracy = options.Objective == PretrainingObjective.MaskedLanguageModel ? "masked-token" : "replaced-token";
         return TrainingProgressBar.Fit(options, "Learning the vocabulary", p => $"{accuracy} acc {p.Accuracy:P1}",
             e =>
@@ -239,7 +257,12 @@ internal static class PretrainSample
     private static FineTuned FineTune(ILookup<string, string> args, PretrainingStage stage, List<Review> train, List<Review> test)
     {
         var fresh = new MLContext(seed: 1);
-        using var pretrained = (PretrainedEncoderTransformer)fresh.Model.Load(stage.Path, out _);
+        ITransformerEncoderSource pretrained = EncoderFiles.Load(fresh, stage.Path, "encoders");
+        using var owned = pretrained as IDisposable;
+        // an imported checkpoint's WordPiece at --sequence-length tokens, the length continued pretraining keeps; an encoder
+        // pretrained here brings its tokenizer (null)
+        TokenizerOptions? tokenizer = pretrained is PretrainedEncoder imported
+            ? imported.TokenizerOptions with { MaxLength = args.Int("sequence-length") ?? imported.MaxLength } : null;
         var split = fresh.Data.TrainTestSplit(fresh.Data.LoadFromEnumerable(train), testFraction: 0.1, seed: 1);
         var options = new TransformerClassifierOptions
         {
@@ -257,7 +280,7 @@ internal static class PretrainSample
         // no tokenizer given: TransformerOnText tokenizes with the pretrained encoder's
         TransformerChain<TransformerClassifierTransformer> model = TrainingProgressBar.Fit(options, $"Fine-tuning ({stage.Minutes} min encoder)", p => $"acc {p.Accuracy:P1}",
             e => $"Fine-tuning the {stage.Minutes}-minute encoder, epoch {e.Epoch}: loss {e.TrainingLoss:F4}; validation accuracy [bold]{e.ValidationMetric:P2}[/]; {e.Duration.TotalSeconds:F0} s.",
-            () => fresh.BinaryClassification.Trainers.TransformerOnText("Text", options: options).Fit(split.TrainSet));
+            () => fresh.BinaryClassification.Trainers.TransformerOnText("Text", tokenizer, options).Fit(split.TrainSet));
         clock.Stop();
         using TransformerClassifierTransformer classifier = model.LastTransformer;
         CalibratedBinaryClassificationMetrics metrics = fresh.BinaryClassification.Evaluate(model.Transform(fresh.Data.LoadFromEnumerable(test)));
@@ -298,7 +321,8 @@ internal static class PretrainSample
         {
             EpochSummary? last = encoder.TrainingHistory.LastOrDefault();
             double? accuracy = last?.ValidationMetric ?? last?.TrainingAccuracy, loss = last?.ValidationLoss ?? last?.TrainingLoss;
-            var shape = new EncoderShape(encoder.ModelDimension, encoder.Layers, encoder.MaxLength, encoder.VocabularySize);
+            // the length pretrained on and fine-tuned at: an encoder continued from a checkpoint keeps all its positions
+            var shape = new EncoderShape(encoder.ModelDimension, encoder.Layers, encoder.TokenizerOptions.MaxLength, encoder.VocabularySize);
             if (encoder.Objective == PretrainingObjective.MaskedLanguageModel)
                 return new(minutes, path, seconds, encoder.TrainingHistory.Count, encoder.Objective, accuracy, loss, null, null, shape);
             double? Detail(string name) => last is not null && last.ValidationDetails.TryGetValue(name, out double value) ? value : null;

@@ -31,7 +31,7 @@ public sealed class TextClassifierEstimator : IEstimator<TransformerChain<Transf
         IEncoderTokenizerSource? encoderTokenizer = tokenizer is null ? options.InitialEncoder as IEncoderTokenizerSource : null;
         tokenizer ??= encoderTokenizer?.TokenizerOptions ?? new TokenizerOptions();
         TextTokenizer? fittedTokenizer = encoderTokenizer?.FittedTokenizer;
-        _tokenizer = new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer);
+        _tokenizer = new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer, vocabularyGiven: fittedTokenizer is not null);
         (_fittedTokenizer, _textColumnName, _tokenizerOptions) = (fittedTokenizer, textColumnName, tokenizer);
         (_options, _kind) = (options, kind);
         _ = Trainer(options);   // validates the options now, as the other estimators do

@@ -16,14 +16,17 @@ public sealed class TokenizeForTransformerEstimator : IEstimator<TokenizerTransf
     private readonly string _inputColumnName;
     private readonly TokenizerOptions _options;
 
-    internal TokenizeForTransformerEstimator(IHostEnvironment env, string outputColumnName, string inputColumnName, TokenizerOptions options)
+    /// <param name="vocabularyGiven">The caller brings the fitted vocabulary and uses this estimator only for its output
+    /// schema, so a WordPiece vocab.txt is not needed (a loaded model's options no longer name one).</param>
+    internal TokenizeForTransformerEstimator(IHostEnvironment env, string outputColumnName, string inputColumnName, TokenizerOptions options,
+        bool vocabularyGiven = false)
     {
         _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(TokenizeForTransformerEstimator));
         _host.CheckNonEmpty(outputColumnName, nameof(outputColumnName));
         _host.CheckNonEmpty(inputColumnName, nameof(inputColumnName));
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.Kind == TokenizerKind.WordPiece && string.IsNullOrWhiteSpace(options.VocabularyPath))
+        if (options.Kind == TokenizerKind.WordPiece && string.IsNullOrWhiteSpace(options.VocabularyPath) && !vocabularyGiven)
             throw new ArgumentException("TokenizerKind.WordPiece needs TokenizerOptions.VocabularyPath: a vocab.txt or the folder holding it.", nameof(options));
         _outputColumnName = outputColumnName;
         _inputColumnName = inputColumnName;

@@ -94,5 +94,19 @@ public class EncoderPretrainingTests(ITestOutputHelper output)
         using var model = ml.BinaryClassification.Trainers.TransformerOnText("Text",
             options: new TransformerClassifierOptions { InitialEncoder = continued, Epochs = 1, Seed = 1, MixedPrecision = false }).Fit(reviews);
         Assert.Equal(TokenizerKind.WordPiece, ((TokenizerTransformer)model.First()).Options.Kind);
+
+        // and after a save and a load in a fresh context, as a later process does: the zip holds the vocabulary, its
+        // options no longer name the checkpoint's vocab.txt, and fine-tuning tokenizes with the loaded vocabulary
+        using var temp = new ClassifierData.TempDirectory();
+        string path = temp.Sub("continued.zip");
+        ml.Model.Save(continued, text.Schema, path);
+        var fresh = new MLContext(seed: 2);
+        using var loaded = (PretrainedEncoderTransformer)fresh.Model.Load(path, out _);
+        Assert.Null(loaded.TokenizerOptions.VocabularyPath);
+        using var reloadedModel = fresh.BinaryClassification.Trainers.TransformerOnText("Text",
+            options: new TransformerClassifierOptions { InitialEncoder = loaded, Epochs = 1, Seed = 1, MixedPrecision = false }).Fit(reviews);
+        var reloadedTokenizer = (TokenizerTransformer)reloadedModel.First();
+        Assert.Same(loaded.Tokenizer.Tokenizer, reloadedTokenizer.Tokenizer);
+        Assert.Equal(continued.Tokenizer.Tokenizer.Encode("w3 w17 w4"), reloadedTokenizer.Tokenizer.Encode("w3 w17 w4"));
     }
 }
