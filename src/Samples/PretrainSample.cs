@@ -175,7 +175,7 @@ internal static class PretrainSample
     private static PretrainedEncoderTransformer Pretrain(MLContext ml, ILookup<string, string> args, List<Document> corpus, double minutes,
         string? checkpoints, List<ProcessMemory> memory, ITransformerEncoderSource? initial)
     {
-        int modelDimension = initial is null ? args.Int("dim") ?? 128 : EncoderFiles.Shape(initial).ModelDimension;
+        var (modelDimension, layers, _, vocabulary) = initial is null ? (args.Int("dim") ?? 128, 0, 0, 0) : EncoderFiles.Shape(initial);
         var options = new EncoderPretrainingOptions
         {
             Objective = Objective(args),
@@ -213,7 +213,7 @@ internal static class PretrainSample
         if (args.Double("discriminator-weight") is { } weight) options.DiscriminatorLossWeight = weight;
         string model = initial is null
             ? $"d_model {options.Shape.ModelDimension}, {options.Shape.Layers} layers, {options.Shape.Positional} positions, BPE {options.Tokenizer.VocabularySize:N0}"
-            : $"continuing {args.Value("from")} (d_model {modelDimension}, {EncoderFiles.Shape(initial).Layers} layers, its vocabulary of {EncoderFiles.Shape(initial).Vocabulary:N0})";
+            : $"continuing {args.Value("from")} (d_model {modelDimension}, {layers} layers, its vocabulary of {vocabulary:N0})";
         AnsiConsole.MarkupLine($"Pretraining ({ObjectiveName(options.Objective)}): {Markup.Escape(model)}, sequences of {options.SequenceLength}, " +
                                $"batch {options.BatchSize}, peak rate {PeakRate(args)} after {options.WarmupSteps} steps, for {minutes} min on {options.Device}, {CommandLine.PrecisionName(options)}.");
         string accuracy = options.Objective == PretrainingObjective.MaskedLanguageModel ? "masked-token" : "replaced-token";
@@ -277,7 +277,6 @@ internal static class PretrainSample
             Seed = 1,
         };
         var clock = Stopwatch.StartNew();
-        // no tokenizer given: TransformerOnText tokenizes with the pretrained encoder's
         TransformerChain<TransformerClassifierTransformer> model = TrainingProgressBar.Fit(options, $"Fine-tuning ({stage.Minutes} min encoder)", p => $"acc {p.Accuracy:P1}",
             e => $"Fine-tuning the {stage.Minutes}-minute encoder, epoch {e.Epoch}: loss {e.TrainingLoss:F4}; validation accuracy [bold]{e.ValidationMetric:P2}[/]; {e.Duration.TotalSeconds:F0} s.",
             () => fresh.BinaryClassification.Trainers.TransformerOnText("Text", tokenizer, options).Fit(split.TrainSet));
