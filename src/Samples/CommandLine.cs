@@ -35,6 +35,10 @@ internal static class CommandLine
     public static double? Double(this ILookup<string, string> options, string name)
         => options.Value(name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
 
+    /// <summary><c>--truncate right|left|middle</c>: which part of a too-long text the tokenizer cuts off.</summary>
+    public static Microsoft.ML.Transformer.TruncationSide? Truncation(this ILookup<string, string> options)
+        => options.Value("truncate") is { } side ? Enum.Parse<Microsoft.ML.Transformer.TruncationSide>(side, ignoreCase: true) : null;
+
     /// <summary>True when the flag was given without a value (or with "true").</summary>
     public static bool Flag(this ILookup<string, string> options, string name) => options.Value(name) is "true";
 

@@ -109,7 +109,7 @@ internal static class ImdbSentimentSample
             StripHtmlTags = true,                      // IMDb reviews contain "<br /><br />"
             MaxLength = args.Int("max-length") ?? (full ? 512 : 256),
             // Head + tail: reviews often end with the verdict.
-            Truncation = args.Value("truncate") is { } side ? Enum.Parse<TruncationSide>(side, ignoreCase: true) : TruncationSide.Middle,
+            Truncation = args.Truncation() ?? TruncationSide.Middle,
         };
         var options = new TransformerClassifierOptions
         {

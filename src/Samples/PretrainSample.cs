@@ -259,10 +259,19 @@ internal static class PretrainSample
         var fresh = new MLContext(seed: 1);
         ITransformerEncoderSource pretrained = EncoderFiles.Load(fresh, stage.Path, "encoders");
         using var owned = pretrained as IDisposable;
-        // an imported checkpoint's WordPiece at --sequence-length tokens, the length continued pretraining keeps; an encoder
-        // pretrained here brings its tokenizer (null)
-        TokenizerOptions? tokenizer = pretrained is PretrainedEncoder imported
-            ? imported.TokenizerOptions with { MaxLength = args.Int("sequence-length") ?? imported.MaxLength } : null;
+        // the encoder's own vocabulary, cut to --sequence-length tokens (the length pretraining used) keeping each review's
+        // head and tail (--truncate): the verdict is often at the end
+        TokenizerOptions own = pretrained switch
+        {
+            PretrainedEncoder imported => imported.TokenizerOptions,
+            PretrainedEncoderTransformer pretrainedHere => pretrainedHere.TokenizerOptions,
+            _ => throw new ArgumentException($"--encoders: {stage.Path} brings no tokenizer."),
+        };
+        TokenizerOptions tokenizer = own with
+        {
+            MaxLength = args.Int("sequence-length") ?? own.MaxLength,
+            Truncation = args.Truncation() ?? TruncationSide.Middle,
+        };
         var split = fresh.Data.TrainTestSplit(fresh.Data.LoadFromEnumerable(train), testFraction: 0.1, seed: 1);
         var options = new TransformerClassifierOptions
         {

@@ -22,15 +22,21 @@ public sealed class TextClassifierEstimator : IEstimator<TransformerChain<Transf
     private readonly ClassifierKind _kind;
 
     /// <param name="tokenizer">The tokenizer's options; null: the InitialEncoder's tokenizer when it has one (an imported
-    /// checkpoint's WordPiece, or the tokenizer, already fitted, that an encoder was pretrained with), else the defaults.</param>
+    /// checkpoint's WordPiece, or the tokenizer, already fitted, that an encoder was pretrained with), else the defaults.
+    /// With an encoder that brings a fitted tokenizer, options that differ from its own only in how rows are cut and
+    /// written (<see cref="EncoderTokenizerOptions.SameVocabulary"/>) keep its vocabulary; others are refused.</param>
     internal TextClassifierEstimator(IHostEnvironment env, string textColumnName, TokenizerOptions? tokenizer, TransformerClassifierOptions? options,
         ClassifierKind kind)
     {
         _env = env;
         options ??= new TransformerClassifierOptions();
-        IEncoderTokenizerSource? encoderTokenizer = tokenizer is null ? options.InitialEncoder as IEncoderTokenizerSource : null;
-        tokenizer ??= encoderTokenizer?.TokenizerOptions ?? new TokenizerOptions();
+        var encoderTokenizer = options.InitialEncoder as IEncoderTokenizerSource;
         TextTokenizer? fittedTokenizer = encoderTokenizer?.FittedTokenizer;
+        if (fittedTokenizer is not null && tokenizer is not null && !EncoderTokenizerOptions.SameVocabulary(tokenizer, encoderTokenizer!.TokenizerOptions))
+            throw env.ExceptParam(nameof(tokenizer), "These tokenizer options would learn a new vocabulary, but the InitialEncoder was trained on " +
+                "its own (it brings it fitted): pass null to use its tokenizer, or change only how rows are cut and written, e.g. " +
+                "encoder.TokenizerOptions with { MaxLength = 256, Truncation = TruncationSide.Middle }.");
+        tokenizer ??= encoderTokenizer?.TokenizerOptions ?? new TokenizerOptions();
         _tokenizer = new TokenizeForTransformerEstimator(env, options.TokensColumnName, textColumnName, tokenizer, vocabularyGiven: fittedTokenizer is not null);
         (_fittedTokenizer, _textColumnName, _tokenizerOptions) = (fittedTokenizer, textColumnName, tokenizer);
         (_options, _kind) = (options, kind);

@@ -71,6 +71,33 @@ public class EncoderPretrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FineTuningMayCutRowsDifferentlyButNotLearnANewVocabulary()
+    {
+        var ml = new MLContext(seed: 1);
+        using PretrainedEncoderTransformer encoder = ml.Transforms.Text.PretrainEncoder("Features", "Text", PretrainingData.Options(epochs: 1))
+            .Fit(PretrainingData.View(ml, PretrainingData.Pairs(60)));
+        IDataView train = ml.Data.LoadFromEnumerable(PretrainingData.Reviews(40));
+        TransformerClassifierOptions Options() => new() { InitialEncoder = encoder, Epochs = 1, Seed = 1, BatchSize = 16, MixedPrecision = false };
+
+        // a shorter length and head + tail truncation keep the encoder's fitted vocabulary
+        TokenizerOptions cut = encoder.TokenizerOptions with { MaxLength = 6, Truncation = TruncationSide.Middle };
+        using var model = ml.BinaryClassification.Trainers.TransformerOnText("Text", cut, Options()).Fit(train);
+        var tokenizer = (TokenizerTransformer)model.First();
+        Assert.Same(encoder.Tokenizer.Tokenizer, tokenizer.Tokenizer);
+        Assert.Equal((6, TruncationSide.Middle), (tokenizer.Options.MaxLength, tokenizer.Options.Truncation));
+        IDataView text = ml.Data.LoadFromEnumerable(new[] { new PretrainingData.Document { Text = "p1 q1 p2 q2 p3 q3 p4 q4 p5 q5" } });
+        int[] ids = tokenizer.Transform(text).GetColumn<int[]>(Options().TokensColumnName).Single();
+        Assert.Equal(6, ids.Length);
+        Assert.Equal(encoder.Tokenizer.Tokenizer.Encode("q5")[0], ids[^1]);   // the tail is kept, not cut as Right would
+
+        // options that would fit another vocabulary are refused at creation, naming the way out
+        var e = Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.TransformerOnText("Text",
+            encoder.TokenizerOptions with { VocabularySize = encoder.TokenizerOptions.VocabularySize + 10 }, Options()));
+        Assert.Equal("tokenizer", e.ParamName);
+        Assert.Contains("new vocabulary", e.Message);
+    }
+
+    [Fact]
     public void ImportedCheckpointContinuesPretrainingWithItsWordPiece()
     {
         using var checkpoint = new TinyCheckpoint();
