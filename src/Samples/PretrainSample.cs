@@ -81,6 +81,7 @@ internal static class PretrainSample
             {
                 d_model = last.Encoder.ModelDimension, layers = last.Encoder.Layers, sequence_length = last.Encoder.SequenceLength,
                 vocabulary = last.Encoder.Vocabulary, minutes = last.Minutes, finetune_epochs = final?.Epochs, finetune_lr = final?.LearningRate,
+                finetune_sequence_length = final?.SequenceLength, truncation = final?.Truncation.ToString().ToLowerInvariant(),
                 from = args.Value("from"), device = args.Value("device") ?? "cpu", objective = ObjectiveName(last.Objective), positions = Positions(args).ToString().ToLowerInvariant(),
             },
             // null without fine-tuning (--no-finetune)
@@ -108,7 +109,7 @@ internal static class PretrainSample
             scratch_accuracy = scratch is null ? (double?)null : Math.Round(scratch.Value.Accuracy, 4),
             scratch_seconds = scratch is null ? (double?)null : Math.Round(scratch.Value.Seconds, 1),
             baseline_accuracy = baseline is null ? (double?)null : Math.Round(baseline.Accuracy, 4),
-            baseline_seconds = Math.Round(baselineTime.TotalSeconds, 1),
+            baseline_seconds = baseline is null ? (double?)null : Math.Round(baselineTime.TotalSeconds, 1),
         }));
         return 0;
     }
@@ -293,7 +294,8 @@ internal static class PretrainSample
         using TransformerClassifierTransformer classifier = model.LastTransformer;
         CalibratedBinaryClassificationMetrics metrics = fresh.BinaryClassification.Evaluate(model.Transform(fresh.Data.LoadFromEnumerable(test)));
         AnsiConsole.MarkupLine($"Pretrained {stage.Minutes} min + fine-tuned: test accuracy [bold]{metrics.Accuracy:F4}[/], AUC {metrics.AreaUnderRocCurve:F4}.");
-        return new FineTuned(stage, metrics.Accuracy, metrics.AreaUnderRocCurve, clock.Elapsed.TotalSeconds, options.Epochs!.Value, options.LearningRate!.Value);
+        return new FineTuned(stage, metrics.Accuracy, metrics.AreaUnderRocCurve, clock.Elapsed.TotalSeconds, options.Epochs!.Value, options.LearningRate!.Value,
+            tokenizer.MaxLength, tokenizer.Truncation);
     }
 
     /// <summary>The imdb sample's classifier with its defaults, trained on the same split without pretraining: the curve's
@@ -341,5 +343,6 @@ internal static class PretrainSample
 
     private sealed record EncoderShape(int ModelDimension, int Layers, int SequenceLength, int Vocabulary);
 
-    private sealed record FineTuned(PretrainingStage Stage, double Accuracy, double Auc, double Seconds, int Epochs, double LearningRate);
+    private sealed record FineTuned(PretrainingStage Stage, double Accuracy, double Auc, double Seconds, int Epochs, double LearningRate,
+        int SequenceLength, TruncationSide Truncation);
 }
