@@ -52,7 +52,8 @@ public static class ClassificationCatalogExtensions
     /// <param name="textColumnName">The text column.</param>
     /// <param name="tokenizer">Tokenizer options; <see langword="null"/>: the <see cref="TransformerClassifierOptions.InitialEncoder"/>'s
     /// tokenizer when it has one (a <see cref="PretrainedEncoder"/>, a <see cref="PretrainedEncoderTransformer"/>), else the
-    /// defaults (BPE, 16,000 tokens).</param>
+    /// defaults (BPE, 16,000 tokens). Beside a <see cref="PretrainedEncoderTransformer"/>, pass its <c>TokenizerOptions with { … }</c>
+    /// changing only how rows are cut (MaxLength, Truncation…): options that would learn another vocabulary are refused.</param>
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
     public static TextClassifierEstimator TransformerOnText(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
@@ -63,7 +64,8 @@ public static class ClassificationCatalogExtensions
     /// <param name="textColumnName">The text column.</param>
     /// <param name="tokenizer">Tokenizer options; <see langword="null"/>: the <see cref="TransformerClassifierOptions.InitialEncoder"/>'s
     /// tokenizer when it has one (a <see cref="PretrainedEncoder"/>, a <see cref="PretrainedEncoderTransformer"/>), else the
-    /// defaults (BPE, 16,000 tokens).</param>
+    /// defaults (BPE, 16,000 tokens). Beside a <see cref="PretrainedEncoderTransformer"/>, pass its <c>TokenizerOptions with { … }</c>
+    /// changing only how rows are cut (MaxLength, Truncation…): options that would learn another vocabulary are refused.</param>
     /// <param name="options">Classifier options; its <see cref="TransformerClassifierOptions.TokensColumnName"/> names the intermediate column.</param>
     public static TextClassifierEstimator TransformerOnText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string textColumnName, TokenizerOptions? tokenizer = null, TransformerClassifierOptions? options = null)
