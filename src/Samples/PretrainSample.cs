@@ -260,8 +260,8 @@ internal static class PretrainSample
         var fresh = new MLContext(seed: 1);
         ITransformerEncoderSource pretrained = EncoderFiles.Load(fresh, stage.Path, "encoders");
         using var owned = pretrained as IDisposable;
-        // the encoder's own vocabulary, cut to --sequence-length tokens (the length pretraining used) keeping each review's
-        // head and tail (--truncate): the verdict is often at the end
+        // the encoder's own vocabulary, cut to --sequence-length tokens (default: the encoder's own length — its pretraining
+        // length, or a checkpoint's positions) keeping each review's head and tail (--truncate): the verdict is often at the end
         TokenizerOptions own = pretrained switch
         {
             PretrainedEncoder imported => imported.TokenizerOptions,
