@@ -35,6 +35,10 @@ internal static class CommandLine
     public static double? Double(this ILookup<string, string> options, string name)
         => options.Value(name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>A comma-separated list, e.g. <c>--curve 15,30,60</c>; null when the flag is absent.</summary>
+    public static T[]? List<T>(this ILookup<string, string> options, string name) where T : IParsable<T>
+        => options.Value(name) is { } list ? [.. list.Split(',').Select(item => T.Parse(item, CultureInfo.InvariantCulture))] : null;
+
     /// <summary><c>--truncate right|left|middle</c>: which part of a too-long text the tokenizer cuts off.</summary>
     public static Microsoft.ML.Transformer.TruncationSide? Truncation(this ILookup<string, string> options)
         => options.Value("truncate") is { } side ? Enum.Parse<Microsoft.ML.Transformer.TruncationSide>(side, ignoreCase: true) : null;
@@ -65,7 +69,8 @@ internal static class CommandLine
         Console.Error.WriteLine("       Samples translate --data <multi30k folder> [--vocab N] [--separate-vocabularies] [--lowercase] [seq2seq flags]");
         Console.Error.WriteLine("         seq2seq flags: [--epochs N] [--dim d] [--heads h] [--layers N] [--ff d_ff] [--batch N] [--batch-tokens N] [--lr x]");
         Console.Error.WriteLine("                        [--schedule cosine|noam] [--warmup steps] [--dropout p] [--label-smoothing e] [--weight-decay x] [--fp32|--bf16] [--threads N]");
-        Console.Error.WriteLine("                        [--device cpu|cuda|cuda:N] [--seed N] [--beam k] [--length-penalty a] [--checkpoints <dir>] [--rows N] [--out <model.zip>]");
+        Console.Error.WriteLine("                        [--embedding-init xavier|normal] [--average N] [--device cpu|cuda|cuda:N] [--seed N] [--beam k] [--length-penalty a]");
+        Console.Error.WriteLine("                        [--choose-decoding [--beams 4,8] [--length-penalties 0.6,1.0,1.4]] [--model <saved.zip>] [--checkpoints <dir>] [--rows N] [--out <model.zip>]");
         Console.Error.WriteLine("       Samples generate [--data <tinyshakespeare folder>] [--out <model.zip>] [--epochs N] [--dim d] [--heads h] [--layers N]");
         Console.Error.WriteLine("                    [--context N] [--batch N] [--lr x] [--dropout p] [--weight-decay x] [--prompt text] [--tokens N] [--fp32|--bf16] [--threads N]");
         Console.Error.WriteLine("       Samples pretrain --data <imdb folder> [--minutes N | --curve 15,30,60 | --encoders a.zip,b.zip] [--from-scratch] [--rows N]");

@@ -24,9 +24,7 @@ internal static class PretrainSample
         string dataDir = args.Value("data") ?? throw new ArgumentException("pretrain needs --data <imdb folder with unsup.tsv.gz, train.tsv.gz, test.tsv.gz>");
         string encoderPath = args.Value("out") ?? "imdb-encoder.zip";
         int? rows = args.Int("rows");
-        double[] points = args.Value("curve") is { } curve
-            ? curve.Split(',').Select(m => double.Parse(m, CultureInfo.InvariantCulture)).ToArray()
-            : [args.Double("minutes") ?? 60];
+        double[] points = args.List<double>("curve") ?? [args.Double("minutes") ?? 60];
         if (points.Length == 0 || points.Zip(points.Skip(1)).Any(p => p.Second <= p.First) || points[0] <= 0)
             throw new ArgumentException("--curve takes increasing positive minutes, e.g. 15,30,60");
         if (args.Int("threads") is { } threads) TorchSharp.torch.set_num_threads(threads);

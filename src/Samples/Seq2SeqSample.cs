@@ -112,14 +112,17 @@ internal static class Seq2SeqSample
         return new TrainedSeq2Seq(tokenizer, model, TimeSpan.Zero);
     }
 
-    /// <summary>With <c>--choose-decoding</c>: the beam size (4 or 8) and length penalty (0.6, 1.0 or 1.4) whose predictions on
-    /// <paramref name="validation"/> <paramref name="score"/> rates best (library: <c>ChooseDecoding</c>), and every trial for
-    /// the JSON line; otherwise <paramref name="flagged"/> (the --beam and --length-penalty flags) and null.</summary>
+    /// <summary>With <c>--choose-decoding</c>: the beam size (<c>--beams</c>, default 4 or 8) and length penalty
+    /// (<c>--length-penalties</c>, default 0.6, 1.0 or 1.4) whose predictions on <paramref name="validation"/>
+    /// <paramref name="score"/> rates best (library: <c>ChooseDecoding</c>), and every trial for the JSON line; otherwise
+    /// <paramref name="flagged"/> (the --beam and --length-penalty flags) and null.</summary>
     public static (DecodingOptions Beam, object? Trials) ChooseBeam(ILookup<string, string> args, TrainedSeq2Seq trained, IDataView validation,
         DecodingOptions flagged, Func<IReadOnlyList<string>, double> score, string scoreName)
     {
         if (!args.Flag("choose-decoding")) return (flagged, null);
-        DecodingOptions[] candidates = [.. from beam in new[] { 4, 8 } from alpha in new[] { 0.6, 1.0, 1.4 }
+        int[] beams = args.List<int>("beams") ?? [4, 8];
+        double[] penalties = args.List<double>("length-penalties") ?? [0.6, 1.0, 1.4];
+        DecodingOptions[] candidates = [.. from beam in beams from alpha in penalties
                                            select flagged with { BeamSize = beam, LengthPenalty = alpha }];
         DecodingChoice choice = null!;
         AnsiConsole.Status().Start("Choosing the beam size and length penalty on the validation set…",
