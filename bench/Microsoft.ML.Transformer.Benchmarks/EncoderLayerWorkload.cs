@@ -182,7 +182,7 @@ internal sealed class EncoderLayerWorkload
     private EncoderLayer CreateOurs(bool training)
     {
         var layer = new EncoderLayer(_settings.Config, layer: 0);
-        ParameterInitialization.XavierUniform(layer, _settings.Seed);
+        ParameterInitialization.Initialize(layer, _settings.Seed);
         layer.train(training);
         return layer;
     }
