@@ -37,8 +37,8 @@ internal static class PretrainSample
         var memory = new List<ProcessMemory>();
         if (args.Value("encoders") is not null && args.Value("from") is not null)
             throw new ArgumentException("--from continues pretraining an encoder; --encoders skips pretraining: give one of them");
-        List<PretrainingStage> stages = args.Value("encoders") is { } saved
-            ? [.. saved.Split(',').Select(path => SavedStage(path, args.Int("sequence-length")))]   // fine-tune encoders pretrained before, as the curve's points
+        List<PretrainingStage> stages = args.List<string>("encoders") is { } saved
+            ? [.. saved.Select(path => SavedStage(path, args.Int("sequence-length")))]   // fine-tune encoders pretrained before, as the curve's points
             : PretrainCurve(args, corpus, points, encoderPath, memory);
         bool fineTune = !args.Flag("no-finetune");
 
