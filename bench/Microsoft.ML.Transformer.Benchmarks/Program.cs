@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<BenchmarkArgs, int> 
     ["classifier-score"] = (ClassifierScoreBenchmark.Usage, ClassifierScoreBenchmark.Run),
     ["classifier-memory"] = (ClassifierMemoryBenchmark.Usage, ClassifierMemoryBenchmark.Run),
     ["seq2seq-train"] = (Seq2SeqTrainBenchmark.Usage, Seq2SeqTrainBenchmark.Run),
+    ["seq2seq-profile"] = (Seq2SeqProfileBenchmark.Usage, Seq2SeqProfileBenchmark.Run),
     ["seq2seq-decode"] = (Seq2SeqDecodeBenchmark.Usage, Seq2SeqDecodeBenchmark.Run),
     ["seq2seq-beam"] = (Seq2SeqBeamBenchmark.Usage, Seq2SeqBeamBenchmark.Run),
     ["seq2seq-attention"] = (Seq2SeqAttentionBenchmark.Usage, Seq2SeqAttentionBenchmark.Run),

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// and seed, so the same initial weights), doing per step what the trainer's loop does, minus ML.NET: the window batch as
 /// inputs w[0..T) and targets w[1..T], forward (under bf16 <see cref="Autocast"/> when the options ask for mixed precision),
 /// next-token cross-entropy over every position (the options' label smoothing, 0 by default) by the library's
-/// <see cref="VocabularyLoss"/>, backward, <c>loss.item()</c>,
+/// <see cref="FusedVocabularyLoss"/>, backward, <c>loss.item()</c>,
 /// then <see cref="RawOptimizer"/> (gradient norm clipped to 1, AdamW lr 1e-3, β 0.9/0.99, weight decay 0.01 on weight
 /// matrices only, <c>zero_grad</c>) at a constant learning rate. One dispose scope per step. The trainer also counts correct
 /// next tokens (an argmax per loss chunk, read back every step); the raw loop does that only when asked.
@@ -47,8 +47,8 @@ internal sealed class RawLanguageModelTraining : IRawTraining
         Tensor loss;
         Tensor? correct;
         using (Autocast.Enable(_autocast))
-            (loss, correct) = VocabularyLoss.Compute(_model.Forward(inputs), targets, _model.Logits, _model.Config.TargetVocabularySize,
-                _labelSmoothing, countCorrect: _withAccuracy);
+            (loss, correct) = FusedVocabularyLoss.Compute(_model.Forward(inputs), targets, _model.Projection, _labelSmoothing,
+                countCorrect: _withAccuracy);
         loss.backward();
         LastLoss = loss.item<float>();
         if (correct is not null) LastCorrect = correct.item<long>();

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// config and seed, so the same initial weights), doing per step what the trainer's loop does with the estimator's
 /// defaults, minus ML.NET: teacher forcing ([BOS] y → y [EOS], the batch length rounded up as the training task does),
 /// forward (under bf16 <see cref="Autocast"/> when asked), label-smoothed cross-entropy (ε 0.1, padding ignored) by the
-/// library's <see cref="VocabularyLoss"/> (chunked: what a tuned PyTorch loop would do too), backward,
+/// library's <see cref="FusedVocabularyLoss"/> (chunked, gradients worked out in the forward pass), backward,
 /// <c>loss.item()</c>, gradient norm clipped to 1, AdamW (lr 5e-4, β 0.9/0.98, ε 1e-8, weight decay 0.01 on weight
 /// matrices only, as the trainer groups them), <c>zero_grad</c>. One dispose scope per step. The trainer also counts
 /// correct tokens (an argmax per loss chunk, read back every step); the raw loop does that only when asked
@@ -55,8 +55,8 @@ internal sealed class RawSeq2SeqTraining : IRawTraining
         Tensor loss;
         Tensor? correct;
         using (Autocast.Enable(_autocast))
-            (loss, correct) = VocabularyLoss.Compute(_model.Forward(batch.IdsTensor(CPU), input), labels, _model.Logits,
-                _model.Config.TargetVocabularySize, _labelSmoothing, countCorrect: _withAccuracy);
+            (loss, correct) = FusedVocabularyLoss.Compute(_model.Forward(batch.IdsTensor(CPU), input), labels, _model.Projection,
+                _labelSmoothing, countCorrect: _withAccuracy);
         loss.backward();
         LastLoss = loss.item<float>();
         if (correct is not null) LastCorrect = correct.item<long>();

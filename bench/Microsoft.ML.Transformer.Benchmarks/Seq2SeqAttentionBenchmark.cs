@@ -70,7 +70,6 @@ internal static class Seq2SeqAttentionBenchmark
         private readonly EncoderDecoder _model;
         private readonly TorchSharp.Modules.AdamW _optimizer;
         private readonly Tensor _source, _target, _labels;
-        private readonly int _vocabulary;
 
         public Step(int d, int heads, int layers, int vocabulary, int length, int batch)
         {
@@ -87,7 +86,6 @@ internal static class Seq2SeqAttentionBenchmark
             _source = randint(SpecialTokens.Count, vocabulary, [batch, length], generator: generator);
             _target = randint(SpecialTokens.Count, vocabulary, [batch, length], generator: generator);
             _labels = randint(SpecialTokens.Count, vocabulary, [batch, length], generator: generator);
-            _vocabulary = vocabulary;
         }
 
         public long Run(int explicitMaxKeys)
@@ -96,7 +94,7 @@ internal static class Seq2SeqAttentionBenchmark
             using var scope = NewDisposeScope();
             Tensor loss;
             using (Autocast.Enable(ScalarType.BFloat16))
-                (loss, _) = VocabularyLoss.Compute(_model.Forward(_source, _target), _labels, _model.Logits, _vocabulary, 0.1, countCorrect: false);
+                (loss, _) = FusedVocabularyLoss.Compute(_model.Forward(_source, _target), _labels, _model.Projection, 0.1, countCorrect: false);
             loss.backward();
             _optimizer.step();
             _optimizer.zero_grad();

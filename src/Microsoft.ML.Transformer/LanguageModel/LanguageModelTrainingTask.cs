@@ -63,7 +63,7 @@ internal sealed class LanguageModelTrainingTask : ITrainingTask<WindowBatch>
     public static (Tensor Loss, Tensor Correct) Loss(DecoderOnlyModel model, WindowBatch batch, Device device, double labelSmoothing = 0)
     {
         var (inputs, targets) = batch.ToTensors(device);
-        var (loss, correct) = VocabularyLoss.Compute(model.Forward(inputs), targets, model.Logits, model.Config.TargetVocabularySize, labelSmoothing);
+        var (loss, correct) = FusedVocabularyLoss.Compute(model.Forward(inputs), targets, model.Projection, labelSmoothing);
         return (loss, correct!);
     }
 

@@ -36,13 +36,10 @@ internal static class Autocast
             ? nn.functional.linear(x.to(dtype), weight.to(dtype), bias?.to(dtype))
             : nn.functional.linear(x, weight, bias);
 
-    /// <summary>The pre-softmax projection of a decoder's output: through <paramref name="outputProjection"/>, or — tied
-    /// (section 3.4), when it is null — through the token embedding matrix; in float32 like <paramref name="hidden"/>.</summary>
-    public static Tensor Logits(Tensor hidden, TorchSharp.Modules.Embedding tokenTable, Linear? outputProjection)
-    {
-        Tensor logits = outputProjection is null ? Project(hidden, tokenTable.weight!, null) : Project(outputProjection, hidden);
-        return Restore(logits, hidden);
-    }
+    /// <summary>The pre-softmax projection of a decoder's output (<see cref="VocabularyProjection"/>), in float32 like
+    /// <paramref name="hidden"/>.</summary>
+    public static Tensor Logits(Tensor hidden, VocabularyProjection projection)
+        => Restore(Project(hidden, projection.Weight, projection.Bias), hidden);
 
     /// <summary>Back to <paramref name="like"/>'s dtype (float32) before residual adds, LayerNorm, softmax or the loss.</summary>
     public static Tensor Restore(Tensor x, Tensor like) => x.dtype == like.dtype ? x : x.to(like.dtype);

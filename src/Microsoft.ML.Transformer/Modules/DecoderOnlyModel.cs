@@ -39,7 +39,10 @@ internal sealed class DecoderOnlyModel : nn.Module
     }
 
     /// <summary>Decoder output [..., d_model] → next-token logits [..., V] in float32.</summary>
-    public Tensor Logits(Tensor hidden) => Autocast.Logits(hidden, embedding.TokenTable, output_projection);
+    public Tensor Logits(Tensor hidden) => Autocast.Logits(hidden, Projection);
+
+    /// <summary>What <see cref="Logits"/> multiplies by: the parameters the fused vocabulary loss differentiates.</summary>
+    public VocabularyProjection Projection => VocabularyProjection.Of(embedding.TokenTable, output_projection);
 
     public DecoderCache NewCache() => decoder.NewCache();
 }

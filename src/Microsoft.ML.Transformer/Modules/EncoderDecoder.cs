@@ -60,5 +60,8 @@ internal sealed class EncoderDecoder : nn.Module
 
     /// <summary>Decoder output [..., d_model] → target-vocabulary logits [..., V] in float32 (the loss and the decoder's
     /// softmax need full precision).</summary>
-    public Tensor Logits(Tensor hidden) => Autocast.Logits(hidden, target_embedding.TokenTable, output_projection);
+    public Tensor Logits(Tensor hidden) => Autocast.Logits(hidden, Projection);
+
+    /// <summary>What <see cref="Logits"/> multiplies by: the parameters the fused vocabulary loss differentiates.</summary>
+    public VocabularyProjection Projection => VocabularyProjection.Of(target_embedding.TokenTable, output_projection);
 }

@@ -32,6 +32,6 @@ internal sealed class MaskedLanguageModelHead : nn.Module
     public Tensor Logits(Tensor hidden, TorchSharp.Modules.Embedding tokenTable)
     {
         Tensor transformed = transform_norm.forward(Autocast.Restore(nn.functional.gelu(Autocast.Project(transform, hidden)), hidden));
-        return Autocast.Logits(transformed, tokenTable, outputProjection: null).add(output_bias, KeptScalars.One);
+        return Autocast.Logits(transformed, VocabularyProjection.Of(tokenTable, null)).add(output_bias, KeptScalars.One);
     }
 }

@@ -42,7 +42,7 @@ internal static class ScaledDotProductAttention
         if (combined is not null)
             scores = scores.masked_fill(combined.logical_not(), KeptScalars.NegativeInfinity);  // masked keys: e^-∞ = 0
         Tensor attention = functional.softmax(scores, -1);
-        Tensor dropped = dropout > 0 ? functional.dropout(attention, dropout, training: true) : attention;
+        Tensor dropped = CounterDropout.Apply(attention, dropout, training: true);
         Tensor output = dropped.to(value.dtype).matmul(value);                          // · V
         weights = attention.MoveToOuterDisposeScope();
         return output.MoveToOuterDisposeScope();

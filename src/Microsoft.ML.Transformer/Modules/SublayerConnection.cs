@@ -11,13 +11,13 @@ namespace Microsoft.ML.Transformer.Modules;
 internal sealed class SublayerConnection : nn.Module
 {
     private readonly LayerNorm norm;
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private readonly bool _normFirst;
 
     public SublayerConnection(TransformerConfig config) : base(nameof(SublayerConnection))
     {
         norm = nn.LayerNorm(config.ModelDimension, config.LayerNormEpsilon);
-        dropout = nn.Dropout(config.Dropout);
+        dropout = new CounterDropout(config.Dropout);
         _normFirst = config.NormFirst;
         RegisterComponents();
     }

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.Modules;
 internal sealed class TransformerClassifierModel : nn.Module
 {
     private readonly TransformerEncoderModel body;
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private readonly Linear head;
     private readonly Linear? pooler;
     private readonly ClassifierPooling _pooling;
@@ -21,7 +21,7 @@ internal sealed class TransformerClassifierModel : nn.Module
     {
         if (outputs < 1) throw new ArgumentOutOfRangeException(nameof(outputs), outputs, "A classifier needs at least one output.");
         body = new TransformerEncoderModel(config, seed);
-        dropout = nn.Dropout(config.Dropout);
+        dropout = new CounterDropout(config.Dropout);
         head = nn.Linear(config.ModelDimension, outputs);
         // only a Pooler model has the layer, so that the other poolings' state (and saved files) are unchanged
         if (pooling == ClassifierPooling.Pooler) pooler = nn.Linear(config.ModelDimension, config.ModelDimension);

@@ -15,7 +15,7 @@ internal sealed class TransformerEmbedding : nn.Module
     private readonly TorchSharp.Modules.Embedding? positions;     // learned positions (Bloem); null for fixed or none
     private readonly TorchSharp.Modules.Embedding? token_types;   // BERT's segment table; null when the config has none
     private readonly LayerNorm? norm;                             // BERT's embedding LayerNorm; null for the paper's model
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private readonly PositionalEncodingKind _kind;
     private readonly int _maxLength;
     private readonly double _scale;
@@ -34,7 +34,7 @@ internal sealed class TransformerEmbedding : nn.Module
             token_types = nn.Embedding(config.TokenTypeVocabularySize, config.ModelDimension);
         if (config.EmbeddingLayerNorm)
             norm = nn.LayerNorm(config.ModelDimension, config.LayerNormEpsilon);
-        dropout = nn.Dropout(config.Dropout);
+        dropout = new CounterDropout(config.Dropout);
         RegisterComponents();
         if (_kind is PositionalEncodingKind.Sinusoidal or PositionalEncodingKind.SinusoidalConcatenated)
         {

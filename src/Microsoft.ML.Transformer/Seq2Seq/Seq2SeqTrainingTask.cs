@@ -66,7 +66,7 @@ internal sealed class Seq2SeqTrainingTask : ITrainingTask<TokenBatch<int[]>>
         var (decoderInput, labels, positions) = TeacherForcing.Tensors(batch.Labels, _model.Config.MaxLength, _lengthMultiple, _model.Config.PaddingId,
             _device);
         Tensor hidden = _model.Forward(batch.IdsTensor(_device), decoderInput);                         // [B, T, d_model]
-        var (loss, correct) = VocabularyLoss.Compute(hidden, labels, _model.Logits, _model.Config.TargetVocabularySize, _labelSmoothing);
+        var (loss, correct) = FusedVocabularyLoss.Compute(hidden, labels, _model.Projection, _labelSmoothing);
         return (loss, correct!, positions);
     }
 }

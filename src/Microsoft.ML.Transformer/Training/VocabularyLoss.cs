@@ -47,7 +47,7 @@ internal static class VocabularyLoss
         Tensor flatHidden = hidden.reshape(-1, hidden.shape[^1]);
         Tensor flatLabels = labels.reshape(-1);
         Tensor labelled = flatLabels.ne(KeptScalars.Of(Ignored)).nonzero().squeeze(1);
-        long positions = labelled.shape[0], chunk = chunkPositions ?? Math.Max(1, ChunkBytes / (sizeof(float) * (long)vocabularySize));
+        long positions = labelled.shape[0], chunk = chunkPositions ?? ChunkPositions(vocabularySize);
         long multiple = Math.Min(chunk, PaddingMultiple);
         if (constantSizes && positions % multiple != 0)
         {
@@ -74,5 +74,20 @@ internal static class VocabularyLoss
         }
         using Scalar labelledPositions = Math.Max(positions, 1);
         return (lossSum.div(labelledPositions).MoveToOuterDisposeScope(), countCorrect ? correct.MoveToOuterDisposeScope() : null);
+    }
+
+    /// <summary>Positions per chunk that keep a chunk's float32 logits within 16 MB.</summary>
+    public static long ChunkPositions(long vocabularySize) => Math.Max(1, ChunkBytes / (sizeof(float) * vocabularySize));
+
+    /// <summary>The labelled positions' hidden states [n, d_model] (with their graph) and labels [n], and n; the
+    /// tensors are in the caller's dispose scope.</summary>
+    public static (Tensor Hidden, Tensor Labels, long Positions) Labelled(Tensor hidden, Tensor labels)
+    {
+        Tensor flatHidden = hidden.reshape(-1, hidden.shape[^1]), flatLabels = labels.reshape(-1);
+        Tensor labelled = flatLabels.ne(KeptScalars.Of(Ignored)).nonzero().squeeze(1);
+        long positions = labelled.shape[0];
+        return positions < flatLabels.shape[0]
+            ? (flatHidden.index_select(0, labelled), flatLabels.index_select(0, labelled), positions)
+            : (flatHidden, flatLabels, positions);
     }
 }
