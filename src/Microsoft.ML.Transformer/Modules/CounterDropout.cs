@@ -49,7 +49,8 @@ internal sealed class CounterDropout : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long count = shape.Aggregate(1L, (a, b) => a * b);
         var bits = new Bits();   // libtorch's bitwise ops take their second operand only as a tensor
-        Tensor x = arange(count, dtype: ScalarType.Int32).mul_(KeptScalars.Of((long)Golden)).add_(KeptScalars.Of((long)seed));
+        using Scalar seedScalar = seed;   // a new value each call: not a KeptScalars constant
+        Tensor x = arange(count, dtype: ScalarType.Int32).mul_(KeptScalars.Of((long)Golden)).add_(seedScalar);
         x = bits.Mix(bits.Mix(x));
         x = x.bitwise_xor_(bits.UnsignedShift(x)).bitwise_and_(bits.Low24);
         return x.ge(KeptScalars.Of((long)Math.Round(p * (1 << 24)))).view(shape).MoveToOuterDisposeScope();
