@@ -33,7 +33,8 @@ internal static class FusedVocabularyLoss
         Tensor? bias = projection.Bias;
         long rows = flatLabels.shape[0], vocabulary = weight.shape[0], chunk = chunkPositions ?? VocabularyLoss.ChunkPositions(vocabulary);
         bool gradients = is_grad_enabled() && (flatHidden.requires_grad || weight.requires_grad || bias?.requires_grad == true);
-        double epsilon = labelSmoothing, scale = 1.0 / Math.Max(positions, 1);
+        double epsilon = labelSmoothing;
+        using Scalar labelledPositions = Math.Max(positions, 1);
         ScalarType? reduced = Autocast.Current;
 
         Tensor lossSum, correct = zeros(1, ScalarType.Int64, hidden.device).squeeze();
@@ -46,7 +47,7 @@ internal static class FusedVocabularyLoss
             Tensor Reduced(Tensor t) => reduced is { } dtype ? t.to(dtype) : t;   // what the matmuls read under autocast
             Tensor hMatmul = Reduced(h), wMatmul = Reduced(w);
             // Σ_v z_v = h · Σ_v W_v + Σ_v b_v, for the smoothing term, without a pass over the logits
-            Tensor logitSums = h.matmul(w.sum(dim: 0));
+            Tensor weightSum = w.sum(dim: 0), logitSums = h.matmul(weightSum);
             if (b is not null) logitSums = logitSums.add(b.sum(), KeptScalars.One);
             Tensor rowLosses = empty(rows, full, hidden.device);
             if (gradients)
@@ -79,17 +80,15 @@ internal static class FusedVocabularyLoss
             if (gradients)
             {
                 // the one-hot and smoothing terms of ∂z, then the mean's 1/n
-                hiddenGradient!.add_(w.index_select(0, flatLabels), KeptScalars.Of(epsilon - 1)).add_(w.sum(dim: 0), KeptScalars.Of(-epsilon / vocabulary));
+                hiddenGradient!.add_(w.index_select(0, flatLabels), KeptScalars.Of(epsilon - 1)).add_(weightSum, KeptScalars.Of(-epsilon / vocabulary));
                 weightGradient!.index_add_(0, flatLabels, h, KeptScalars.Of(epsilon - 1)).add_(h.sum(dim: 0), KeptScalars.Of(-epsilon / vocabulary));
                 using Scalar smoothingPerToken = rows * epsilon / vocabulary;
                 biasGradient?.index_add_(0, flatLabels, ones(rows, full, hidden.device), KeptScalars.Of(epsilon - 1)).sub_(smoothingPerToken);
-                using Scalar mean = scale;
-                hiddenGradient!.mul_(mean);
-                weightGradient.mul_(mean);
-                biasGradient?.mul_(mean);
+                hiddenGradient!.div_(labelledPositions);
+                weightGradient.div_(labelledPositions);
+                biasGradient?.div_(labelledPositions);
             }
         }
-        using Scalar labelledPositions = Math.Max(positions, 1);
         Tensor loss = lossSum.div(labelledPositions);
         if (gradients)
         {

@@ -44,21 +44,15 @@ internal static class VocabularyLoss
         if (constantSizes && eachChunk is not null)
             throw new ArgumentException("constantSizes pads the labelled positions, which eachChunk would see: use one or the other.", nameof(constantSizes));
         using var scope = NewDisposeScope();
-        Tensor flatHidden = hidden.reshape(-1, hidden.shape[^1]);
-        Tensor flatLabels = labels.reshape(-1);
-        Tensor labelled = flatLabels.ne(KeptScalars.Of(Ignored)).nonzero().squeeze(1);
-        long positions = labelled.shape[0], chunk = chunkPositions ?? ChunkPositions(vocabularySize);
-        long multiple = Math.Min(chunk, PaddingMultiple);
+        var (flatHidden, flatLabels, positions) = Labelled(hidden, labels);
+        long chunk = chunkPositions ?? ChunkPositions(vocabularySize), multiple = Math.Min(chunk, PaddingMultiple);
         if (constantSizes && positions % multiple != 0)
         {
-            // the padding reads position 0 and is labelled Ignored: cross_entropy gives it no loss and no gradient
+            // the padding repeats the first labelled position and is labelled Ignored: cross_entropy gives it no loss and no gradient
             long padding = multiple - positions % multiple;
-            Tensor paddedLabels = cat([flatLabels.index_select(0, labelled), full(padding, KeptScalars.Of(Ignored), ScalarType.Int64, hidden.device)], 0);
-            flatHidden = flatHidden.index_select(0, cat([labelled, zeros(padding, ScalarType.Int64, hidden.device)], 0));
-            flatLabels = paddedLabels;
+            flatHidden = cat([flatHidden, flatHidden.index_select(0, zeros(padding, ScalarType.Int64, hidden.device))], 0);
+            flatLabels = cat([flatLabels, full(padding, KeptScalars.Of(Ignored), ScalarType.Int64, hidden.device)], 0);
         }
-        else if (positions < flatLabels.shape[0])
-            (flatHidden, flatLabels) = (flatHidden.index_select(0, labelled), flatLabels.index_select(0, labelled));
         long rows = flatLabels.shape[0];
         Tensor lossSum = zeros(1, dtype: ScalarType.Float32, device: hidden.device).squeeze(), correct = zeros(1, ScalarType.Int64, hidden.device).squeeze();
         for (long start = 0; start < rows; start += chunk)
