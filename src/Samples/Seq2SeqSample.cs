@@ -10,8 +10,8 @@ namespace Samples;
 /// <summary>A trained source tokenizer + sequence-to-sequence model and what training took.</summary>
 internal sealed record TrainedSeq2Seq(TokenizerTransformer SourceTokenizer, SequenceToSequenceTransformer Model, TimeSpan TrainingTime) : IDisposable
 {
-    /// <summary>The process's memory at each epoch's end of this run (empty for a loaded model).</summary>
-    public IReadOnlyList<ProcessMemory> Memory { get; init; } = [];
+    /// <summary>The process's memory at the end of each epoch this run trained, by epoch number (empty for a loaded model).</summary>
+    public IReadOnlyDictionary<int, ProcessMemory> Memory { get; init; } = new Dictionary<int, ProcessMemory>();
 
     /// <summary>The saved pipeline: source text → "Predicted".</summary>
     public TransformerChain<ITransformer> Chain => new(SourceTokenizer, Model);
@@ -22,20 +22,19 @@ internal sealed record TrainedSeq2Seq(TokenizerTransformer SourceTokenizer, Sequ
     /// <summary>Real tokens (source + target) per second over the epochs trained in this run.</summary>
     public double TokensPerSecond => Model.TrainingHistory.Count == 0 ? 0 : Model.TrainingHistory.Average(e => e.TokensPerSecond);
 
-    public object Epochs => Model.TrainingHistory.Select((e, i) => new
+    public object Epochs => Model.TrainingHistory.Select(e => Entry(e, Memory.GetValueOrDefault(e.Epoch)));
+
+    /// <summary>One epoch of the JSON line; <paramref name="memory"/> is null for an epoch this run did not train.</summary>
+    private static object Entry(EpochSummary e, ProcessMemory? memory) => new
     {
         e.Epoch, loss = Math.Round(e.TrainingLoss, 4), valid_loss = e.ValidationLoss is { } l ? Math.Round(l, 4) : (double?)null,
         valid_token_accuracy = e.ValidationMetric is { } m ? Math.Round(m, 4) : (double?)null, seconds = Math.Round(e.Duration.TotalSeconds, 1),
         tokens_per_s = Math.Round(e.TokensPerSecond),
         // where the resident memory sat at the epoch's end: the process, glibc malloc's bytes in use and free in its heaps
-        rss_mib = MemoryAfter(i)?.ResidentMiB is { } rss ? Math.Round(rss) : (double?)null,
-        malloc_in_use_mib = MemoryAfter(i)?.NativeInUseMiB is { } used ? Math.Round(used) : (double?)null,
-        malloc_free_mib = MemoryAfter(i)?.NativeFreeMiB is { } free ? Math.Round(free) : (double?)null,
-    });
-
-    /// <summary>The memory after the history's epoch <paramref name="index"/>, or null for one trained before a resume.</summary>
-    private ProcessMemory? MemoryAfter(int index)
-        => index - (Model.TrainingHistory.Count - Memory.Count) is var i && i >= 0 ? Memory[i] : null;
+        rss_mib = memory is null ? (double?)null : Math.Round(memory.ResidentMiB),
+        malloc_in_use_mib = memory?.NativeInUseMiB is { } used ? Math.Round(used) : (double?)null,
+        malloc_free_mib = memory?.NativeFreeMiB is { } free ? Math.Round(free) : (double?)null,
+    };
 
     public void Dispose() => Model.Dispose();
 }
@@ -63,16 +62,16 @@ internal static class Seq2SeqSample
         var estimator = ml.Transforms.Text.SequenceToSequence(Predicted, SourceTokens, targetColumn, options);
         string? averaged = null;   // the trainer's log line on checkpoint averaging (--average), with the averaged model's validation
         ml.Log += (_, e) => { if (e.RawMessage.StartsWith("Averaged the weights", StringComparison.Ordinal)) averaged = e.RawMessage; };
-        var memory = new List<ProcessMemory>();
+        var memory = new Dictionary<int, ProcessMemory>();
         var clock = Stopwatch.StartNew();
         SequenceToSequenceTransformer model = TrainingProgressBar.Fit(options, "Learning the target vocabulary",
             p => $"token acc {p.Accuracy:P1} lr {p.LearningRate:G2}",
             e =>
             {
-                memory.Add(ProcessMemory.Now());
+                memory[e.Epoch] = ProcessMemory.Now();
                 return $"Epoch {e.Epoch}: training loss {e.TrainingLoss:F4}, token accuracy {e.TrainingAccuracy:P2}; validation token accuracy " +
                        $"[bold]{e.ValidationMetric:P2}[/]{(e.IsBest ? " (best)" : "")}, loss {e.ValidationLoss:F4}; {e.TokensPerSecond:N0} tokens/s, " +
-                       $"{e.Duration.TotalSeconds:F0} s (total {clock.Elapsed.TotalMinutes:F1} min); {memory[^1]}.";
+                       $"{e.Duration.TotalSeconds:F0} s (total {clock.Elapsed.TotalMinutes:F1} min); {memory[e.Epoch]}.";
             },
             () => estimator.Fit(sourceTokenizer.Transform(train)));
         if (averaged is not null) AnsiConsole.MarkupLine(Markup.Escape(averaged));
